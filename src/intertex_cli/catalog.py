@@ -1,0 +1,154 @@
+"""Find, read and validate a catalogue directory: ``*.yaml`` schemes, ``agencies/*.yaml``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CatalogError, Problem
+
+ENV_VAR = "INTERTEX_CATALOG"
+
+
+def builtin_dir() -> Path:
+    """The shipped catalogue: inside the wheel, or the repository's data/ (editable)."""
+    from importlib.resources import files
+
+    packaged = Path(str(files("intertex_cli"))) / "schemes"
+    if packaged.is_dir():
+        return packaged
+    repo = Path(__file__).resolve().parents[2] / "data" / "schemes"
+    return repo
+
+
+def resolve_dir(option: str | Path | None) -> Path:
+    chosen = option or os.environ.get(ENV_VAR) or None
+    return Path(chosen) if chosen else builtin_dir()
+
+
+@dataclass
+class Catalog:
+    directory: Path
+    schemes: dict = field(default_factory=dict)  # id -> Scheme, in file-name order
+    agencies: dict = field(default_factory=dict)  # id -> Agency
+
+    def agency_name(self, agency_id: str) -> str:
+        a = self.agencies.get(agency_id)
+        return (a.short_name or a.name) if a else agency_id
+
+
+def _pydantic_problems(err, located, field_prefix: str = "") -> list[Problem]:
+    out = []
+    for e in err.errors():
+        loc = tuple(e["loc"])
+        shown = ".".join(str(p) for p in loc if p not in ("fact", "all", "any", "not"))
+        # keep the tags that are real keys of the file
+        shown = ".".join(str(p) for p in _real_path(loc, located)) or shown
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif e["type"] == "missing":
+            msg = "required key missing"
+        msg = msg.removeprefix("Value error, ")
+        out.append(Problem(located.path, msg, located.line_of(loc), field_prefix + shown))
+    return out
+
+
+def _real_path(loc: tuple, located) -> list:
+    cur: tuple = ()
+    parts = []
+    for p in loc:
+        nxt = cur + (p,)
+        if nxt in located.lines:
+            cur = nxt
+            parts.append(p)
+        elif isinstance(p, str) and p not in ("fact", "all", "any", "not"):
+            parts.append(p)  # a key that is missing from the file: still name it
+    return parts
+
+
+def _load_models(paths, model, problems: list[Problem]) -> dict:
+    from pydantic import ValidationError
+
+    from .yamlio import load_file
+
+    out = {}
+    for path in paths:
+        located, probs = load_file(path)
+        if probs:
+            problems.extend(probs)
+            continue
+        if not isinstance(located.data, dict):
+            problems.append(Problem(str(path), "a mapping of keys is expected", 1))
+            continue
+        try:
+            obj = model.model_validate(located.data)
+        except ValidationError as err:
+            problems.extend(_pydantic_problems(err, located))
+            continue
+        if obj.id != path.stem:
+            problems.append(
+                Problem(str(path), f"id {obj.id!r} differs from the file name", located.line_of(("id",)), "id")
+            )
+            continue
+        out[obj.id] = (obj, located)
+    return out
+
+
+def load(directory: str | Path | None = None, builtin_agencies: bool = True) -> Catalog:
+    """Read and validate a catalogue; raise CatalogError listing every problem."""
+    from .models import Agency, Scheme
+
+    d = resolve_dir(directory)
+    if not d.is_dir():
+        raise CatalogError(f"catalogue directory not found: {d}")
+    problems: list[Problem] = []
+    scheme_paths = sorted(p for p in d.glob("*.yaml") if not p.name.startswith("."))
+    agency_dir = d / "agencies"
+    if not agency_dir.is_dir() and builtin_agencies:
+        agency_dir = builtin_dir() / "agencies"
+    agencies = _load_models(sorted(agency_dir.glob("*.yaml")), Agency, problems)
+    schemes = _load_models(scheme_paths, Scheme, problems)
+    for s, located in schemes.values():
+        if s.agency not in agencies:
+            problems.append(
+                Problem(
+                    str(located.path),
+                    f"unknown agency {s.agency!r}; known: {', '.join(sorted(agencies))}",
+                    located.line_of(("agency",)),
+                    "agency",
+                )
+            )
+        if s.contacts_from_agency and s.agency in agencies and not agencies[s.agency][0].contacts:
+            problems.append(
+                Problem(str(located.path), "the agency has no contacts to inherit", None, "contacts_from_agency")
+            )
+    if not scheme_paths and not problems:
+        problems.append(Problem(str(d), "no scheme file (*.yaml) in this directory"))
+    if problems:
+        raise CatalogError(f"invalid catalogue: {d}", problems)
+    return Catalog(
+        directory=d,
+        schemes={k: v[0] for k, v in schemes.items()},
+        agencies={k: v[0] for k, v in agencies.items()},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:  # a contributor's quick check
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        cat = load(args[0] if args else None)
+    except CatalogError as e:
+        print(e.message, file=sys.stderr)
+        for p in e.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    print(f"{len(cat.schemes)} schemes, {len(cat.agencies)} agencies: valid")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

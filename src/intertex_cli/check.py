@@ -1,0 +1,115 @@
+"""``intertex check``: answers from a file and/or the wizard, then the verdicts."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from .errors import Interrupted, UsageError
+from .rules import Profile, evaluate
+
+
+def can_prompt() -> bool:
+    import os
+
+    if os.environ.get("INTERTEX_INTERACTIVE") == "1":  # tests drive prompts through a pipe
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def save_answers(profile: Profile, path: Path) -> None:
+    import yaml
+
+    from .profile import to_file_data
+
+    text = "# intertex answers — intertex check --answers " + str(path) + "\n"
+    text += yaml.safe_dump(to_file_data(profile), allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+
+
+def _interrupted_path(save: Path | None) -> Path:
+    if save is not None:
+        return save
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path.cwd() / f"intertex-reponses-{stamp}.yaml"
+
+
+def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> None:
+    from .i18n import t
+    from .planner import plan
+
+    schemes = tuple(catalog.schemes.values())
+    warnings: list[str] = []
+    if answers is not None:
+        from .profile import read_file
+
+        profile, warnings = read_file(str(answers))
+    else:
+        profile = Profile({}, frozenset())
+    target = None
+    if explain is not None:
+        from .cli import _find
+
+        target = _find(catalog, explain)
+    if warnings:
+        from .render import console
+
+        err = console(stderr=True)
+        for w in warnings:
+            err.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+    interactive = answers is None or ask_missing
+    if interactive and explain is None:
+        if not can_prompt():
+            if answers is None:
+                raise UsageError(t("no_tty", lang))
+            warnings.append("--ask-missing: no terminal, nothing asked")
+        else:
+            from .wizard import Wizard
+
+            wizard = Wizard(schemes, lang)
+            try:
+                profile = wizard.run(profile)
+            except Interrupted as exc:
+                path = _interrupted_path(save)
+                save_answers(exc.answers_profile, path)
+                exc.message = t("interrupted", lang, file=path)
+                raise
+    if save is not None:
+        save_answers(profile, save)
+    results = evaluate(schemes, profile)
+    if target is not None:
+        r = next(r for r in results if r.scheme.id == target.id)
+        _print_explain(r, catalog, profile, fmt, lang)
+        return
+    asked = plan(schemes, profile)
+    if fmt == "json":
+        from .present import check_json, dumps
+
+        sys.stdout.write(dumps(check_json(results, catalog, profile, asked, warnings)) + "\n")
+    elif fmt == "markdown":
+        from .present import check_markdown
+
+        sys.stdout.write(check_markdown(results, catalog, profile, lang))
+    else:
+        from .render import console, print_results
+
+        con = console()
+        print_results(con, results, catalog, profile, lang)
+        if save is not None:
+            con.print(f"[dim]{t('saved', lang, file=save)}[/]")
+
+
+def _print_explain(r, catalog, profile, fmt: str, lang: str) -> None:
+    if fmt == "json":
+        from .present import dumps, result_json
+
+        sys.stdout.write(dumps(result_json(r, catalog, profile.answers.get("region"))) + "\n")
+    elif fmt == "markdown":
+        from .present import explain_markdown
+
+        sys.stdout.write(explain_markdown(r, lang))
+    else:
+        from .render import console, print_explain
+
+        print_explain(console(), r, lang)

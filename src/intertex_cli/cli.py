@@ -1,0 +1,363 @@
+"""The command line: typer commands, thin, over the catalogue, the engine and the views."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from . import __version__
+from .errors import ExitCode, Interrupted, IntertexError, UsageError
+
+app = typer.Typer(
+    name="intertex",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help=(
+        "Export-support schemes for French textile and clothing SMEs, from the INTER-TEX "
+        "guide (2017-2018): browse the catalogue, check which schemes a company can use.\n\n"
+        "Dispositifs d'aide à l'export des TPE/PME textile-habillement (guide INTER-TEX)."
+    ),
+)
+
+CATALOG_HELP = "Use another catalogue directory (also INTERTEX_CATALOG)."
+LANG_HELP = "Interface language: fr or en (default: from the locale)."
+FORMATS = ("table", "json", "markdown")
+SUPPORT_TYPES = ("subsidy", "insurance-guarantee", "loan", "tax-credit", "advice", "information")
+
+
+class State:
+    catalog_dir: Path | None = None
+    lang: str | None = None
+    debug: bool = False
+
+
+STATE = State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"intertex {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+) -> None:
+    STATE.catalog_dir = catalog
+    STATE.lang = lang
+    STATE.debug = debug
+
+
+def _lang(lang: str | None) -> str:
+    from .i18n import LANGS, default_lang
+
+    chosen = lang or STATE.lang or default_lang()
+    if chosen not in LANGS:
+        raise UsageError(f"unknown language {chosen!r}; use one of: {', '.join(LANGS)}")
+    return chosen
+
+
+def _catalog(directory: Path | None):
+    from . import catalog
+
+    return catalog.load(directory or STATE.catalog_dir)
+
+
+def _choice(kind: str, value: str | None, allowed) -> str | None:
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if v not in allowed:
+        close = difflib.get_close_matches(v, list(allowed), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise UsageError(f"unknown {kind} {value!r}; valid: {', '.join(allowed)}.{hint}")
+    return v
+
+
+def _format(value: str) -> str:
+    return _choice("format", value, FORMATS)
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# --------------------------------------------------------------------------- list
+
+
+@app.command("list")
+def list_cmd(
+    region: str | None = typer.Option(None, "--region", "-r", help="occitanie, nouvelle-aquitaine or national: the schemes a company located there can use."),
+    agency: str | None = typer.Option(None, "--agency", "-a", help="An agency id: region-occitanie, bpifrance, business-france…"),
+    support_type: str | None = typer.Option(None, "--type", "-t", help="subsidy, insurance-guarantee, loan, tax-credit, advice, information."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """List the schemes of the catalogue.
+
+    Example: intertex list --region occitanie --type subsidy
+    """
+    from . import geo
+
+    lang, fmt = _lang(lang), _format(fmt)
+    cat = _catalog(catalog)
+    region = _choice("region", region, geo.SCHEME_REGIONS)
+    agency = _choice("agency", agency, sorted(cat.agencies))
+    support_type = _choice("type", support_type, SUPPORT_TYPES)
+    schemes = [
+        s
+        for s in cat.schemes.values()
+        if (region is None or region in s.regions or (region != "national" and "national" in s.regions))
+        and (agency is None or s.agency == agency)
+        and (support_type is None or s.support_type == support_type)
+    ]
+    if fmt == "json":
+        from .present import dumps, list_item
+
+        _out(dumps([list_item(s, cat) for s in schemes]))
+        return
+    if fmt == "markdown":
+        from .i18n import t
+        from .present import headline
+
+        lines = [f"| id | {t('col.title', lang)} | {t('col.agency', lang)} | {t('col.type', lang)} | {t('col.amount', lang)} | {t('col.status', lang)} |", "|---|---|---|---|---|---|"]
+        for s in schemes:
+            lines.append(f"| `{s.id}` | {s.title} | {cat.agency_name(s.agency)} | {t('type.' + s.support_type, lang)} | {headline(s, lang)} | {t('status.' + s.status.value, lang)} |")
+        _out("\n".join(lines))
+        return
+    from .render import console, print_list
+
+    print_list(console(), schemes, cat, lang)
+
+
+# --------------------------------------------------------------------------- show
+
+
+def _find(cat, scheme_id: str):
+    s = cat.schemes.get(scheme_id.strip().lower())
+    if s is None:
+        close = difflib.get_close_matches(scheme_id.strip().lower(), list(cat.schemes), n=3, cutoff=0.5)
+        hint = f"Did you mean {', '.join(close)}?" if close else "See: intertex list"
+        raise UsageError(f"unknown scheme id {scheme_id!r}. {hint}", hint="")
+    return s
+
+
+@app.command("show")
+def show_cmd(
+    scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id, e.g. pass-export-occ."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Show one scheme's whole card: status, purpose, criteria, amounts, contacts, source.
+
+    Example: intertex show pass-export-occ
+    """
+    lang, fmt = _lang(lang), _format(fmt)
+    cat = _catalog(catalog)
+    s = _find(cat, scheme_id)
+    if fmt == "json":
+        from .present import dumps, scheme_json
+
+        _out(dumps(scheme_json(s, cat)))
+    elif fmt == "markdown":
+        from .present import show_markdown
+
+        _out(show_markdown(s, cat, lang))
+    else:
+        from .render import console, print_show
+
+        print_show(console(), s, cat, lang)
+
+
+# --------------------------------------------------------------------------- search
+
+
+@app.command("search")
+def search_cmd(
+    words: list[str] = typer.Argument(..., help="Words to look for (case and accents ignored)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Search every text of the catalogue, best matches first.
+
+    Example: intertex search salons   ·   intertex search VIE   ·   intertex search change
+    """
+    from .search import search
+
+    lang, fmt = _lang(lang), _format(fmt)
+    cat = _catalog(catalog)
+    query = " ".join(words)
+    hits = search(cat, query)
+    if fmt == "json":
+        from .present import dumps
+
+        _out(dumps([
+            {"id": h.scheme.id, "title": h.scheme.title, "score": h.score, "status": h.scheme.status.value,
+             "matches": [{"field": f, "text": x} for f, x in h.snippets]}
+            for h in hits
+        ]))
+        return
+    if fmt == "markdown":
+        _out("\n".join(f"- `{h.scheme.id}` {h.scheme.title} — " + "; ".join(f"{f}: {x}" for f, x in h.snippets) for h in hits))
+        return
+    from .render import console, print_search
+
+    print_search(console(), hits, cat, lang, query)
+
+
+# --------------------------------------------------------------------------- validate / schema
+
+
+@app.command("validate")
+def validate_cmd(
+    directory: Path | None = typer.Argument(None, metavar="[DIR]", help="A catalogue directory (default: the one in use)."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Check every scheme and agency file of a catalogue; list each problem with its file and line.
+
+    Example: intertex validate data/schemes
+    """
+    from .i18n import t
+
+    lang = _lang(lang)
+    cat = _catalog(directory)
+    _out(t("valid", lang, n=len(cat.schemes), a=len(cat.agencies)) + f" ({cat.directory})")
+
+
+@app.command("schema")
+def schema_cmd(
+    agency: bool = typer.Option(False, "--agency", help="The schema of an agency file instead."),
+) -> None:
+    """Print the JSON Schema of a scheme file, for editors that check YAML while you type.
+
+    Example: intertex schema > scheme.schema.json
+    """
+    from .present import dumps
+    from .schema import json_schema
+
+    _out(dumps(json_schema("agency" if agency else "scheme")))
+
+
+# --------------------------------------------------------------------------- check
+
+
+@app.command("check")
+def check_cmd(
+    answers: Path | None = typer.Option(None, "--answers", "-a", help="Answers file (YAML or JSON) with the contract's keys."),
+    ask_missing: bool = typer.Option(False, "--ask-missing", help="With --answers and a terminal: ask what the file leaves open."),
+    save: Path | None = typer.Option(None, "--save", help="Write the answers given to this file (YAML)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    explain: str | None = typer.Option(None, "--explain", "-e", metavar="ID", help="Criterion-by-criterion checklist for one scheme."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Which schemes can the company use? Asks only the questions that matter, or reads a file.
+
+    Examples: intertex check   ·   intertex check --answers examples/tissage-tarn.yaml --format json
+    """
+    from .check import run_check
+
+    run_check(
+        answers=answers,
+        ask_missing=ask_missing,
+        save=save,
+        fmt=_format(fmt),
+        explain=explain,
+        lang=_lang(lang),
+        catalog=_catalog(catalog),
+    )
+
+
+@app.command("why")
+def why_cmd(
+    scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id."),
+    answers: Path | None = typer.Option(None, "--answers", "-a", help="Answers file (YAML or JSON)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Why (not)? The checklist of one scheme: ✔ ✘ ? per criterion, the answer used, the guide's words.
+
+    Example: intertex why pass-export-na --answers examples/tissage-tarn.yaml
+    """
+    from .check import run_check
+
+    run_check(
+        answers=answers,
+        ask_missing=False,
+        save=None,
+        fmt=_format(fmt),
+        explain=scheme_id,
+        lang=_lang(lang),
+        catalog=_catalog(catalog),
+    )
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def run(args: list[str]) -> int:
+    """Run the app; turn every user-facing error into a message and an exit code."""
+    try:
+        app(args=args, prog_name="intertex", standalone_mode=True)
+    except SystemExit as e:
+        code = e.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+def handle(exc: BaseException, debug: bool = False) -> int:
+    from .render import console, print_problems
+
+    err = console(stderr=True)
+    if isinstance(exc, Interrupted):
+        err.print(f"\n[yellow]{exc.message}[/]")
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):
+        err.print("\n[yellow]Interrompu / interrupted.[/]")
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, IntertexError):
+        print_problems(err, exc.message, exc.problems, exc.hint)
+        return exc.exit_code
+    if debug:
+        raise exc
+    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]")
+    return ExitCode.INTERNAL
+
+
+def _wrap_commands() -> None:
+    """Every command body runs inside the error handler (typer reads the signature)."""
+    import functools
+
+    for info in app.registered_commands:
+        fn = info.callback
+
+        @functools.wraps(fn)
+        def wrapped(*a, __fn=fn, **kw):
+            try:
+                return __fn(*a, **kw)
+            except typer.Exit:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
+                if isinstance(exc, SystemExit):
+                    raise
+                code = handle(exc, STATE.debug or os.environ.get("INTERTEX_DEBUG") == "1")
+                raise typer.Exit(int(code)) from None
+
+        info.callback = wrapped
+
+
+_wrap_commands()

@@ -1,0 +1,59 @@
+"""User-facing errors: one class per kind, one exit code each (contract §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in one input: where it is and what is wrong."""
+
+    file: str
+    message: str
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message}"
+
+
+class IntertexError(Exception):
+    exit_code = ExitCode.USAGE
+
+    def __init__(self, message: str, problems: list[Problem] | None = None, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+        self.hint = hint
+
+
+class UsageError(IntertexError):
+    """Bad command-line usage: unknown id, region, option value."""
+
+
+class CatalogError(IntertexError):
+    """A scheme or agency file is invalid."""
+
+
+class AnswersError(IntertexError):
+    """An answers file is invalid."""
+
+
+class Interrupted(IntertexError):
+    exit_code = ExitCode.INTERRUPTED
+
+    def __init__(self, message: str, answers: dict | None = None, saved_to: str | None = None):
+        super().__init__(message)
+        self.answers = answers or {}
+        self.saved_to = saved_to

@@ -1,0 +1,162 @@
+"""Interface text in French and English. Scheme content stays in the guide's French."""
+
+from __future__ import annotations
+
+import os
+
+LANGS = ("fr", "en")
+
+
+def default_lang() -> str:
+    for var in ("INTERTEX_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        v = os.environ.get(var, "")
+        if v[:2].lower() in LANGS:
+            return v[:2].lower()
+        if v and v not in ("C", "POSIX") and not v.startswith("C."):
+            return "en"
+    return "fr"  # our users are mostly French-speaking
+
+
+_T = {
+    "eligible": ("Éligible", "Eligible"),
+    "ineligible": ("Non éligible", "Not eligible"),
+    "unknown": ("À vérifier", "To check"),
+    "status.still-offered": ("toujours proposé", "still offered"),
+    "status.changed": ("modifié depuis le guide", "changed since the guide"),
+    "status.renamed": ("renommé", "renamed"),
+    "status.abolished": ("SUPPRIMÉ", "ABOLISHED"),
+    "status.not-checked": ("non vérifié depuis le guide", "not checked since the guide"),
+    "type.subsidy": ("subvention", "subsidy"),
+    "type.insurance-guarantee": ("assurance / garantie", "insurance / guarantee"),
+    "type.loan": ("prêt", "loan"),
+    "type.tax-credit": ("crédit d'impôt", "tax credit"),
+    "type.advice": ("conseil / accompagnement", "advice / coaching"),
+    "type.information": ("information", "information"),
+    "col.id": ("Identifiant", "Id"),
+    "col.title": ("Dispositif", "Scheme"),
+    "col.agency": ("Organisme", "Agency"),
+    "col.type": ("Type", "Type"),
+    "col.amount": ("Montant", "Amount"),
+    "col.status": ("Statut", "Status"),
+    "col.regions": ("Territoire", "Area"),
+    "col.where": ("Trouvé dans", "Found in"),
+    "region.national": ("national", "national"),
+    "region.occitanie": ("Occitanie", "Occitanie"),
+    "region.nouvelle-aquitaine": ("Nouvelle-Aquitaine", "Nouvelle-Aquitaine"),
+    "n_schemes": ("{n} dispositifs", "{n} schemes"),
+    "guide_date": (
+        "Source : guide INTER-TEX ({document}), p. {page}, informations de {date}.",
+        "Source: INTER-TEX guide ({document}), p. {page}, information from {date}.",
+    ),
+    "confirm": (
+        "Confirmez auprès de l'organisme avant d'agir : le guide date de {date}.",
+        "Confirm with the agency before acting: the guide dates from {date}.",
+    ),
+    "ended_warning": (
+        "Ce dispositif a été supprimé depuis le guide : ce n'est plus une opportunité.",
+        "This scheme has ended since the guide: it is no longer an opportunity.",
+    ),
+    "changed_warning": (
+        "Ce dispositif a changé depuis le guide.",
+        "This scheme has changed since the guide.",
+    ),
+    "sec.objectives": ("Objectifs", "Objectives"),
+    "sec.description": ("Description", "Description"),
+    "sec.beneficiaries": ("Bénéficiaires", "Who can use it"),
+    "sec.criteria": ("Critères d'éligibilité", "Eligibility criteria"),
+    "sec.conditions": ("Conditions et préalables", "Conditions and prerequisites"),
+    "sec.eligible": ("Dépenses éligibles", "Eligible expenses"),
+    "sec.excluded": ("Dépenses exclues", "Excluded expenses"),
+    "sec.funding": ("Montants et modalités", "Amounts and terms"),
+    "sec.payment": ("Versement", "Payment"),
+    "sec.contacts": ("Contacts", "Contacts"),
+    "sec.notes": ("Notes de lecture", "Reading notes"),
+    "sec.status": ("Statut", "Status"),
+    "rate": ("taux", "rate"),
+    "cap": ("plafond", "cap"),
+    "min_expense": ("dépenses minimum", "minimum expenses"),
+    "max_expense": ("dépenses maximum", "maximum expenses"),
+    "duration": ("durée", "duration"),
+    "months": ("mois", "months"),
+    "equity_cap": (
+        "l'aide ne peut pas dépasser les fonds propres",
+        "the aid may not exceed equity",
+    ),
+    "via_agency": ("Contacts de l'organisme ({agency})", "The agency's contacts ({agency})"),
+    "beneficiary.bank": ("via votre banque", "through your bank"),
+    "beneficiary.foreign-buyer": ("pour votre client étranger", "for your foreign buyer"),
+    "no_match": ("Aucun dispositif ne correspond à « {q} ».", "No scheme matches “{q}”."),
+    "valid": ("{n} dispositifs et {a} organismes : catalogue valide", "{n} schemes and {a} agencies: valid catalogue"),
+    "progress": ("{d} dispositifs tranchés, {o} ouverts", "{d} schemes decided, {o} open"),
+    "dont_know": ("Je ne sais pas / passer", "I don't know / skip"),
+    "yes": ("Oui", "Yes"),
+    "no": ("Non", "No"),
+    "review": ("Vos réponses", "Your answers"),
+    "review_ok": ("C'est correct, voir les résultats", "All correct, show the results"),
+    "review_change": ("Modifier : {q}", "Change: {q}"),
+    "review_prompt": ("Vérifiez vos réponses :", "Check your answers:"),
+    "invalid_number": ("Un nombre, s'il vous plaît (par exemple 4 200 000 ou 4,2 M)", "A number, please (for example 4 200 000 or 4.2 M)"),
+    "invalid_int": ("Un nombre entier, s'il vous plaît", "A whole number, please"),
+    "invalid_months": ("Une durée en mois (18) ou en années (3 ans)", "A duration in months (18) or years (3 years)"),
+    "invalid_department": ("Ce n'est pas un département français (81, 09, 2A, 971…)", "Not a French département (81, 09, 2A, 971…)"),
+    "export_gt_turnover": ("Plus que le chiffre d'affaires total ({t})", "More than the total turnover ({t})"),
+    "group.eligible": ("Éligibles", "Eligible"),
+    "group.unknown": ("À vérifier", "To check"),
+    "group.ineligible": ("Non éligibles", "Not eligible"),
+    "group.ended": ("Supprimés depuis le guide (pour mémoire)", "Ended since the guide (for the record)"),
+    "missing": ("manque : {keys}", "missing: {keys}"),
+    "nothing_missing": ("aucune réponse du questionnaire ne peut trancher", "no answer of the questionnaire can decide it"),
+    "first": ("À faire d'abord", "Do first"),
+    "contact": ("Contact", "Contact"),
+    "estimate": ("jusqu'à {amount}", "up to {amount}"),
+    "estimate_equity": (" (à confirmer : plafonné par les fonds propres)", " (to confirm: capped by equity)"),
+    "summary": (
+        "{e} éligibles, {u} à vérifier, {i} non éligibles",
+        "{e} eligible, {u} to check, {i} not eligible",
+    ),
+    "interrupted": (
+        "Interrompu. Vos réponses sont enregistrées dans {file} ; reprenez avec : intertex check --answers {file} --ask-missing",
+        "Interrupted. Your answers are saved in {file}; resume with: intertex check --answers {file} --ask-missing",
+    ),
+    "no_tty": (
+        "Pas de terminal pour poser les questions. Donnez les réponses dans un fichier : intertex check --answers reponses.yaml (voir examples/ et intertex check --help).",
+        "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
+    ),
+    "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
+    "criterion.met": ("rempli", "met"),
+    "criterion.unmet": ("non rempli", "not met"),
+    "criterion.unknown": ("inconnu", "unknown"),
+    "answer_used": ("votre réponse", "your answer"),
+    "explain_title": ("{title} — vérification critère par critère", "{title} — criterion by criterion"),
+    "no_criteria": (
+        "Le guide ne pose aucun critère sur l'entreprise pour ce dispositif.",
+        "The guide sets no criterion on the company for this scheme.",
+    ),
+    "not_set": ("non renseigné", "not given"),
+    "skipped": ("je ne sais pas", "don't know"),
+    "welcome": (
+        "intertex — quels dispositifs d'aide à l'export pour votre entreprise ? Répondez à quelques questions (Ctrl-C pour arrêter, vos réponses sont gardées).",
+        "intertex — which export-support schemes fit your company? Answer a few questions (Ctrl-C to stop; your answers are kept).",
+    ),
+}
+
+
+def t(key: str, lang: str, **kw) -> str:
+    fr, en = _T[key]
+    s = en if lang == "en" else fr
+    return s.format(**kw) if kw else s
+
+
+def euros(amount: float) -> str:
+    """French style: 20 000 €, 1 500 000 €, 0,5 € for cents."""
+    if amount == int(amount):
+        s = f"{int(amount):,}".replace(",", " ")
+    else:
+        s = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
+    return f"{s} €"
+
+
+def percent(rate: float) -> str:
+    v = rate * 100
+    s = f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{s} %"

@@ -1,0 +1,351 @@
+"""Plain data views of schemes and results: JSON objects and Markdown. No rich here."""
+
+from __future__ import annotations
+
+import json
+
+from .describe import describe, fact_label, value_label
+from .i18n import euros, percent, t
+from .rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
+
+ENDED = ("abolished",)
+WARN = ("abolished", "changed", "renamed")
+
+
+def contacts_of(scheme, catalog) -> tuple[list, bool]:
+    """The scheme's contacts, or its agency's when the card says 'Voir fiche …'."""
+    if scheme.contacts:
+        return list(scheme.contacts), False
+    agency = catalog.agencies.get(scheme.agency)
+    if agency is not None and (scheme.contacts_from_agency or not scheme.contacts):
+        return list(agency.contacts), True
+    return [], False
+
+
+def contacts_for(scheme, catalog, region: str | None) -> list:
+    """Contacts for a company of ``region``: those of its region first, or all."""
+    contacts, _ = contacts_of(scheme, catalog)
+    mine = [c for c in contacts if c.region == region] if region else []
+    return mine or [c for c in contacts if c.region is None] or contacts
+
+
+def headline(scheme, lang: str) -> str:
+    f = scheme.funding
+    caps = [c.cap_eur for c in f.components if c.cap_eur is not None]
+    if f.cap_eur is not None:
+        return ("≤ " if lang == "fr" else "≤ ") + euros(f.cap_eur)
+    comp = next((c for c in f.components if c.applies_to_budget), None)
+    if comp is not None and comp.cap_eur is not None:
+        return "≤ " + euros(comp.cap_eur)
+    if caps:
+        return "≤ " + euros(max(caps))
+    if f.rate is not None:
+        return percent(f.rate)
+    return "—"
+
+
+def status_mark(scheme, lang: str) -> str:
+    return t(f"status.{scheme.status.value}", lang)
+
+
+def scheme_json(scheme, catalog) -> dict:
+    data = scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
+    agency = catalog.agencies.get(scheme.agency)
+    data["agency_name"] = agency.name if agency else scheme.agency
+    contacts, inherited = contacts_of(scheme, catalog)
+    data["effective_contacts"] = [c.model_dump(mode="json", exclude_none=True) for c in contacts]
+    data["contacts_inherited"] = inherited
+    data["ended"] = scheme.status.value in ENDED
+    return data
+
+
+def list_item(scheme, catalog) -> dict:
+    return {
+        "id": scheme.id,
+        "title": scheme.title,
+        "agency": scheme.agency,
+        "agency_name": catalog.agency_name(scheme.agency),
+        "regions": list(scheme.regions),
+        "support_type": scheme.support_type,
+        "beneficiary": scheme.beneficiary,
+        "cap_eur": scheme.funding.cap_eur,
+        "status": scheme.status.value,
+        "page": scheme.source.page,
+    }
+
+
+def dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2)
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def _contact_lines(c) -> list[str]:
+    head = " — ".join(x for x in (c.name, c.role, c.organisation, c.area) if x)
+    bits = [head] if head else []
+    bits += [f"tél. {p}" for p in c.phones]
+    if c.fax:
+        bits.append(f"fax {c.fax}")
+    bits += list(c.emails)
+    if c.address:
+        bits.append(c.address.replace("\n", ", "))
+    bits += list(c.web)
+    if c.note:
+        bits.append(c.note)
+    return bits
+
+
+def funding_lines(scheme, lang: str) -> list[str]:
+    f = scheme.funding
+    out = []
+    if f.rate is not None:
+        out.append(f"{t('rate', lang)} : {percent(f.rate)}" if lang == "fr" else f"rate: {percent(f.rate)}")
+    for key, val in (("cap", f.cap_eur), ("min_expense", f.min_expense_eur), ("max_expense", f.max_expense_eur)):
+        if val is not None:
+            out.append(f"{t(key, lang)} : {euros(val)}" if lang == "fr" else f"{t(key, lang)}: {euros(val)}")
+    if f.duration_months is not None:
+        out.append(f"{t('duration', lang)} : {f.duration_months} {t('months', lang)}")
+    if f.equity_cap:
+        out.append(t("equity_cap", lang))
+    for c in f.components:
+        bits = [c.label]
+        if c.rate is not None:
+            bits.append(percent(c.rate) + (f" ({c.base})" if c.base else ""))
+        if c.cap_eur is not None:
+            bits.append(f"{t('cap', lang)} {euros(c.cap_eur)}")
+        if c.duration_months is not None:
+            bits.append(f"{c.duration_months} {t('months', lang)}")
+        out.append(" — ".join(bits))
+    for fig in f.figures:
+        out.append(f"{fig.label} : {figure_value(fig)}")
+    return out
+
+
+def figure_value(fig) -> str:
+    if fig.unit == "eur":
+        return euros(fig.value)
+    if fig.unit == "rate":
+        return percent(fig.value)
+    if fig.unit == "eur-per-day":
+        return euros(fig.value) + " / jour"
+    v = int(fig.value) if fig.value.is_integer() else fig.value
+    unit = {"months": "mois", "years": "ans", "days": "jours", "count": ""}[fig.unit]
+    return f"{v} {unit}".strip()
+
+
+def show_markdown(scheme, catalog, lang: str) -> str:
+    L = []
+    agency = catalog.agency_name(scheme.agency)
+    L.append(f"# {scheme.title} — {agency}")
+    L.append("")
+    L.append(f"`{scheme.id}` · {t('type.' + scheme.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in scheme.regions)}")
+    L.append("")
+    L.extend(_status_md(scheme, lang))
+    L.append(f"## {t('sec.description', lang)}\n\n{scheme.description.strip()}\n")
+    if scheme.objectives:
+        L.append(f"## {t('sec.objectives', lang)}\n")
+        L.extend(f"- {o}" for o in scheme.objectives)
+        L.append("")
+    L.append(f"## {t('sec.beneficiaries', lang)}\n\n> {scheme.beneficiaries_text.strip()}\n")
+    if scheme.beneficiary != "company":
+        L.append(f"**{t('beneficiary.' + scheme.beneficiary, lang)}**\n")
+    if scheme.criteria:
+        L.append(f"## {t('sec.criteria', lang)}\n")
+        for c in scheme.criteria:
+            L.append(f"- **{describe(c.rule, lang)}** — « {c.quote} » (p. {c.page})")
+            if c.note:
+                L.append(f"  - _{c.note.strip()}_")
+        L.append("")
+    if scheme.conditions:
+        L.append(f"## {t('sec.conditions', lang)}\n")
+        L.extend(f"- {c.text} (p. {c.page})" for c in scheme.conditions)
+        L.append("")
+    for key, items in (("sec.eligible", scheme.expenses.eligible), ("sec.excluded", scheme.expenses.excluded)):
+        if items:
+            L.append(f"## {t(key, lang)}\n")
+            L.extend(f"- {x}" for x in items)
+            L.append("")
+    lines = funding_lines(scheme, lang)
+    if lines or scheme.funding.terms:
+        L.append(f"## {t('sec.funding', lang)}\n")
+        L.extend(f"- {x}" for x in lines)
+        L.extend(f"- « {x} »" for x in scheme.funding.terms)
+        L.append("")
+    if scheme.payment:
+        L.append(f"## {t('sec.payment', lang)}\n")
+        L.extend(f"- {x}" for x in scheme.payment)
+        L.append("")
+    contacts, inherited = contacts_of(scheme, catalog)
+    if contacts:
+        L.append(f"## {t('sec.contacts', lang)}\n")
+        if inherited:
+            L.append(t("via_agency", lang, agency=agency) + "\n")
+        for c in contacts:
+            region = f"**{t('region.' + c.region, lang)}** · " if c.region else ""
+            L.append("- " + region + " · ".join(_contact_lines(c)))
+        L.append("")
+    notes = list(scheme.notes) + ([scheme.funding.note] if scheme.funding.note else [])
+    if notes:
+        L.append(f"## {t('sec.notes', lang)}\n")
+        L.extend(f"- {n.strip()}" for n in notes)
+        L.append("")
+    L.append("---\n")
+    L.append(_source_line(scheme, lang))
+    return "\n".join(L) + "\n"
+
+
+def _source_line(scheme, lang: str) -> str:
+    s = scheme.source
+    pages = "-".join(str(p) for p in (s.pages[0], s.pages[-1])) if len(s.pages) > 1 else str(s.page)
+    return t("guide_date", lang, document=s.document, page=pages, date=s.date) + " " + t("confirm", lang, date=s.date)
+
+
+def _status_md(scheme, lang: str) -> list[str]:
+    st = scheme.status
+    out = []
+    if st.value == "abolished":
+        out.append(f"> **⚠ {t('ended_warning', lang)}**")
+    elif st.value in ("changed", "renamed"):
+        out.append(f"> **⚠ {t('changed_warning', lang)}**")
+    head = f"**{t('sec.status', lang)} :** {t('status.' + st.value, lang)}" if lang == "fr" else f"**Status:** {t('status.' + st.value, lang)}"
+    out.append(("> " if out else "") + head + (f" — {st.note}" if st.note else ""))
+    out.append("")
+    return out
+
+
+# --------------------------------------------------------------------------- check results
+
+
+def criterion_json(cr) -> dict:
+    c = cr.criterion
+    return {
+        "id": c.id,
+        "result": cr.result,
+        "quote": c.quote,
+        "page": c.page,
+        "rule": describe(c.rule, "fr"),
+        "answers_used": cr.outcome.used,
+        "missing": list(cr.outcome.missing),
+        **({"note": c.note} if c.note else {}),
+    }
+
+
+def result_json(r, catalog, region: str | None) -> dict:
+    s = r.scheme
+    out = {
+        "id": s.id,
+        "title": s.title,
+        "agency": s.agency,
+        "verdict": r.verdict,
+        "missing": list(r.missing) if r.verdict == UNDECIDED else [],
+        "estimate": r.estimate,
+        "status": s.status.value,
+        "ended": s.status.value in ENDED,
+        "beneficiary": s.beneficiary,
+        "page": s.source.page,
+        "reasons": [criterion_json(c) for c in r.criteria if c.result == UNMET],
+        "criteria": [criterion_json(c) for c in r.criteria],
+        "conditions": [
+            {"id": c.id, "kind": c.kind, "text": c.text, "page": c.page} for c in r.conditions
+        ],
+        "contacts": [c.model_dump(mode="json", exclude_none=True) for c in contacts_for(s, catalog, region)],
+    }
+    return out
+
+
+def check_json(results, catalog, profile, asked: list[str], warnings: list[str]) -> dict:
+    region = profile.answers.get("region")
+    return {
+        "results": [result_json(r, catalog, region) for r in results],
+        "asked": asked,
+        "answers": {k: v for k, v in profile.answers.items()},
+        "unknown_answers": sorted(profile.skipped),
+        "summary": {
+            v: sum(1 for r in results if r.verdict == v) for v in (ELIGIBLE, UNDECIDED, INELIGIBLE)
+        },
+        "warnings": warnings,
+        "source": {"document": "INTER-TEX E1.6.1.b", "date": _guide_date(catalog)},
+    }
+
+
+def _guide_date(catalog) -> str:
+    dates = sorted({s.source.date for s in catalog.schemes.values()})
+    return ", ".join(dates)
+
+
+def group_results(results) -> dict:
+    """Results in the order people read them: eligible, to check, not eligible, ended."""
+    groups = {"eligible": [], "unknown": [], "ineligible": [], "ended": []}
+    for r in results:
+        if r.scheme.status.value in ENDED:
+            groups["ended"].append(r)
+        else:
+            groups[r.verdict].append(r)
+    for k in ("eligible", "unknown"):
+        groups[k].sort(key=lambda r: -((r.estimate or {}).get("amount_eur") or 0))
+    return groups
+
+
+def reason_text(r, lang: str) -> str:
+    """Why: the first unmet criterion in the guide's words, or what is missing."""
+    if r.verdict == INELIGIBLE:
+        c = r.unmet[0]
+        return f"« {c.criterion.quote} » (p. {c.criterion.page})"
+    if r.verdict == UNDECIDED:
+        if r.missing:
+            return t("missing", lang, keys=", ".join(fact_label(k, lang) for k in r.missing))
+        return t("nothing_missing", lang)
+    return ""
+
+
+def check_markdown(results, catalog, profile, lang: str) -> str:
+    L = ["# intertex — " + ("résultats" if lang == "fr" else "results"), ""]
+    L.append(("## Vos réponses" if lang == "fr" else "## Your answers") + "\n")
+    for k, v in profile.answers.items():
+        L.append(f"- {fact_label(k, lang)} : {value_label(k, v, lang)}")
+    for k in sorted(profile.skipped):
+        L.append(f"- {fact_label(k, lang)} : {t('skipped', lang)}")
+    L.append("")
+    region = profile.answers.get("region")
+    for name, rs in group_results(results).items():
+        if not rs:
+            continue
+        L.append(f"## {t('group.' + name, lang)} ({len(rs)})\n")
+        for r in rs:
+            s = r.scheme
+            line = f"- **{s.title}** ({catalog.agency_name(s.agency)}, `{s.id}`)"
+            if r.estimate:
+                line += " — " + t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
+            if s.beneficiary != "company":
+                line += f" — {t('beneficiary.' + s.beneficiary, lang)}"
+            L.append(line)
+            why = reason_text(r, lang)
+            if why:
+                L.append(f"  - {why}")
+            if r.verdict == ELIGIBLE and name != "ended":
+                for c in r.conditions:
+                    L.append(f"  - {t('first', lang)} : {c.text} (p. {c.page})")
+                for c in contacts_for(s, catalog, region)[:2]:
+                    L.append(f"  - {t('contact', lang)} : " + " · ".join(_contact_lines(c)))
+            if s.status.value != "still-offered":
+                L.append(f"  - {t('sec.status', lang)} : {t('status.' + s.status.value, lang)}")
+        L.append("")
+    L.append(t("confirm", lang, date=_guide_date(catalog)))
+    return "\n".join(L) + "\n"
+
+
+def explain_markdown(r, lang: str) -> str:
+    s = r.scheme
+    L = [f"# {t('explain_title', lang, title=s.title)}", "", f"**{t(r.verdict, lang)}**", ""]
+    if not r.criteria:
+        L.append(t("no_criteria", lang))
+    for cr in r.criteria:
+        mark = {MET: "✔", UNMET: "✘"}.get(cr.result, "?")
+        used = ", ".join(f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items())
+        L.append(f"- {mark} {describe(cr.criterion.rule, lang)} — « {cr.criterion.quote} » (p. {cr.criterion.page})")
+        if used:
+            L.append(f"  - {t('answer_used', lang)} : {used}")
+        if cr.outcome.missing:
+            L.append("  - " + t("missing", lang, keys=", ".join(fact_label(k, lang) for k in cr.outcome.missing)))
+    return "\n".join(L) + "\n"

@@ -1,0 +1,144 @@
+"""Answers: validation of a company profile from a file or the wizard (contract §2)."""
+
+from __future__ import annotations
+
+import difflib
+import math
+
+from . import geo
+from .errors import AnswersError, Problem
+from .rules import Profile
+from .vocab import ANSWER_FACTS
+
+# An answer that means "je ne sais pas": the key stays unknown, and is not asked again.
+UNKNOWN_WORDS = {"unknown", "?", "je ne sais pas", "ne sais pas", "nsp", "skip", "inconnu"}
+
+
+def _is_unknown(v: object) -> bool:
+    return v is None or (isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS)
+
+
+def check_value(key: str, value: object) -> tuple[object, str | None]:
+    """Return (the value in canonical form, None) or (None, why it is invalid)."""
+    spec = ANSWER_FACTS[key]
+    if key == "department":
+        code = geo.normalize_department(value)
+        if code is None:
+            return None, f"{value!r} is not a French département code (\"31\", \"09\", \"2A\", \"971\")"
+        return code, None
+    if spec.kind == "bool":
+        if not isinstance(value, bool):
+            return None, f"expected true or false, got {value!r}"
+        return value, None
+    if spec.kind in ("int", "number"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None, f"expected a plain number, got {value!r}"
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, f"expected a finite number, got {value!r}"
+        if value < 0:
+            return None, f"must be ≥ 0, got {value!r}"
+        if spec.kind == "int":
+            if value != int(value):
+                return None, f"expected a whole number, got {value!r}"
+            value = int(value)
+        elif float(value).is_integer():
+            value = int(value)
+        return value, None
+    if value not in spec.values:
+        close = difflib.get_close_matches(str(value), spec.values, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        shown = ", ".join(spec.values)
+        return None, f"{value!r} is not one of: {shown}{hint}"
+    return value, None
+
+
+def cross_problems(answers: dict) -> list[tuple[str, str]]:
+    """Contradictions between answers: (key, message)."""
+    out = []
+    e, t = answers.get("export_turnover_eur"), answers.get("turnover_eur")
+    if e is not None and t is not None and e > t:
+        out.append(("export_turnover_eur", f"export turnover ({e}) is more than turnover ({t})"))
+    dep, reg = answers.get("department"), answers.get("region")
+    if dep is not None and reg is not None and geo.region_of(dep) != reg:
+        out.append(
+            ("region", f"département {dep} is in {geo.region_of(dep)}, not {reg}")
+        )
+    return out
+
+
+def parse(data: object, file: str = "<answers>", lines: dict | None = None) -> tuple[Profile, list[str]]:
+    """Validate an answers mapping. Returns the profile and warnings; raises AnswersError."""
+    lines = lines or {}
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise AnswersError(
+            f"invalid answers file: {file}",
+            [Problem(file, "expected a mapping of keys to answers (key: value)", 1)],
+        )
+    answers: dict = {}
+    skipped: set[str] = set()
+    for key, value in data.items():
+        line = lines.get((key,))
+        if key not in ANSWER_FACTS:
+            close = difflib.get_close_matches(str(key), ANSWER_FACTS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            warnings.append(f"{file}{':' + str(line) if line else ''}: unknown key {key!r} ignored{hint}")
+            continue
+        if _is_unknown(value):
+            skipped.add(key)
+            continue
+        canon, why = check_value(key, value)
+        if why:
+            problems.append(Problem(file, why, line, key))
+        else:
+            answers[key] = canon
+    for key, why in cross_problems(answers):
+        problems.append(Problem(file, why, lines.get((key,)), key))
+    if problems:
+        raise AnswersError(f"invalid answers file: {file}", problems)
+    if "department" in answers and "region" not in answers:
+        answers["region"] = geo.region_of(answers["department"])
+        skipped.discard("region")
+    return Profile(answers, frozenset(skipped)), warnings
+
+
+def read_file(path: str) -> tuple[Profile, list[str]]:
+    """Read an answers file (YAML or JSON)."""
+    import json
+    from pathlib import Path
+
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnswersError(f"answers file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise AnswersError(f"cannot read answers file {path}: {e}") from None
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise AnswersError(
+                f"invalid answers file: {path}", [Problem(path, f"invalid JSON: {e.msg}", e.lineno)]
+            ) from None
+        return parse(data, path)
+    from .yamlio import load_text
+
+    located, problems = load_text(text, path)
+    if problems:
+        raise AnswersError(f"invalid answers file: {path}", problems)
+    return parse(located.data, path, located.lines)
+
+
+def to_file_data(p: Profile) -> dict:
+    """The answers as written by --save: known values, and null for "je ne sais pas"."""
+    out = {k: p.answers[k] for k in ANSWER_FACTS if k in p.answers}
+    if "department" in out:
+        out.pop("region", None)  # derived
+    for k in ANSWER_FACTS:
+        if k in p.skipped and k not in out:
+            out[k] = None
+    return out

@@ -1,0 +1,257 @@
+"""Rich rendering for people at a terminal. Text from data files is always escaped."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .describe import describe, fact_label, value_label
+from .i18n import euros, t
+from .present import (
+    _contact_lines,
+    _source_line,
+    contacts_for,
+    contacts_of,
+    funding_lines,
+    group_results,
+    headline,
+    reason_text,
+)
+from .rules import ELIGIBLE, MET, UNDECIDED, UNMET
+
+STATUS_STYLE = {
+    "abolished": "bold red",
+    "changed": "yellow",
+    "renamed": "yellow",
+    "still-offered": "green",
+    "not-checked": "dim",
+}
+VERDICT_STYLE = {"eligible": "bold green", "unknown": "bold yellow", "ineligible": "bold red"}
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _e(s) -> str:
+    return escape(str(s))
+
+
+def print_list(con: Console, schemes, catalog, lang: str, title: str | None = None) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
+    for key in ("col.id", "col.title", "col.agency", "col.type", "col.amount", "col.status"):
+        table.add_column(t(key, lang), overflow="fold")
+    for s in schemes:
+        st = s.status.value
+        table.add_row(
+            _e(s.id),
+            _e(s.title),
+            _e(catalog.agency_name(s.agency)),
+            t("type." + s.support_type, lang),
+            headline(s, lang),
+            f"[{STATUS_STYLE[st]}]{t('status.' + st, lang)}[/]",
+        )
+    con.print(table)
+    con.print(f"[dim]{t('n_schemes', lang, n=len(schemes))} · {t('confirm', lang, date=_date(schemes))}[/]")
+
+
+def _date(schemes) -> str:
+    return ", ".join(sorted({s.source.date for s in schemes})) or "?"
+
+
+def _section(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def print_show(con: Console, s, catalog, lang: str) -> None:
+    st = s.status
+    parts = []
+    if st.value == "abolished":
+        parts.append(Panel(f"[bold red]⚠ {t('ended_warning', lang)}[/]\n{_e(st.note or '')}", border_style="red"))
+    elif st.value in ("changed", "renamed"):
+        parts.append(Panel(f"[yellow]⚠ {t('changed_warning', lang)}[/]\n{_e(st.note or '')}", border_style="yellow"))
+    for p in parts:
+        con.print(p)
+    head = f"[bold]{_e(s.title)}[/] — {_e(catalog.agency_name(s.agency))}"
+    sub = f"[dim]{_e(s.id)} · {t('type.' + s.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in s.regions)} · {t('status.' + st.value, lang)}[/]"
+    if s.beneficiary != "company":
+        sub += f"  [bold]{t('beneficiary.' + s.beneficiary, lang)}[/]"
+    con.print(head)
+    con.print(sub)
+    if st.value not in ("abolished", "changed", "renamed") and st.note:
+        con.print(f"[dim]{_e(st.note)}[/]")
+    con.print()
+    con.print(_section(t("sec.description", lang)))
+    con.print(_e(s.description.strip()))
+    if s.objectives:
+        con.print()
+        con.print(_section(t("sec.objectives", lang)))
+        for o in s.objectives:
+            con.print(f" • {_e(o)}")
+    con.print()
+    con.print(_section(t("sec.beneficiaries", lang)))
+    con.print(f"[italic]{_e(s.beneficiaries_text.strip())}[/]")
+    if s.criteria:
+        con.print()
+        con.print(_section(t("sec.criteria", lang)))
+        for c in s.criteria:
+            con.print(f" • [bold]{_e(describe(c.rule, lang))}[/]")
+            con.print(f"   « {_e(c.quote)} » [dim](p. {c.page})[/]")
+            if c.note:
+                con.print(f"   [dim]{_e(c.note.strip())}[/]")
+    if s.conditions:
+        con.print()
+        con.print(_section(t("sec.conditions", lang)))
+        for c in s.conditions:
+            con.print(f" • {_e(c.text)} [dim](p. {c.page})[/]")
+    for key, items in (("sec.eligible", s.expenses.eligible), ("sec.excluded", s.expenses.excluded)):
+        if items:
+            con.print()
+            con.print(_section(t(key, lang)))
+            for x in items:
+                con.print(f" • {_e(x)}")
+    lines = funding_lines(s, lang)
+    if lines or s.funding.terms:
+        con.print()
+        con.print(_section(t("sec.funding", lang)))
+        for x in lines:
+            con.print(f" • {_e(x)}")
+        for x in s.funding.terms:
+            con.print(f" • [italic]« {_e(x)} »[/]")
+    if s.payment:
+        con.print()
+        con.print(_section(t("sec.payment", lang)))
+        for x in s.payment:
+            con.print(f" • {_e(x)}")
+    contacts, inherited = contacts_of(s, catalog)
+    if contacts:
+        con.print()
+        con.print(_section(t("sec.contacts", lang)))
+        if inherited:
+            con.print(f"[dim]{t('via_agency', lang, agency=_e(catalog.agency_name(s.agency)))}[/]")
+        for c in contacts:
+            region = f"[bold]{t('region.' + c.region, lang)}[/] · " if c.region else ""
+            con.print(" • " + region + _e(" · ".join(_contact_lines(c))))
+    notes = list(s.notes) + ([s.funding.note] if s.funding.note else [])
+    if notes:
+        con.print()
+        con.print(_section(t("sec.notes", lang)))
+        for n in notes:
+            con.print(f" • [dim]{_e(n.strip())}[/]")
+    con.print()
+    con.print(f"[dim]{_e(_source_line(s, lang))}[/]")
+
+
+def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
+    if not hits:
+        con.print(t("no_match", lang, q=_e(query)))
+        return
+    table = Table(header_style="bold")
+    for key in ("col.id", "col.title", "col.agency", "col.where"):
+        table.add_column(t(key, lang), overflow="fold")
+    for h in hits:
+        s = h.scheme
+        where = "\n".join(f"[dim]{_e(f)}:[/] {_highlight(snip, h.terms)}" for f, snip in h.snippets[:3])
+        st = "" if s.status.value == "still-offered" else f" [{STATUS_STYLE[s.status.value]}]({t('status.' + s.status.value, lang)})[/]"
+        table.add_row(_e(s.id), _e(s.title) + st, _e(catalog.agency_name(s.agency)), where)
+    con.print(table)
+
+
+def _highlight(snippet: str, terms) -> str:
+    from .search import fold
+
+    out, i = [], 0
+    folded = fold(snippet)
+    spans = []
+    for term in terms:
+        start = 0
+        while (j := folded.find(term, start)) >= 0:
+            spans.append((j, j + len(term)))
+            start = j + len(term)
+    for a, b in sorted(spans):
+        if a < i:
+            continue
+        out.append(_e(snippet[i:a]))
+        out.append(f"[bold magenta]{_e(snippet[a:b])}[/]")
+        i = b
+    out.append(_e(snippet[i:]))
+    return "".join(out)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def print_results(con: Console, results, catalog, profile, lang: str) -> None:
+    region = profile.answers.get("region")
+    groups = group_results(results)
+    for name, rs in groups.items():
+        if not rs:
+            continue
+        style = {"eligible": "green", "unknown": "yellow", "ineligible": "red", "ended": "dim"}[name]
+        con.print()
+        con.rule(f"[bold {style}]{t('group.' + name, lang)} ({len(rs)})[/]", style=style)
+        for r in rs:
+            s = r.scheme
+            line = f"[bold]{_e(s.title)}[/] — {_e(catalog.agency_name(s.agency))} [dim]({_e(s.id)})[/]"
+            if name == "ended":
+                line += f" [{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]"
+            if r.estimate and r.estimate["amount_eur"] > 0 and name != "ineligible":
+                amount = t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
+                if r.estimate.get("equity_cap_unchecked"):
+                    amount += t("estimate_equity", lang)
+                line += f"  [bold green]{amount}[/]"
+            if s.beneficiary != "company":
+                line += f"  [cyan]{t('beneficiary.' + s.beneficiary, lang)}[/]"
+            if s.status.value in ("changed", "renamed"):
+                line += f"  [yellow]⚠ {t('status.' + s.status.value, lang)}[/]"
+            con.print(line)
+            why = reason_text(r, lang)
+            if why:
+                con.print(f"   [dim]{_e(why)}[/]")
+            if r.verdict == ELIGIBLE and name == "eligible":
+                for c in r.conditions:
+                    con.print(f"   [cyan]→ {t('first', lang)} :[/] {_e(c.text)} [dim](p. {c.page})[/]")
+                for c in contacts_for(s, catalog, region)[:1]:
+                    con.print(f"   [cyan]☎ {t('contact', lang)} :[/] {_e(' · '.join(_contact_lines(c)))}")
+    e, u, i = (sum(1 for r in results if r.verdict == v) for v in ("eligible", "unknown", "ineligible"))
+    con.print()
+    con.print(f"[bold]{t('summary', lang, e=e, u=u, i=i)}[/]")
+    con.print(f"[dim]{t('confirm', lang, date=_date([r.scheme for r in results]))}[/]")
+
+
+def print_explain(con: Console, r, lang: str) -> None:
+    s = r.scheme
+    con.print(f"[bold]{_e(t('explain_title', lang, title=s.title))}[/]")
+    con.print(f"[{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]")
+    if s.beneficiary != "company":
+        con.print(f"[cyan]{t('beneficiary.' + s.beneficiary, lang)}[/]")
+    if not r.criteria:
+        con.print(t("no_criteria", lang))
+    for cr in r.criteria:
+        mark = {MET: "[green]✔[/]", UNMET: "[red]✘[/]"}.get(cr.result, "[yellow]?[/]")
+        con.print(f" {mark} [bold]{_e(describe(cr.criterion.rule, lang))}[/]  [dim]({t('criterion.' + cr.result, lang)})[/]")
+        con.print(f"    « {_e(cr.criterion.quote)} » [dim](p. {cr.criterion.page})[/]")
+        if cr.outcome.used:
+            used = ", ".join(f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items())
+            con.print(f"    [dim]{t('answer_used', lang)} : {_e(used)}[/]")
+        if cr.result == UNDECIDED or cr.outcome.missing:
+            if cr.outcome.missing:
+                con.print(f"    [yellow]{t('missing', lang, keys=', '.join(fact_label(k, lang) for k in cr.outcome.missing))}[/]")
+    if r.conditions:
+        con.print(_section(t("sec.conditions", lang)))
+        for c in r.conditions:
+            con.print(f" • {_e(c.text)} [dim](p. {c.page})[/]")
+
+
+def print_problems(con: Console, message: str, problems, hint: str = "") -> None:
+    con.print(f"[bold red]{_e(message)}[/]")
+    for p in problems:
+        con.print(f"  {_e(str(p))}")
+    if hint:
+        con.print(f"[dim]{_e(hint)}[/]")
+
+
+__all__ = ["Group", "console", "print_list", "print_show", "print_search", "print_results", "print_explain"]

@@ -1,0 +1,180 @@
+"""The guided questionnaire: questionary asks, the planner chooses, the engine decides.
+
+Exactly one function (``Wizard.prompt``) calls questionary. Ctrl-C raises
+``Interrupted`` carrying the answers given so far.
+"""
+
+from __future__ import annotations
+
+import questionary
+from rich.console import Console
+
+from . import geo
+from .describe import fact_label, value_label
+from .errors import Interrupted
+from .i18n import euros, t
+from .planner import _with, next_question
+from .profile import check_value, cross_problems
+from .questions import QUESTIONS, parse_amount, parse_int, parse_months
+from .rules import UNDECIDED, Profile, evaluate
+from .search import fold
+from .vocab import ANSWER_FACTS
+
+SKIP = object()  # "je ne sais pas"
+STYLE = questionary.Style([("qmark", "fg:#5f87af bold"), ("question", "bold"), ("answer", "fg:#5faf5f bold")])
+
+
+def _department_from(text: str):
+    code = geo.normalize_department(text)
+    if code:
+        return code
+    wanted = fold(text.strip())
+    for c, (name, _) in geo.DEPARTMENTS.items():
+        if fold(name) == wanted:
+            return c
+    return None
+
+
+class Wizard:
+    def __init__(self, schemes, lang: str, console: Console | None = None):
+        self.schemes = tuple(schemes)
+        self.lang = lang
+        self.console = console or Console(stderr=False, highlight=False)
+        self.asked: list[str] = []
+
+    # ------------------------------------------------------------------ flow
+
+    def run(self, profile: Profile) -> Profile:
+        p = profile
+        try:
+            self.console.print(f"[bold]{t('welcome', self.lang)}[/]")
+            p = self.ask_open(p)
+            p = self.review(p)
+        except KeyboardInterrupt:
+            exc = Interrupted("interrupted")
+            exc.answers_profile = p
+            raise exc from None
+        except Interrupted as exc:
+            exc.answers_profile = getattr(exc, "answers_profile", p)
+            raise
+        return p
+
+    def ask_open(self, p: Profile) -> Profile:
+        """Ask, one at a time, every question that can still decide something."""
+        self._current = p
+        while True:
+            results = evaluate(self.schemes, p)
+            key = next_question(self.schemes, p, results)
+            if key is None:
+                return p
+            open_ = sum(1 for r in results if r.verdict == UNDECIDED)
+            self.console.print(f"[dim]{t('progress', self.lang, d=len(results) - open_, o=open_)}[/]")
+            p = self._answer(p, key)
+            self._current = p
+
+    def _answer(self, p: Profile, key: str, default=None) -> Profile:
+        try:
+            value = self.ask(key, p, default)
+        except KeyboardInterrupt:
+            exc = Interrupted("interrupted")
+            exc.answers_profile = p
+            raise exc from None
+        self.asked.append(key)
+        answers = {k: v for k, v in p.answers.items() if k != key}
+        skipped = set(p.skipped) - {key}
+        if key == "department":
+            answers.pop("region", None)
+        if value is SKIP:
+            return Profile(answers, frozenset(skipped | {key}))
+        return _with(Profile(answers, frozenset(skipped)), key, value)
+
+    def review(self, p: Profile) -> Profile:
+        """Show the answers; let the person change one, then ask what became open."""
+        while True:
+            keys = [k for k in QUESTIONS if (k in p.answers or k in p.skipped) and not (k == "region" and "department" in p.answers)]
+            if not keys:
+                return p
+            choices = [questionary.Choice(t("review_ok", self.lang), value=None)]
+            for k in keys:
+                shown = value_label(k, p.answers[k], self.lang) if k in p.answers else t("skipped", self.lang)
+                choices.append(questionary.Choice(f"{fact_label(k, self.lang)} : {shown}", value=k))
+            try:
+                key = self.prompt(questionary.select, t("review_prompt", self.lang), choices=choices)
+            except KeyboardInterrupt:
+                exc = Interrupted("interrupted")
+                exc.answers_profile = p
+                raise exc from None
+            if key is None:
+                return p
+            p = self._answer(p, key, default=p.answers.get(key))
+            p = self.ask_open(p)
+
+    # ------------------------------------------------------------------ asking
+
+    def prompt(self, kind, message: str, **kw):
+        """The one place that calls questionary; Ctrl-C raises KeyboardInterrupt."""
+        return kind(message, qmark="?", style=STYLE, **kw).unsafe_ask()
+
+    def ask(self, key: str, p: Profile, default=None):
+        q = QUESTIONS[key]
+        spec = ANSWER_FACTS[key]
+        lang = self.lang
+        text = q.text[lang]
+        help_ = q.help[lang]
+        dont = t("dont_know", lang)
+        if spec.kind == "bool" or q.choices:
+            if spec.kind == "bool":
+                options = [(True, t("yes", lang)), (False, t("no", lang))]
+            else:
+                options = list(q.choices[lang].items())
+            choices = [questionary.Choice(label, value=v) for v, label in options]
+            choices.append(questionary.Choice(dont, value=SKIP))
+            start = next((c for c in choices if c.value == default), None)
+            value = self.prompt(
+                questionary.select, text, choices=choices, default=start, instruction=help_ or None
+            )
+            return value
+        message = text + (f" ({help_})" if help_ else "") + f" [{dont} : ?]" if lang == "fr" else text + (f" ({help_})" if help_ else "") + f" [{dont}: ?]"
+
+        def convert(raw: str):
+            s = raw.strip()
+            if s == "" or s == "?" or fold(s) in ("je ne sais pas", "nsp", "skip", "i don't know", "dont know"):
+                return SKIP, None
+            try:
+                if key == "department":
+                    v = _department_from(s)
+                    if v is None:
+                        return None, t("invalid_department", lang)
+                elif key == "months_of_activity":
+                    v = parse_months(s)
+                elif spec.kind == "int":
+                    v = parse_int(s)
+                else:
+                    v = parse_amount(s)
+                    v = int(v) if float(v).is_integer() else round(v, 2)
+            except ValueError:
+                what = {"int": "invalid_int"}.get(spec.kind, "invalid_number")
+                if key == "months_of_activity":
+                    what = "invalid_months"
+                return None, t(what, lang)
+            canon, why = check_value(key, v)
+            if why:
+                return None, why
+            trial = {**p.answers, key: canon}
+            if key == "department":
+                trial.pop("region", None)
+            for k, msg in cross_problems(trial):
+                if k == key or key in ("turnover_eur", "export_turnover_eur"):
+                    if key == "export_turnover_eur" and "turnover_eur" in p.answers:
+                        return None, t("export_gt_turnover", lang, t=euros(p.answers["turnover_eur"]))
+                    return None, msg
+            return canon, None
+
+        def validate(raw: str):
+            value, why = convert(raw)
+            return True if why is None else why
+
+        shown_default = "" if default is None else str(default)
+        raw = self.prompt(questionary.text, message, validate=validate, default=shown_default)
+        value, _ = convert(raw)
+        return value
