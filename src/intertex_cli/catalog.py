@@ -89,7 +89,12 @@ def _load_models(paths, model, problems: list[Problem]) -> dict:
             continue
         if obj.id != path.stem:
             problems.append(
-                Problem(str(path), f"id {obj.id!r} differs from the file name", located.line_of(("id",)), "id")
+                Problem(
+                    str(path),
+                    f"id {obj.id!r} differs from the file name",
+                    located.line_of(("id",)),
+                    "id",
+                )
             )
             continue
         out[obj.id] = (obj, located)
@@ -122,7 +127,12 @@ def load(directory: str | Path | None = None, builtin_agencies: bool = True) -> 
             )
         if s.contacts_from_agency and s.agency in agencies and not agencies[s.agency][0].contacts:
             problems.append(
-                Problem(str(located.path), "the agency has no contacts to inherit", None, "contacts_from_agency")
+                Problem(
+                    str(located.path),
+                    "the agency has no contacts to inherit",
+                    None,
+                    "contacts_from_agency",
+                )
             )
     if not scheme_paths and not problems:
         problems.append(Problem(str(d), "no scheme file (*.yaml) in this directory"))

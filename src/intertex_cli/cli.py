@@ -48,8 +48,17 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."),
-    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    version: bool = typer.Option(
+        False,
+        "--version",
+        "-V",
+        callback=_version,
+        is_eager=True,
+        help="Show the version and exit.",
+    ),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
 ) -> None:
@@ -97,11 +106,25 @@ def _out(text: str) -> None:
 
 @app.command("list")
 def list_cmd(
-    region: str | None = typer.Option(None, "--region", "-r", help="occitanie, nouvelle-aquitaine or national: the schemes a company located there can use."),
-    agency: str | None = typer.Option(None, "--agency", "-a", help="An agency id: region-occitanie, bpifrance, business-france…"),
-    support_type: str | None = typer.Option(None, "--type", "-t", help="subsidy, insurance-guarantee, loan, tax-credit, advice, information."),
+    region: str | None = typer.Option(
+        None,
+        "--region",
+        "-r",
+        help="occitanie, nouvelle-aquitaine or national: the schemes a company located there can use.",
+    ),
+    agency: str | None = typer.Option(
+        None, "--agency", "-a", help="An agency id: region-occitanie, bpifrance, business-france…"
+    ),
+    support_type: str | None = typer.Option(
+        None,
+        "--type",
+        "-t",
+        help="subsidy, insurance-guarantee, loan, tax-credit, advice, information.",
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """List the schemes of the catalogue.
@@ -118,7 +141,11 @@ def list_cmd(
     schemes = [
         s
         for s in cat.schemes.values()
-        if (region is None or region in s.regions or (region != "national" and "national" in s.regions))
+        if (
+            region is None
+            or region in s.regions
+            or (region != "national" and "national" in s.regions)
+        )
         and (agency is None or s.agency == agency)
         and (support_type is None or s.support_type == support_type)
     ]
@@ -131,9 +158,14 @@ def list_cmd(
         from .i18n import t
         from .present import headline
 
-        lines = [f"| id | {t('col.title', lang)} | {t('col.agency', lang)} | {t('col.type', lang)} | {t('col.amount', lang)} | {t('col.status', lang)} |", "|---|---|---|---|---|---|"]
+        lines = [
+            f"| id | {t('col.title', lang)} | {t('col.agency', lang)} | {t('col.type', lang)} | {t('col.amount', lang)} | {t('col.status', lang)} |",
+            "|---|---|---|---|---|---|",
+        ]
         for s in schemes:
-            lines.append(f"| `{s.id}` | {s.title} | {cat.agency_name(s.agency)} | {t('type.' + s.support_type, lang)} | {headline(s, lang)} | {t('status.' + s.status.value, lang)} |")
+            lines.append(
+                f"| `{s.id}` | {s.title} | {cat.agency_name(s.agency)} | {t('type.' + s.support_type, lang)} | {headline(s, lang)} | {t('status.' + s.status.value, lang)} |"
+            )
         _out("\n".join(lines))
         return
     from .render import console, print_list
@@ -147,7 +179,9 @@ def list_cmd(
 def _find(cat, scheme_id: str):
     s = cat.schemes.get(scheme_id.strip().lower())
     if s is None:
-        close = difflib.get_close_matches(scheme_id.strip().lower(), list(cat.schemes), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(
+            scheme_id.strip().lower(), list(cat.schemes), n=3, cutoff=0.5
+        )
         hint = f"Did you mean {', '.join(close)}?" if close else "See: intertex list"
         raise UsageError(f"unknown scheme id {scheme_id!r}. {hint}", hint="")
     return s
@@ -157,7 +191,9 @@ def _find(cat, scheme_id: str):
 def show_cmd(
     scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id, e.g. pass-export-occ."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Show one scheme's whole card: status, purpose, criteria, amounts, contacts, source.
@@ -188,7 +224,9 @@ def show_cmd(
 def search_cmd(
     words: list[str] = typer.Argument(..., help="Words to look for (case and accents ignored)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Search every text of the catalogue, best matches first.
@@ -204,14 +242,29 @@ def search_cmd(
     if fmt == "json":
         from .present import dumps
 
-        _out(dumps([
-            {"id": h.scheme.id, "title": h.scheme.title, "score": h.score, "status": h.scheme.status.value,
-             "matches": [{"field": f, "text": x} for f, x in h.snippets]}
-            for h in hits
-        ]))
+        _out(
+            dumps(
+                [
+                    {
+                        "id": h.scheme.id,
+                        "title": h.scheme.title,
+                        "score": h.score,
+                        "status": h.scheme.status.value,
+                        "matches": [{"field": f, "text": x} for f, x in h.snippets],
+                    }
+                    for h in hits
+                ]
+            )
+        )
         return
     if fmt == "markdown":
-        _out("\n".join(f"- `{h.scheme.id}` {h.scheme.title} — " + "; ".join(f"{f}: {x}" for f, x in h.snippets) for h in hits))
+        _out(
+            "\n".join(
+                f"- `{h.scheme.id}` {h.scheme.title} — "
+                + "; ".join(f"{f}: {x}" for f, x in h.snippets)
+                for h in hits
+            )
+        )
         return
     from .render import console, print_search
 
@@ -223,7 +276,9 @@ def search_cmd(
 
 @app.command("validate")
 def validate_cmd(
-    directory: Path | None = typer.Argument(None, metavar="[DIR]", help="A catalogue directory (default: the one in use)."),
+    directory: Path | None = typer.Argument(
+        None, metavar="[DIR]", help="A catalogue directory (default: the one in use)."
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Check every scheme and agency file of a catalogue; list each problem with its file and line.
@@ -256,12 +311,26 @@ def schema_cmd(
 
 @app.command("check")
 def check_cmd(
-    answers: Path | None = typer.Option(None, "--answers", "-a", help="Answers file (YAML or JSON) with the contract's keys."),
-    ask_missing: bool = typer.Option(False, "--ask-missing", help="With --answers and a terminal: ask what the file leaves open."),
-    save: Path | None = typer.Option(None, "--save", help="Write the answers given to this file (YAML)."),
+    answers: Path | None = typer.Option(
+        None, "--answers", "-a", help="Answers file (YAML or JSON) with the contract's keys."
+    ),
+    ask_missing: bool = typer.Option(
+        False, "--ask-missing", help="With --answers and a terminal: ask what the file leaves open."
+    ),
+    save: Path | None = typer.Option(
+        None, "--save", help="Write the answers given to this file (YAML)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-    explain: str | None = typer.Option(None, "--explain", "-e", metavar="ID", help="Criterion-by-criterion checklist for one scheme."),
-    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    explain: str | None = typer.Option(
+        None,
+        "--explain",
+        "-e",
+        metavar="ID",
+        help="Criterion-by-criterion checklist for one scheme.",
+    ),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Which schemes can the company use? Asks only the questions that matter, or reads a file.
@@ -284,9 +353,13 @@ def check_cmd(
 @app.command("why")
 def why_cmd(
     scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id."),
-    answers: Path | None = typer.Option(None, "--answers", "-a", help="Answers file (YAML or JSON)."),
+    answers: Path | None = typer.Option(
+        None, "--answers", "-a", help="Answers file (YAML or JSON)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
     """Why (not)? The checklist of one scheme: ✔ ✘ ? per criterion, the answer used, the guide's words.
@@ -334,7 +407,9 @@ def handle(exc: BaseException, debug: bool = False) -> int:
         return exc.exit_code
     if debug:
         raise exc
-    err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]")
+    err.print(
+        f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]"
+    )
     return ExitCode.INTERNAL
 
 

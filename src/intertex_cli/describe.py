@@ -84,7 +84,10 @@ def describe(node, lang: str) -> str:
     if kind in ("all", "any"):
         word = {"all": (" et ", " and "), "any": (" ou ", " or ")}[kind][lang == "en"]
         parts = [describe(n, lang) for n in getattr(node, kind)]
-        return word.join(f"({p})" if (" et " in p or " ou " in p or " and " in p or " or " in p) else p for p in parts)
+        return word.join(
+            f"({p})" if (" et " in p or " ou " in p or " and " in p or " or " in p) else p
+            for p in parts
+        )
     if kind == "not":
         return ("not " if lang == "en" else "non ") + f"({describe(node.not_, lang)})"
     label = fact_label(node.fact, lang)
@@ -92,11 +95,28 @@ def describe(node, lang: str) -> str:
     for op, arg in node.ops():
         if op in ("in", "not_in"):
             vals = ", ".join(value_label(node.fact, v, lang) for v in arg)
-            word = ("one of" if op == "in" else "none of") if lang == "en" else ("parmi" if op == "in" else "hors")
+            word = (
+                ("one of" if op == "in" else "none of")
+                if lang == "en"
+                else ("parmi" if op == "in" else "hors")
+            )
             parts.append(f"{label} {word} : {vals}" if lang == "fr" else f"{label} {word}: {vals}")
-        elif node.fact in ("independent", "financially_sound", "taxed_on_real_profit", "has_export_strategy", "had_pass_export", "has_export_team") and op in ("eq", "ne"):
+        elif node.fact in (
+            "independent",
+            "financially_sound",
+            "taxed_on_real_profit",
+            "has_export_strategy",
+            "had_pass_export",
+            "has_export_team",
+        ) and op in ("eq", "ne"):
             yes = (arg is True) == (op == "eq")
-            parts.append(label if yes else (("not " if lang == "en" else "pas de ") + label if label[0].islower() else label))
+            parts.append(
+                label
+                if yes
+                else (
+                    ("not " if lang == "en" else "pas de ") + label if label[0].islower() else label
+                )
+            )
         else:
             parts.append(f"{label} {_OPS[op]} {value_label(node.fact, arg, lang)}")
     return (" and " if lang == "en" else " et ").join(parts)

@@ -131,7 +131,10 @@ def _node_tag(v: object) -> str | None:
 
 
 Node = Annotated[
-    Annotated[AllOf, Tag("all")] | Annotated[AnyOf, Tag("any")] | Annotated[NotOf, Tag("not")] | Annotated[Leaf, Tag("fact")],
+    Annotated[AllOf, Tag("all")]
+    | Annotated[AnyOf, Tag("any")]
+    | Annotated[NotOf, Tag("not")]
+    | Annotated[Leaf, Tag("fact")],
     Discriminator(_node_tag),
 ]
 

@@ -139,9 +139,7 @@ def score(key: str, results, p: Profile, schemes: tuple) -> float:
     values = probes(key, p, schemes)
     if open_ and values:
         for r in open_:
-            decided = sum(
-                1 for v in values if verdict_of(r.scheme, _with(p, key, v)) != UNDECIDED
-            )
+            decided = sum(1 for v in values if verdict_of(r.scheme, _with(p, key, v)) != UNDECIDED)
             total += (decided / len(values)) * (1 + potential(r.scheme) / 1e6)
     if key in AMOUNT_KEYS:
         for r in results:

@@ -22,11 +22,22 @@ def contacts_of(scheme, catalog) -> tuple[list, bool]:
     return [], False
 
 
-def contacts_for(scheme, catalog, region: str | None) -> list:
-    """Contacts for a company of ``region``: those of its region first, or all."""
+def contacts_for(scheme, catalog, region: str | None, department: str | None = None) -> list:
+    """Contacts for a company of ``region``: its region's (its département's office
+    first, by postal code), else those for everyone, else all."""
     contacts, _ = contacts_of(scheme, catalog)
     mine = [c for c in contacts if c.region == region] if region else []
+    if department and mine:
+        near = [c for c in mine if c.address and _postcode_dep(c.address) == department]
+        mine = near + [c for c in mine if c not in near]
     return mine or [c for c in contacts if c.region is None] or contacts
+
+
+def _postcode_dep(address: str) -> str | None:
+    import re
+
+    m = re.search(r"\b(\d{2})\s?\d{3}\b", address)
+    return m.group(1) if m else None
 
 
 def headline(scheme, lang: str) -> str:
@@ -100,10 +111,20 @@ def funding_lines(scheme, lang: str) -> list[str]:
     f = scheme.funding
     out = []
     if f.rate is not None:
-        out.append(f"{t('rate', lang)} : {percent(f.rate)}" if lang == "fr" else f"rate: {percent(f.rate)}")
-    for key, val in (("cap", f.cap_eur), ("min_expense", f.min_expense_eur), ("max_expense", f.max_expense_eur)):
+        out.append(
+            f"{t('rate', lang)} : {percent(f.rate)}" if lang == "fr" else f"rate: {percent(f.rate)}"
+        )
+    for key, val in (
+        ("cap", f.cap_eur),
+        ("min_expense", f.min_expense_eur),
+        ("max_expense", f.max_expense_eur),
+    ):
         if val is not None:
-            out.append(f"{t(key, lang)} : {euros(val)}" if lang == "fr" else f"{t(key, lang)}: {euros(val)}")
+            out.append(
+                f"{t(key, lang)} : {euros(val)}"
+                if lang == "fr"
+                else f"{t(key, lang)}: {euros(val)}"
+            )
     if f.duration_months is not None:
         out.append(f"{t('duration', lang)} : {f.duration_months} {t('months', lang)}")
     if f.equity_cap:
@@ -139,7 +160,9 @@ def show_markdown(scheme, catalog, lang: str) -> str:
     agency = catalog.agency_name(scheme.agency)
     L.append(f"# {scheme.title} — {agency}")
     L.append("")
-    L.append(f"`{scheme.id}` · {t('type.' + scheme.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in scheme.regions)}")
+    L.append(
+        f"`{scheme.id}` · {t('type.' + scheme.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in scheme.regions)}"
+    )
     L.append("")
     L.extend(_status_md(scheme, lang))
     L.append(f"## {t('sec.description', lang)}\n\n{scheme.description.strip()}\n")
@@ -161,7 +184,10 @@ def show_markdown(scheme, catalog, lang: str) -> str:
         L.append(f"## {t('sec.conditions', lang)}\n")
         L.extend(f"- {c.text} (p. {c.page})" for c in scheme.conditions)
         L.append("")
-    for key, items in (("sec.eligible", scheme.expenses.eligible), ("sec.excluded", scheme.expenses.excluded)):
+    for key, items in (
+        ("sec.eligible", scheme.expenses.eligible),
+        ("sec.excluded", scheme.expenses.excluded),
+    ):
         if items:
             L.append(f"## {t(key, lang)}\n")
             L.extend(f"- {x}" for x in items)
@@ -198,7 +224,11 @@ def show_markdown(scheme, catalog, lang: str) -> str:
 def _source_line(scheme, lang: str) -> str:
     s = scheme.source
     pages = "-".join(str(p) for p in (s.pages[0], s.pages[-1])) if len(s.pages) > 1 else str(s.page)
-    return t("guide_date", lang, document=s.document, page=pages, date=s.date) + " " + t("confirm", lang, date=s.date)
+    return (
+        t("guide_date", lang, document=s.document, page=pages, date=s.date)
+        + " "
+        + t("confirm", lang, date=s.date)
+    )
 
 
 def _status_md(scheme, lang: str) -> list[str]:
@@ -208,7 +238,11 @@ def _status_md(scheme, lang: str) -> list[str]:
         out.append(f"> **⚠ {t('ended_warning', lang)}**")
     elif st.value in ("changed", "renamed"):
         out.append(f"> **⚠ {t('changed_warning', lang)}**")
-    head = f"**{t('sec.status', lang)} :** {t('status.' + st.value, lang)}" if lang == "fr" else f"**Status:** {t('status.' + st.value, lang)}"
+    head = (
+        f"**{t('sec.status', lang)} :** {t('status.' + st.value, lang)}"
+        if lang == "fr"
+        else f"**Status:** {t('status.' + st.value, lang)}"
+    )
     out.append(("> " if out else "") + head + (f" — {st.note}" if st.note else ""))
     out.append("")
     return out
@@ -231,7 +265,7 @@ def criterion_json(cr) -> dict:
     }
 
 
-def result_json(r, catalog, region: str | None) -> dict:
+def result_json(r, catalog, region: str | None, department: str | None = None) -> dict:
     s = r.scheme
     out = {
         "id": s.id,
@@ -249,7 +283,10 @@ def result_json(r, catalog, region: str | None) -> dict:
         "conditions": [
             {"id": c.id, "kind": c.kind, "text": c.text, "page": c.page} for c in r.conditions
         ],
-        "contacts": [c.model_dump(mode="json", exclude_none=True) for c in contacts_for(s, catalog, region)],
+        "contacts": [
+            c.model_dump(mode="json", exclude_none=True)
+            for c in contacts_for(s, catalog, region, department)
+        ],
     }
     return out
 
@@ -257,7 +294,9 @@ def result_json(r, catalog, region: str | None) -> dict:
 def check_json(results, catalog, profile, asked: list[str], warnings: list[str]) -> dict:
     region = profile.answers.get("region")
     return {
-        "results": [result_json(r, catalog, region) for r in results],
+        "results": [
+            result_json(r, catalog, region, profile.answers.get("department")) for r in results
+        ],
         "asked": asked,
         "answers": {k: v for k, v in profile.answers.items()},
         "unknown_answers": sorted(profile.skipped),
@@ -342,10 +381,19 @@ def explain_markdown(r, lang: str) -> str:
         L.append(t("no_criteria", lang))
     for cr in r.criteria:
         mark = {MET: "✔", UNMET: "✘"}.get(cr.result, "?")
-        used = ", ".join(f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items())
-        L.append(f"- {mark} {describe(cr.criterion.rule, lang)} — « {cr.criterion.quote} » (p. {cr.criterion.page})")
+        used = ", ".join(
+            f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items()
+        )
+        L.append(
+            f"- {mark} {describe(cr.criterion.rule, lang)} — « {cr.criterion.quote} » (p. {cr.criterion.page})"
+        )
         if used:
             L.append(f"  - {t('answer_used', lang)} : {used}")
         if cr.outcome.missing:
-            L.append("  - " + t("missing", lang, keys=", ".join(fact_label(k, lang) for k in cr.outcome.missing)))
+            L.append(
+                "  - "
+                + t(
+                    "missing", lang, keys=", ".join(fact_label(k, lang) for k in cr.outcome.missing)
+                )
+            )
     return "\n".join(L) + "\n"

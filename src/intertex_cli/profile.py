@@ -24,7 +24,7 @@ def check_value(key: str, value: object) -> tuple[object, str | None]:
     if key == "department":
         code = geo.normalize_department(value)
         if code is None:
-            return None, f"{value!r} is not a French département code (\"31\", \"09\", \"2A\", \"971\")"
+            return None, f'{value!r} is not a French département code ("31", "09", "2A", "971")'
         return code, None
     if spec.kind == "bool":
         if not isinstance(value, bool):
@@ -60,13 +60,13 @@ def cross_problems(answers: dict) -> list[tuple[str, str]]:
         out.append(("export_turnover_eur", f"export turnover ({e}) is more than turnover ({t})"))
     dep, reg = answers.get("department"), answers.get("region")
     if dep is not None and reg is not None and geo.region_of(dep) != reg:
-        out.append(
-            ("region", f"département {dep} is in {geo.region_of(dep)}, not {reg}")
-        )
+        out.append(("region", f"département {dep} is in {geo.region_of(dep)}, not {reg}"))
     return out
 
 
-def parse(data: object, file: str = "<answers>", lines: dict | None = None) -> tuple[Profile, list[str]]:
+def parse(
+    data: object, file: str = "<answers>", lines: dict | None = None
+) -> tuple[Profile, list[str]]:
     """Validate an answers mapping. Returns the profile and warnings; raises AnswersError."""
     lines = lines or {}
     problems: list[Problem] = []
@@ -85,7 +85,9 @@ def parse(data: object, file: str = "<answers>", lines: dict | None = None) -> t
         if key not in ANSWER_FACTS:
             close = difflib.get_close_matches(str(key), ANSWER_FACTS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            warnings.append(f"{file}{':' + str(line) if line else ''}: unknown key {key!r} ignored{hint}")
+            warnings.append(
+                f"{file}{':' + str(line) if line else ''}: unknown key {key!r} ignored{hint}"
+            )
             continue
         if _is_unknown(value):
             skipped.add(key)

@@ -175,12 +175,33 @@ assert set(QUESTIONS) == set(ANSWER_FACTS)
 NATURAL_ORDER = tuple(QUESTIONS)
 
 _MULT = {
-    "k": 1e3, "ke": 1e3, "k€": 1e3, "keur": 1e3, "millier": 1e3, "milliers": 1e3,
-    "m": 1e6, "me": 1e6, "m€": 1e6, "meur": 1e6, "million": 1e6, "millions": 1e6, "mio": 1e6,
-    "md": 1e9, "mds": 1e9, "md€": 1e9, "mrd": 1e9, "milliard": 1e9, "milliards": 1e9,
-    "bn": 1e9, "billion": 1e9, "billions": 1e9, "g": 1e9,
+    "k": 1e3,
+    "ke": 1e3,
+    "k€": 1e3,
+    "keur": 1e3,
+    "millier": 1e3,
+    "milliers": 1e3,
+    "m": 1e6,
+    "me": 1e6,
+    "m€": 1e6,
+    "meur": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "mio": 1e6,
+    "md": 1e9,
+    "mds": 1e9,
+    "md€": 1e9,
+    "mrd": 1e9,
+    "milliard": 1e9,
+    "milliards": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+    "g": 1e9,
 }
-_NUM = re.compile(r"^([+-]?\d[\d\s.,'_\u202f\u00a0]*)\s*([a-zA-Z€]*)\s*(?:d'?euros?|euros?|eur|€)?$")
+_NUM = re.compile(
+    r"^([+-]?\d[\d\s.,'_\u202f\u00a0]*)\s*([a-zA-Z€]*)\s*(?:d'?euros?|euros?|eur|€)?$"
+)
 
 
 def parse_amount(text: str) -> float:

@@ -42,8 +42,12 @@ def _e(s) -> str:
 
 def print_list(con: Console, schemes, catalog, lang: str, title: str | None = None) -> None:
     table = Table(title=title, show_lines=False, header_style="bold", expand=False)
-    for key in ("col.id", "col.title", "col.agency", "col.type", "col.amount", "col.status"):
-        table.add_column(t(key, lang), overflow="fold")
+    table.add_column(t("col.id", lang), no_wrap=True, style="cyan")
+    table.add_column(t("col.title", lang), overflow="fold", ratio=3)
+    table.add_column(t("col.agency", lang), overflow="fold", ratio=1)
+    table.add_column(t("col.type", lang), overflow="fold", ratio=1)
+    table.add_column(t("col.amount", lang), no_wrap=True, justify="right")
+    table.add_column(t("col.status", lang), overflow="fold")
     for s in schemes:
         st = s.status.value
         table.add_row(
@@ -52,10 +56,12 @@ def print_list(con: Console, schemes, catalog, lang: str, title: str | None = No
             _e(catalog.agency_name(s.agency)),
             t("type." + s.support_type, lang),
             headline(s, lang),
-            f"[{STATUS_STYLE[st]}]{t('status.' + st, lang)}[/]",
+            f"[{STATUS_STYLE[st]}]{t('mark.' + st, lang)}[/]",
         )
     con.print(table)
-    con.print(f"[dim]{t('n_schemes', lang, n=len(schemes))} · {t('confirm', lang, date=_date(schemes))}[/]")
+    con.print(
+        f"[dim]{t('n_schemes', lang, n=len(schemes))} · {t('confirm', lang, date=_date(schemes))}[/]"
+    )
 
 
 def _date(schemes) -> str:
@@ -70,9 +76,19 @@ def print_show(con: Console, s, catalog, lang: str) -> None:
     st = s.status
     parts = []
     if st.value == "abolished":
-        parts.append(Panel(f"[bold red]⚠ {t('ended_warning', lang)}[/]\n{_e(st.note or '')}", border_style="red"))
+        parts.append(
+            Panel(
+                f"[bold red]⚠ {t('ended_warning', lang)}[/]\n{_e(st.note or '')}",
+                border_style="red",
+            )
+        )
     elif st.value in ("changed", "renamed"):
-        parts.append(Panel(f"[yellow]⚠ {t('changed_warning', lang)}[/]\n{_e(st.note or '')}", border_style="yellow"))
+        parts.append(
+            Panel(
+                f"[yellow]⚠ {t('changed_warning', lang)}[/]\n{_e(st.note or '')}",
+                border_style="yellow",
+            )
+        )
     for p in parts:
         con.print(p)
     head = f"[bold]{_e(s.title)}[/] — {_e(catalog.agency_name(s.agency))}"
@@ -107,7 +123,10 @@ def print_show(con: Console, s, catalog, lang: str) -> None:
         con.print(_section(t("sec.conditions", lang)))
         for c in s.conditions:
             con.print(f" • {_e(c.text)} [dim](p. {c.page})[/]")
-    for key, items in (("sec.eligible", s.expenses.eligible), ("sec.excluded", s.expenses.excluded)):
+    for key, items in (
+        ("sec.eligible", s.expenses.eligible),
+        ("sec.excluded", s.expenses.excluded),
+    ):
         if items:
             con.print()
             con.print(_section(t(key, lang)))
@@ -154,8 +173,14 @@ def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
         table.add_column(t(key, lang), overflow="fold")
     for h in hits:
         s = h.scheme
-        where = "\n".join(f"[dim]{_e(f)}:[/] {_highlight(snip, h.terms)}" for f, snip in h.snippets[:3])
-        st = "" if s.status.value == "still-offered" else f" [{STATUS_STYLE[s.status.value]}]({t('status.' + s.status.value, lang)})[/]"
+        where = "\n".join(
+            f"[dim]{_e(f)}:[/] {_highlight(snip, h.terms)}" for f, snip in h.snippets[:3]
+        )
+        st = (
+            ""
+            if s.status.value == "still-offered"
+            else f" [{STATUS_STYLE[s.status.value]}]({t('status.' + s.status.value, lang)})[/]"
+        )
         table.add_row(_e(s.id), _e(s.title) + st, _e(catalog.agency_name(s.agency)), where)
     con.print(table)
 
@@ -186,16 +211,24 @@ def _highlight(snippet: str, terms) -> str:
 
 def print_results(con: Console, results, catalog, profile, lang: str) -> None:
     region = profile.answers.get("region")
+    department = profile.answers.get("department")
     groups = group_results(results)
     for name, rs in groups.items():
         if not rs:
             continue
-        style = {"eligible": "green", "unknown": "yellow", "ineligible": "red", "ended": "dim"}[name]
+        style = {"eligible": "green", "unknown": "yellow", "ineligible": "red", "ended": "dim"}[
+            name
+        ]
         con.print()
         con.rule(f"[bold {style}]{t('group.' + name, lang)} ({len(rs)})[/]", style=style)
         for r in rs:
             s = r.scheme
-            line = f"[bold]{_e(s.title)}[/] — {_e(catalog.agency_name(s.agency))} [dim]({_e(s.id)})[/]"
+            mark = {
+                "eligible": "[green]✔[/]",
+                "unknown": "[yellow]?[/]",
+                "ineligible": "[red]✘[/]",
+            }[r.verdict]
+            line = f"{mark} [bold]{_e(s.title)}[/] · {_e(catalog.agency_name(s.agency))} [dim]{_e(s.id)}[/]"
             if name == "ended":
                 line += f" [{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]"
             if r.estimate and r.estimate["amount_eur"] > 0 and name != "ineligible":
@@ -212,14 +245,27 @@ def print_results(con: Console, results, catalog, profile, lang: str) -> None:
             if why:
                 con.print(f"   [dim]{_e(why)}[/]")
             if r.verdict == ELIGIBLE and name == "eligible":
-                for c in r.conditions:
-                    con.print(f"   [cyan]→ {t('first', lang)} :[/] {_e(c.text)} [dim](p. {c.page})[/]")
-                for c in contacts_for(s, catalog, region)[:1]:
-                    con.print(f"   [cyan]☎ {t('contact', lang)} :[/] {_e(' · '.join(_contact_lines(c)))}")
-    e, u, i = (sum(1 for r in results if r.verdict == v) for v in ("eligible", "unknown", "ineligible"))
+                first = [c for c in r.conditions if c.kind == "prerequisite"]
+                for c in first:
+                    con.print(
+                        f"   [cyan]→ {t('first', lang)} :[/] {_e(_short(c.text))} [dim](p. {c.page})[/]"
+                    )
+                others = len(r.conditions) - len(first)
+                if others:
+                    con.print(f"   [dim]{t('more_conditions', lang, n=others, id=s.id)}[/]")
+                for c in contacts_for(s, catalog, region, department)[:1]:
+                    con.print(f"   [cyan]☎[/] {_e(_short(' · '.join(_contact_lines(c)), 110))}")
+    e, u, i = (
+        sum(1 for r in results if r.verdict == v) for v in ("eligible", "unknown", "ineligible")
+    )
     con.print()
     con.print(f"[bold]{t('summary', lang, e=e, u=u, i=i)}[/]")
     con.print(f"[dim]{t('confirm', lang, date=_date([r.scheme for r in results]))}[/]")
+
+
+def _short(text: str, width: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def print_explain(con: Console, r, lang: str) -> None:
@@ -232,14 +278,21 @@ def print_explain(con: Console, r, lang: str) -> None:
         con.print(t("no_criteria", lang))
     for cr in r.criteria:
         mark = {MET: "[green]✔[/]", UNMET: "[red]✘[/]"}.get(cr.result, "[yellow]?[/]")
-        con.print(f" {mark} [bold]{_e(describe(cr.criterion.rule, lang))}[/]  [dim]({t('criterion.' + cr.result, lang)})[/]")
+        con.print(
+            f" {mark} [bold]{_e(describe(cr.criterion.rule, lang))}[/]  [dim]({t('criterion.' + cr.result, lang)})[/]"
+        )
         con.print(f"    « {_e(cr.criterion.quote)} » [dim](p. {cr.criterion.page})[/]")
         if cr.outcome.used:
-            used = ", ".join(f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items())
+            used = ", ".join(
+                f"{fact_label(k, lang)} = {value_label(k, v, lang)}"
+                for k, v in cr.outcome.used.items()
+            )
             con.print(f"    [dim]{t('answer_used', lang)} : {_e(used)}[/]")
         if cr.result == UNDECIDED or cr.outcome.missing:
             if cr.outcome.missing:
-                con.print(f"    [yellow]{t('missing', lang, keys=', '.join(fact_label(k, lang) for k in cr.outcome.missing))}[/]")
+                con.print(
+                    f"    [yellow]{t('missing', lang, keys=', '.join(fact_label(k, lang) for k in cr.outcome.missing))}[/]"
+                )
     if r.conditions:
         con.print(_section(t("sec.conditions", lang)))
         for c in r.conditions:
@@ -254,4 +307,12 @@ def print_problems(con: Console, message: str, problems, hint: str = "") -> None
         con.print(f"[dim]{_e(hint)}[/]")
 
 
-__all__ = ["Group", "console", "print_list", "print_show", "print_search", "print_results", "print_explain"]
+__all__ = [
+    "Group",
+    "console",
+    "print_list",
+    "print_show",
+    "print_search",
+    "print_results",
+    "print_explain",
+]

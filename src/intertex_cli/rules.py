@@ -149,7 +149,11 @@ def size_class_of(headcount: float, turnover: float, balance: float) -> str:
 
 
 def _size_domain(p: Profile) -> Choice:
-    h, t, b = domain("headcount", p), domain("turnover_eur", p), domain("balance_sheet_total_eur", p)
+    h, t, b = (
+        domain("headcount", p),
+        domain("turnover_eur", p),
+        domain("balance_sheet_total_eur", p),
+    )
     ind = domain("independent", p).values
     lo = SIZE_CLASSES.index(size_class_of(h.lo, t.lo, b.lo))
     hi = SIZE_CLASSES.index(size_class_of(h.hi, t.hi, b.hi))

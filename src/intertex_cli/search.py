@@ -33,17 +33,36 @@ def _fields(scheme, catalog):
     yield "objectifs", 3, list(scheme.objectives)
     yield "description", 3, [scheme.description]
     yield "bénéficiaires", 2, [scheme.beneficiaries_text]
-    yield "critères", 2, [c.quote for c in scheme.criteria] + [c.note for c in scheme.criteria if c.note]
+    yield (
+        "critères",
+        2,
+        [c.quote for c in scheme.criteria] + [c.note for c in scheme.criteria if c.note],
+    )
     yield "conditions", 2, [c.text for c in scheme.conditions]
     yield "dépenses éligibles", 2, list(scheme.expenses.eligible)
     yield "dépenses exclues", 1, list(scheme.expenses.excluded)
     f = scheme.funding
-    yield "montants", 2, list(f.terms) + [c.label for c in f.components] + [x.label for x in f.figures] + ([f.note] if f.note else [])
+    yield (
+        "montants",
+        2,
+        list(f.terms)
+        + [c.label for c in f.components]
+        + [x.label for x in f.figures]
+        + ([f.note] if f.note else []),
+    )
     yield "versement", 1, list(scheme.payment)
-    yield "contacts", 1, [
-        " ".join(filter(None, [c.name, c.role, c.organisation, c.area, *c.emails, *c.phones, c.address]))
-        for c in scheme.contacts
-    ]
+    yield (
+        "contacts",
+        1,
+        [
+            " ".join(
+                filter(
+                    None, [c.name, c.role, c.organisation, c.area, *c.emails, *c.phones, c.address]
+                )
+            )
+            for c in scheme.contacts
+        ],
+    )
     yield "notes", 1, list(scheme.notes) + ([scheme.status.note] if scheme.status.note else [])
 
 

@@ -21,7 +21,9 @@ from .search import fold
 from .vocab import ANSWER_FACTS
 
 SKIP = object()  # "je ne sais pas"
-STYLE = questionary.Style([("qmark", "fg:#5f87af bold"), ("question", "bold"), ("answer", "fg:#5faf5f bold")])
+STYLE = questionary.Style(
+    [("qmark", "fg:#5f87af bold"), ("question", "bold"), ("answer", "fg:#5faf5f bold")]
+)
 
 
 def _department_from(text: str):
@@ -68,7 +70,9 @@ class Wizard:
             if key is None:
                 return p
             open_ = sum(1 for r in results if r.verdict == UNDECIDED)
-            self.console.print(f"[dim]{t('progress', self.lang, d=len(results) - open_, o=open_)}[/]")
+            self.console.print(
+                f"[dim]{t('progress', self.lang, d=len(results) - open_, o=open_)}[/]"
+            )
             p = self._answer(p, key)
             self._current = p
 
@@ -91,15 +95,26 @@ class Wizard:
     def review(self, p: Profile) -> Profile:
         """Show the answers; let the person change one, then ask what became open."""
         while True:
-            keys = [k for k in QUESTIONS if (k in p.answers or k in p.skipped) and not (k == "region" and "department" in p.answers)]
+            keys = [
+                k
+                for k in QUESTIONS
+                if (k in p.answers or k in p.skipped)
+                and not (k == "region" and "department" in p.answers)
+            ]
             if not keys:
                 return p
             choices = [questionary.Choice(t("review_ok", self.lang), value=None)]
             for k in keys:
-                shown = value_label(k, p.answers[k], self.lang) if k in p.answers else t("skipped", self.lang)
+                shown = (
+                    value_label(k, p.answers[k], self.lang)
+                    if k in p.answers
+                    else t("skipped", self.lang)
+                )
                 choices.append(questionary.Choice(f"{fact_label(k, self.lang)} : {shown}", value=k))
             try:
-                key = self.prompt(questionary.select, t("review_prompt", self.lang), choices=choices)
+                key = self.prompt(
+                    questionary.select, t("review_prompt", self.lang), choices=choices
+                )
             except KeyboardInterrupt:
                 exc = Interrupted("interrupted")
                 exc.answers_profile = p
@@ -134,11 +149,19 @@ class Wizard:
                 questionary.select, text, choices=choices, default=start, instruction=help_ or None
             )
             return value
-        message = text + (f" ({help_})" if help_ else "") + f" [{dont} : ?]" if lang == "fr" else text + (f" ({help_})" if help_ else "") + f" [{dont}: ?]"
+        message = (
+            text + (f" ({help_})" if help_ else "") + f" [{dont} : ?]"
+            if lang == "fr"
+            else text + (f" ({help_})" if help_ else "") + f" [{dont}: ?]"
+        )
 
         def convert(raw: str):
             s = raw.strip()
-            if s == "" or s == "?" or fold(s) in ("je ne sais pas", "nsp", "skip", "i don't know", "dont know"):
+            if (
+                s == ""
+                or s == "?"
+                or fold(s) in ("je ne sais pas", "nsp", "skip", "i don't know", "dont know")
+            ):
                 return SKIP, None
             try:
                 if key == "department":
@@ -166,7 +189,9 @@ class Wizard:
             for k, msg in cross_problems(trial):
                 if k == key or key in ("turnover_eur", "export_turnover_eur"):
                     if key == "export_turnover_eur" and "turnover_eur" in p.answers:
-                        return None, t("export_gt_turnover", lang, t=euros(p.answers["turnover_eur"]))
+                        return None, t(
+                            "export_gt_turnover", lang, t=euros(p.answers["turnover_eur"])
+                        )
                     return None, msg
             return canon, None
 
