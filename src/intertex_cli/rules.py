@@ -199,7 +199,7 @@ def _not(o: str) -> str:
     return {MET: UNMET, UNMET: MET}.get(o, UNKNOWN)
 
 
-def test_domain(op: str, arg, d) -> str:
+def check_domain(op: str, arg, d) -> str:
     """Is ``op arg`` met for every value of the domain, for none, or unknown?"""
     if isinstance(d, Num):
         lo, hi = d.lo, d.hi
@@ -214,22 +214,22 @@ def test_domain(op: str, arg, d) -> str:
         if op == "eq":
             return MET if lo == hi == arg else UNMET if arg < lo or arg > hi else UNKNOWN
         if op == "ne":
-            return _not(test_domain("eq", arg, d))
+            return _not(check_domain("eq", arg, d))
         if op == "in":
-            return _or(test_domain("eq", x, d) for x in arg)
+            return _or(check_domain("eq", x, d) for x in arg)
         if op == "not_in":
-            return _not(test_domain("in", arg, d))
+            return _not(check_domain("in", arg, d))
         raise ValueError(op)
     vals = d.values
     if op == "eq":
         return MET if vals == {arg} else UNMET if arg not in vals else UNKNOWN
     if op == "ne":
-        return _not(test_domain("eq", arg, d))
+        return _not(check_domain("eq", arg, d))
     if op == "in":
         allowed = set(arg)
         return MET if vals <= allowed else UNMET if not (vals & allowed) else UNKNOWN
     if op == "not_in":
-        return _not(test_domain("in", arg, d))
+        return _not(check_domain("in", arg, d))
     raise ValueError(f"{op} does not apply to a choice")
 
 
@@ -254,7 +254,7 @@ def outcome_of(node, p: Profile) -> str:
     if kind == "not":
         return _not(outcome_of(node.not_, p))
     d = domain(node.fact, p)
-    return _and(test_domain(op, arg, d) for op, arg in node.ops())
+    return _and(check_domain(op, arg, d) for op, arg in node.ops())
 
 
 def verdict_of(scheme, p: Profile) -> str:
@@ -272,7 +272,7 @@ def evaluate_node(node, p: Profile) -> Outcome:
         kid = evaluate_node(node.not_, p)
         return _combine(_not(kid.result), node, [kid])
     d = domain(node.fact, p)
-    res = _and(test_domain(op, arg, d) for op, arg in node.ops())
+    res = _and(check_domain(op, arg, d) for op, arg in node.ops())
     used = {k: p.answers[k] for k in _inputs(node.fact) if k in p.answers}
     missing = tuple(_leaf_missing(node, p)) if res == UNKNOWN else ()
     return Outcome(res, node, [], used, missing)
@@ -320,7 +320,7 @@ def _leaf_missing(leaf, p: Profile) -> list[str]:
         # an answer to the other amount bounds this one (export ≤ turnover)
         for probe in _leaf_constants(leaf):
             q = Profile({**p.answers, other: probe}, p.skipped)
-            if _and(test_domain(op, a, domain(fact, q)) for op, a in leaf.ops()) != UNKNOWN:
+            if _and(check_domain(op, a, domain(fact, q)) for op, a in leaf.ops()) != UNKNOWN:
                 out.append(other)
                 break
     return out
@@ -377,7 +377,7 @@ def _size_missing_cached(known, askable, lower_t, ops) -> tuple[str, ...]:
             frozenset(k for k, v in zip(keys, point) if v is None),
         )
         d = _size_domain(p)
-        return _and(test_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops)
+        return _and(check_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops)
 
     grid = {pt: outcome(pt) for pt in product(*axes)}
     relevant = []

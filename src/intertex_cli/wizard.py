@@ -20,7 +20,8 @@ from .rules import UNDECIDED, Profile, evaluate
 from .search import fold
 from .vocab import ANSWER_FACTS
 
-SKIP = object()  # "je ne sais pas"
+SKIP = "__skip__"  # "je ne sais pas" (questionary returns a Choice's title when its value is None)
+DONE = "__done__"
 STYLE = questionary.Style(
     [("qmark", "fg:#5f87af bold"), ("question", "bold"), ("answer", "fg:#5faf5f bold")]
 )
@@ -103,7 +104,7 @@ class Wizard:
             ]
             if not keys:
                 return p
-            choices = [questionary.Choice(t("review_ok", self.lang), value=None)]
+            choices = [questionary.Choice(t("review_ok", self.lang), value=DONE)]
             for k in keys:
                 shown = (
                     value_label(k, p.answers[k], self.lang)
@@ -119,7 +120,7 @@ class Wizard:
                 exc = Interrupted("interrupted")
                 exc.answers_profile = p
                 raise exc from None
-            if key is None:
+            if key == DONE:
                 return p
             p = self._answer(p, key, default=p.answers.get(key))
             p = self.ask_open(p)

@@ -1,0 +1,212 @@
+"""The catalogue: contract ids, strict models, the loader's errors with file and line."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from intertex_cli import catalog as cat_mod
+from intertex_cli.errors import CatalogError
+
+CONTRACT = {
+    "pass-export-occ": ("region-occitanie", 6),
+    "contrat-export-occ": ("region-occitanie", 8),
+    "plateforme-international-occ": ("region-occitanie", 9),
+    "vie-occ": ("region-occitanie", 11),
+    "pass-export-na": ("region-nouvelle-aquitaine", 13),
+    "strategie-export-na": ("region-nouvelle-aquitaine", 15),
+    "talent-export-na": ("region-nouvelle-aquitaine", 17),
+    "cap-international-na": ("region-nouvelle-aquitaine", 18),
+    "vie-bf": ("business-france", 20),
+    "conseil-export-bf": ("business-france", 21),
+    "assurance-change-contrat": ("bpifrance", 23),
+    "assurance-change-negociation": ("bpifrance", 24),
+    "assurance-prospection": ("bpifrance", 25),
+    "assurance-prospection-a3p": ("bpifrance", 28),
+    "avance-prospection": ("bpifrance", 30),
+    "assurance-credit": ("bpifrance", 31),
+    "garantie-international": ("bpifrance", 32),
+    "garantie-projets-international": ("bpifrance", 33),
+    "garantie-cautions": ("bpifrance", 34),
+    "garantie-prefinancements": ("bpifrance", 35),
+    "credit-export": ("bpifrance", 36),
+    "pret-croissance-international": ("bpifrance", 37),
+    "credit-impot-export": ("direccte", 39),
+    "diagnostic-export-cci": ("cci-international", 42),
+    "information-reglementaire-cci": ("cci-international", 43),
+    "accession-export-cci": ("cci-international", 44),
+    "parrainage-ccef": ("ccef", 46),
+    "conseil-douane": ("douane", 48),
+}
+
+
+def test_contract_ids_agencies_and_pages(catalog):
+    assert set(catalog.schemes) == set(CONTRACT)
+    assert set(catalog.agencies) == {a for a, _ in CONTRACT.values()}
+    for sid, (agency, page) in CONTRACT.items():
+        s = catalog.schemes[sid]
+        assert s.agency == agency
+        assert s.source.page == page
+        assert s.source.date == "2017-2018"
+
+
+def test_every_criterion_and_condition_quotes_the_guide(catalog):
+    guide = Path(__file__).resolve().parents[2] / "shared" / "source" / "guide-intertex-e1.6.1b.txt"
+    if not guide.exists():
+        pytest.skip("the guide is not beside the repository")
+    text = " ".join(guide.read_text(encoding="utf-8").split())
+    for s in catalog.schemes.values():
+        for c in s.criteria:
+            assert " ".join(c.quote.split()) in text, (s.id, c.id)
+
+
+def test_status_follows_currency_notes(catalog):
+    assert catalog.schemes["credit-impot-export"].status.value == "abolished"
+    assert catalog.schemes["assurance-prospection"].status.value == "changed"
+    assert catalog.schemes["vie-bf"].status.value == "still-offered"
+    assert catalog.agencies["direccte"].status.value == "renamed"
+
+
+def test_regional_schemes_have_a_location_criterion(catalog):
+    for s in catalog.schemes.values():
+        if "national" in s.regions:
+            continue
+        facts = {leaf.fact for c in s.criteria for leaf in _leaves(c.rule)}
+        assert facts & {"region", "former_region", "department"}, s.id
+
+
+def _leaves(node):
+    if node.kind in ("all", "any"):
+        for n in getattr(node, node.kind):
+            yield from _leaves(n)
+    elif node.kind == "not":
+        yield from _leaves(node.not_)
+    else:
+        yield node
+
+
+def test_amounts_are_numbers_and_contacts_inherited(catalog):
+    s = catalog.schemes["pass-export-occ"]
+    assert s.funding.cap_eur == 20000 and s.funding.rate == 0.5
+    assert s.funding.min_expense_eur == 10000 and s.funding.max_expense_eur == 40000
+    bpi = catalog.schemes["assurance-prospection"]
+    assert bpi.contacts_from_agency and not bpi.contacts
+    assert catalog.agencies["bpifrance"].contacts
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.fixture
+def tmp_catalog(tmp_path):
+    src = Path(cat_mod.builtin_dir())
+    d = tmp_path / "cat"
+    d.mkdir()
+    shutil.copy(src / "pass-export-occ.yaml", d)
+    shutil.copytree(src / "agencies", d / "agencies")
+    return d
+
+
+def _problems(d):
+    with pytest.raises(CatalogError) as e:
+        cat_mod.load(d)
+    return e.value.problems
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_valid_copy_loads(tmp_catalog):
+    assert list(cat_mod.load(tmp_catalog).schemes) == ["pass-export-occ"]
+
+
+def test_unknown_key_refused_with_line(tmp_catalog):
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, "support_type: subsidy\n", "support_type: subsidy\ncolour: blue\n")
+    (p,) = _problems(tmp_catalog)
+    assert p.field == "colour" and p.line == 7 and "unknown key" in p.message
+    assert str(p).startswith(str(f) + ":7: colour")
+
+
+def test_duplicate_key_refused(tmp_catalog):
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, "title: Pass Export\n", "title: Pass Export\ntitle: Autre\n")
+    (p,) = _problems(tmp_catalog)
+    assert "duplicate key" in p.message and p.line == 4
+
+
+@pytest.mark.parametrize(
+    "old,new,field,words",
+    [
+        ("cap_eur: 20000", "cap_eur: -5", "funding.cap_eur", "greater than or equal to 0"),
+        (
+            "  rate: 0.5\n  cap_eur",
+            "  rate: 50\n  cap_eur",
+            "funding.rate",
+            "less than or equal to 1",
+        ),
+        (
+            "{fact: headcount, lt: 250}",
+            "{fact: headcont, lt: 250}",
+            "criteria.1.rule",
+            "unknown fact",
+        ),
+        (
+            "{fact: region, eq: occitanie}",
+            "{fact: region, eq: occitania}",
+            "criteria.0.rule",
+            "not a value of region",
+        ),
+        (
+            "{fact: headcount, lt: 250}",
+            '{fact: headcount, lt: "250"}',
+            "criteria.1.rule",
+            "valid number",
+        ),
+        ("regions: [occitanie]", "regions: [bretagne]", "regions.0", "Input should be"),
+        ("agency: region-occitanie", "agency: region-bretagne", "agency", "unknown agency"),
+        ("id: pass-export-occ", "id: pass-export", "id", "differs from the file name"),
+    ],
+)
+def test_invalid_values_named_with_field_and_line(tmp_catalog, old, new, field, words):
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, old, new)
+    problems = _problems(tmp_catalog)
+    assert any(
+        p.field and p.field.startswith(field) and words in p.message and p.line for p in problems
+    ), problems
+
+
+def test_bad_yaml_names_the_line(tmp_catalog):
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, "support_type: subsidy\n", "support_type: [subsidy\n")
+    (p,) = _problems(tmp_catalog)
+    assert "invalid YAML" in p.message and p.line
+
+
+def test_every_problem_is_listed(tmp_catalog):
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, "cap_eur: 20000", "cap_eur: -1")
+    _edit(f, "support_type: subsidy\n", "support_type: grant\n")
+    assert len(_problems(tmp_catalog)) == 2
+
+
+def test_missing_directory(tmp_path):
+    with pytest.raises(CatalogError, match="not found"):
+        cat_mod.load(tmp_path / "nope")
+
+
+def test_builtin_dir_has_the_data():
+    assert (Path(cat_mod.builtin_dir()) / "pass-export-occ.yaml").is_file()
+
+
+def test_json_schema_describes_scheme_files():
+    from intertex_cli.schema import json_schema
+
+    schema = json_schema()
+    assert "criteria" in schema["properties"] and schema["additionalProperties"] is False
