@@ -110,7 +110,7 @@ def list_cmd(
         None,
         "--region",
         "-r",
-        help="occitanie, nouvelle-aquitaine or national: the schemes a company located there can use.",
+        help="occitanie, nouvelle-aquitaine, national or any region id (bretagne…): the schemes a company located there can use.",
     ),
     agency: str | None = typer.Option(
         None, "--agency", "-a", help="An agency id: region-occitanie, bpifrance, business-france…"
@@ -135,7 +135,11 @@ def list_cmd(
 
     lang, fmt = _lang(lang), _format(fmt)
     cat = _catalog(catalog)
-    region = _choice("region", region, geo.SCHEME_REGIONS)
+    region = _choice(
+        "region",
+        region,
+        geo.SCHEME_REGIONS + tuple(r for r in geo.REGIONS if r not in geo.SCHEME_REGIONS),
+    )
     agency = _choice("agency", agency, sorted(cat.agencies))
     support_type = _choice("type", support_type, SUPPORT_TYPES)
     schemes = [

@@ -33,7 +33,7 @@ VERDICT_STYLE = {"eligible": "bold green", "unknown": "bold yellow", "ineligible
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
 
 
 def _e(s) -> str:

@@ -1,0 +1,144 @@
+"""The wizard driven in-process: prompt_toolkit's pipe input, questionary's real prompts."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from typer.testing import CliRunner
+
+from intertex_cli import geo
+from intertex_cli.cli import app
+from intertex_cli.planner import plan
+from intertex_cli.questions import QUESTIONS
+from intertex_cli.rules import Profile
+from intertex_cli.vocab import ANSWER_FACTS
+
+DOWN, UP, ENTER, BACKSPACE = "\x1b[B", "\x1b[A", "\r", "\x7f"
+
+
+def keys_for(key: str, value, skip: bool = False, typed: str | None = None) -> str:
+    """The keystrokes a person types to answer ``key``."""
+    spec = ANSWER_FACTS[key]
+    q = QUESTIONS[key]
+    if spec.kind == "bool" or q.choices:
+        if skip:
+            return UP + ENTER  # the last choice: "je ne sais pas"
+        values = [True, False] if spec.kind == "bool" else list(q.choices["fr"])
+        return DOWN * values.index(value) + ENTER
+    if skip:
+        return "?" + ENTER
+    return (typed if typed is not None else str(value)) + ENTER
+
+
+TARN = {
+    "department": "81",
+    "headcount": 20,
+    "turnover_eur": 3_200_000,
+    "export_turnover_eur": 150_000,
+    "independent": True,
+    "activity": "manufacturing",
+    "legal_form": "company",
+    "months_of_activity": 240,
+    "closed_fiscal_years": 19,
+    "financially_sound": True,
+    "taxed_on_real_profit": True,
+    "has_export_strategy": False,
+    "had_pass_export": False,
+    "equity_eur": 900_000,
+    "project_budget_eur": 30_000,
+}
+TYPED = {
+    "turnover_eur": "3,2 M",
+    "export_turnover_eur": "150 000 €",
+    "months_of_activity": "20 ans",
+}
+SKIPPED = {"balance_sheet_total_eur", "has_export_team", "equity_eur"}
+
+
+@pytest.fixture
+def pipe(monkeypatch, tmp_path):
+    monkeypatch.setenv("INTERTEX_INTERACTIVE", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.chdir(tmp_path)
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+        yield inp
+
+
+def _session_keys(schemes) -> tuple[str, list[str]]:
+    answers = {k: v for k, v in TARN.items() if k not in SKIPPED}
+    answers["region"] = geo.region_of(answers["department"])
+    oracle = Profile(answers, frozenset(SKIPPED))
+    asked = plan(schemes, oracle)
+    keys = ""
+    for k in asked:
+        if k == "department":
+            keys += "99" + ENTER + BACKSPACE * 2  # invalid: re-prompted, then corrected
+        keys += keys_for(k, TARN.get(k), skip=k in SKIPPED, typed=TYPED.get(k))
+    return keys, asked
+
+
+def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_path):
+    keys, asked = _session_keys(schemes)
+    assert "equity_eur" in asked  # skipped with "?"
+    # review: change the project budget (the list is: OK, then each answer in order)
+    review = [k for k in QUESTIONS if (k in TARN or k in SKIPPED) and k in asked]
+    keys += DOWN * (1 + review.index("project_budget_eur")) + ENTER
+    keys += BACKSPACE * 10 + "12 000" + ENTER  # budget: 30 000 → 12 000
+    keys += ENTER  # review again: all correct
+    pipe.send_text(keys)
+    saved = tmp_path / "answers.yaml"
+    r = CliRunner().invoke(app, ["check", "--format", "json", "--lang", "fr", "--save", str(saved)])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout[r.stdout.index("{") :])
+    assert data["answers"]["department"] == "81"
+    assert data["answers"]["turnover_eur"] == 3_200_000
+    assert data["answers"]["months_of_activity"] == 240
+    assert data["answers"]["project_budget_eur"] == 12_000
+    assert "equity_eur" in data["unknown_answers"]
+    by = {x["id"]: x for x in data["results"]}
+    assert by["pass-export-occ"]["verdict"] == "eligible"
+    assert by["pass-export-occ"]["estimate"]["amount_eur"] == 6000
+    assert by["contrat-export-occ"]["verdict"] == "ineligible"
+    written = yaml.safe_load(saved.read_text(encoding="utf-8"))
+    assert written["project_budget_eur"] == 12_000 and written["equity_eur"] is None
+
+
+def test_progress_is_shown(pipe, schemes):
+    keys, _ = _session_keys(schemes)
+    pipe.send_text(keys + ENTER)
+    r = CliRunner().invoke(app, ["check", "--lang", "fr"])
+    assert r.exit_code == 0, r.output
+    assert "dispositifs tranchés" in r.stdout and "Éligibles" in r.stdout
+
+
+def test_ctrl_c_exits_130_and_keeps_the_answers(pipe, tmp_path):
+    pipe.send_text("81" + ENTER + "\x03")
+    r = CliRunner().invoke(app, ["check", "--lang", "fr"])
+    assert r.exit_code == 130, r.output
+    files = list(tmp_path.glob("intertex-reponses-*.yaml"))
+    assert len(files) == 1 and files[0].name in r.output
+    assert yaml.safe_load(files[0].read_text(encoding="utf-8")) == {"department": "81"}
+    assert "Traceback" not in r.output
+
+
+def test_resume_asks_only_what_the_file_leaves_open(pipe, tmp_path, schemes):
+    f = tmp_path / "partial.yaml"
+    f.write_text(
+        yaml.safe_dump({k: v for k, v in TARN.items() if k != "headcount"}), encoding="utf-8"
+    )
+    pipe.send_text("20" + ENTER + ENTER)  # headcount, then review: all correct
+    r = CliRunner().invoke(app, ["check", "--answers", str(f), "--ask-missing", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout[r.stdout.index("{") :])
+    assert data["answers"]["headcount"] == 20
+
+
+def test_english_questions(pipe):
+    pipe.send_text("\x03")
+    r = CliRunner().invoke(app, ["check", "--lang", "en"])
+    assert r.exit_code == 130 and "Interrupted" in r.output
