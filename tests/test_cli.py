@@ -348,3 +348,10 @@ def test_module_entry_point_and_version():
         [sys.executable, "-m", "intertex_cli", "show", "nope"], capture_output=True, text=True
     )
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    command = "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    assert command in readme and command in ci

@@ -23,14 +23,28 @@ def contacts_of(scheme, catalog) -> tuple[list, bool]:
 
 
 def contacts_for(scheme, catalog, region: str | None, department: str | None = None) -> list:
-    """Contacts for a company of ``region``: its region's (its département's office
-    first, by postal code), else those for everyone, else all."""
+    """Contacts for a company of ``region``: its region's, nearest first (the area or
+    the postal code of its département), else those for everyone, else all."""
     contacts, _ = contacts_of(scheme, catalog)
     mine = [c for c in contacts if c.region == region] if region else []
     if department and mine:
-        near = [c for c in mine if c.address and _postcode_dep(c.address) == department]
-        mine = near + [c for c in mine if c not in near]
+        mine = sorted(mine, key=lambda c: -_nearness(c, department))
     return mine or [c for c in contacts if c.region is None] or contacts
+
+
+def _nearness(contact, department: str) -> int:
+    from . import geo
+    from .search import fold
+
+    score = 0
+    if contact.area:
+        area = fold(contact.area).replace(" ", "-")
+        name = fold(geo.DEPARTMENTS[department][0]).replace(" ", "-")
+        if geo.former_region_of(department) in area or name in area:
+            score += 2
+    if contact.address and _postcode_dep(contact.address) == department:
+        score += 1
+    return score
 
 
 def _postcode_dep(address: str) -> str | None:
@@ -354,7 +368,7 @@ def check_markdown(results, catalog, profile, lang: str) -> str:
         for r in rs:
             s = r.scheme
             line = f"- **{s.title}** ({catalog.agency_name(s.agency)}, `{s.id}`)"
-            if r.estimate:
+            if r.estimate and name != "ended":
                 line += " — " + t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
             if s.beneficiary != "company":
                 line += f" — {t('beneficiary.' + s.beneficiary, lang)}"

@@ -231,7 +231,7 @@ def print_results(con: Console, results, catalog, profile, lang: str) -> None:
             line = f"{mark} [bold]{_e(s.title)}[/] · {_e(catalog.agency_name(s.agency))} [dim]{_e(s.id)}[/]"
             if name == "ended":
                 line += f" [{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]"
-            if r.estimate and r.estimate["amount_eur"] > 0 and name != "ineligible":
+            if r.estimate and r.estimate["amount_eur"] > 0 and name not in ("ineligible", "ended"):
                 amount = t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
                 if r.estimate.get("equity_cap_unchecked"):
                     amount += t("estimate_equity", lang)
