@@ -22,10 +22,23 @@ COMMANDS = {
     "intertex --version": [sys.executable, "-m", "intertex_cli", "--version"],
     "intertex --help": [sys.executable, "-m", "intertex_cli", "--help"],
     "intertex list": [sys.executable, "-m", "intertex_cli", "list", "--format", "json"],
-    "intertex show pass-export-occ": [sys.executable, "-m", "intertex_cli", "show", "pass-export-occ"],
+    "intertex show pass-export-occ": [
+        sys.executable,
+        "-m",
+        "intertex_cli",
+        "show",
+        "pass-export-occ",
+    ],
     "intertex search salons": [sys.executable, "-m", "intertex_cli", "search", "salons"],
     "intertex check --answers (json)": [
-        sys.executable, "-m", "intertex_cli", "check", "--answers", str(EXAMPLE), "--format", "json",
+        sys.executable,
+        "-m",
+        "intertex_cli",
+        "check",
+        "--answers",
+        str(EXAMPLE),
+        "--format",
+        "json",
     ],
 }
 
@@ -55,7 +68,11 @@ def engine(runs: int) -> dict:
     for _ in range(runs):
         planner.plan(schemes, p)
     plan = (time.perf_counter() - t) / runs
-    return {"load catalogue (28 files)": load, "evaluate 28 schemes": evaluate, "plan the questions": plan}
+    return {
+        "load catalogue (28 files)": load,
+        "evaluate 28 schemes": evaluate,
+        "plan the questions": plan,
+    }
 
 
 def main() -> None:
