@@ -148,10 +148,16 @@ def test_unknown_lists_only_what_can_still_decide():
     assert r.verdict == "unknown" and r.missing == []
 
 
-def test_skipped_answer_is_not_missing_any_more():
+def test_a_skipped_answer_is_still_missing_but_never_asked_again():
+    from intertex_cli.planner import next_question
+
     s = _scheme({"fact": "headcount", "lt": 250})
-    r = evaluate_scheme(s, Profile({}, frozenset({"headcount"})))
-    assert r.verdict == "unknown" and r.missing == []
+    p = Profile({}, frozenset({"headcount"}))
+    r = evaluate_scheme(s, p)
+    assert r.verdict == "unknown" and r.missing == ["headcount"]
+    assert next_question([s], p) == "project_budget_eur"  # it decides the amount
+    done = Profile({}, frozenset({"headcount", "project_budget_eur"}))
+    assert next_question([s], done) is None
 
 
 def test_estimate_rate_cap_and_equity():

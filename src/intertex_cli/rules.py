@@ -56,13 +56,17 @@ class Profile:
     def has(self, key: str) -> bool:
         return key in self.answers
 
-    def askable(self, key: str) -> bool:
-        """Not answered yet (neither a value nor "je ne sais pas")."""
-        if key in self.answers or key in self.skipped:
+    def open(self, key: str) -> bool:
+        """No value known: an answer could still be given (even after "je ne sais pas")."""
+        if key in self.answers:
             return False
-        if key == "region":  # derived from the département; asked only if that is unknown
+        if key == "region":  # derived from the département, unless that is unknown
             return "department" in self.skipped
         return True
+
+    def askable(self, key: str) -> bool:
+        """Open and not answered "je ne sais pas": the wizard may ask it."""
+        return self.open(key) and key not in self.skipped
 
     def key(self) -> tuple:
         return (tuple(sorted(self.answers.items(), key=lambda kv: kv[0])), self.skipped)
@@ -309,14 +313,14 @@ def _leaf_missing(leaf, p: Profile) -> list[str]:
     """Answer keys whose answer could still decide this unknown test."""
     fact = leaf.fact
     if fact in ("region", "department", "former_region"):
-        return [k for k in ("department", "region") if p.askable(k)]
+        return [k for k in ("department", "region") if p.open(k)]
     if fact == "size_class":
         return list(_size_missing(p, leaf))
     if fact == "export_share":
-        return [k for k in _inputs(fact) if p.askable(k)]
-    out = [fact] if p.askable(fact) else []
+        return [k for k in _inputs(fact) if p.open(k)]
+    out = [fact] if p.open(fact) else []
     other = _CROSS.get(fact)
-    if other and p.askable(other):
+    if other and p.open(other):
         # an answer to the other amount bounds this one (export ≤ turnover)
         for probe in _leaf_constants(leaf):
             q = Profile({**p.answers, other: probe}, p.skipped)
@@ -346,37 +350,30 @@ _SIZE_PROBES = {
 def _size_missing(p: Profile, leaf) -> tuple[str, ...]:
     known = tuple(p.answers.get(k) for k in _SIZE_PROBES)
     lower_t = p.answers.get("export_turnover_eur") or 0
-    askable = tuple(p.askable(k) for k in _SIZE_PROBES)
     ops = tuple((op, tuple(a) if isinstance(a, list) else a) for op, a in leaf.ops())
-    return _size_missing_cached(known, askable, lower_t, ops)
+    return _size_missing_cached(known, lower_t, ops)
 
 
 @lru_cache(maxsize=4096)
-def _size_missing_cached(known, askable, lower_t, ops) -> tuple[str, ...]:
+def _size_missing_cached(known, lower_t, ops) -> tuple[str, ...]:
+    """The unknown inputs of the size class that change this test somewhere: every
+    combination of the inputs' thresholds is tried (at most 9 × 9 × 9 × 2 points)."""
     keys = list(_SIZE_PROBES)
-    free = [k for k, v, ask in zip(keys, known, askable) if v is None and ask]
+    free = [k for k, v in zip(keys, known) if v is None]
     if not free:
         return ()
     axes = []
     for k, v in zip(keys, known):
         if v is not None:
             axes.append((v,))
-        elif k in free:
+        else:
             probes = _SIZE_PROBES[k]
             if k == "turnover_eur":
                 probes = tuple(x for x in probes if x >= lower_t) or (lower_t,)
             axes.append(probes)
-        else:  # skipped: stays unknown
-            axes.append((None,))
 
     def outcome(point) -> str:
-        h, t, b, ind = point
-        # an unknown (skipped) input spans its whole range
-        p = Profile(
-            {k: v for k, v in zip(keys, point) if v is not None},
-            frozenset(k for k, v in zip(keys, point) if v is None),
-        )
-        d = _size_domain(p)
+        d = _size_domain(Profile(dict(zip(keys, point))))
         return _and(check_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops)
 
     grid = {pt: outcome(pt) for pt in product(*axes)}
