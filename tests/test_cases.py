@@ -20,8 +20,14 @@ def _expectations():
             yield pytest.param(path, case["profile"], scheme_id, exp, id=f"{path.stem}:{scheme_id}")
 
 
+@pytest.fixture(params=["validated", "cached"])
+def any_catalog(request, catalog, cached_catalog):
+    return catalog if request.param == "validated" else cached_catalog
+
+
 @pytest.mark.parametrize("path,answers,scheme_id,exp", list(_expectations()))
-def test_case(catalog, path, answers, scheme_id, exp):
+def test_case(any_catalog, path, answers, scheme_id, exp):
+    catalog = any_catalog
     p, _ = prof.parse(answers, str(path))
     scheme = catalog.schemes[scheme_id]
     r = evaluate_scheme(scheme, p)

@@ -101,19 +101,56 @@ def _load_models(paths, model, problems: list[Problem]) -> dict:
     return out
 
 
-def load(directory: str | Path | None = None, builtin_agencies: bool = True) -> Catalog:
-    """Read and validate a catalogue; raise CatalogError listing every problem."""
-    from .models import Agency, Scheme
+def _paths(d: Path) -> tuple[list[Path], list[Path]]:
+    scheme_paths = sorted(p for p in d.glob("*.yaml") if not p.name.startswith("."))
+    agency_dir = d / "agencies"
+    if not agency_dir.is_dir():
+        agency_dir = builtin_dir() / "agencies"
+    return scheme_paths, sorted(agency_dir.glob("*.yaml"))
 
+
+def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog:
+    """Read and validate a catalogue; raise CatalogError listing every problem.
+
+    A catalogue validated before and unchanged since (same files, sizes, times, same
+    intertex) is read from a cache as plain data: no YAML parsing, no pydantic.
+    """
     d = resolve_dir(directory)
     if not d.is_dir():
         raise CatalogError(f"catalogue directory not found: {d}")
+    scheme_paths, agency_paths = _paths(d)
+    if use_cache and os.environ.get("INTERTEX_NO_CACHE") != "1":
+        from . import cache
+
+        key = cache.fingerprint(d, scheme_paths + agency_paths)
+        data = cache.read(key)
+        if data is not None:
+            from .records import Record
+
+            return Catalog(
+                directory=d,
+                schemes={x["id"]: Record(x) for x in data["schemes"]},
+                agencies={x["id"]: Record(x) for x in data["agencies"]},
+            )
+        cat = _validate(d, scheme_paths, agency_paths)
+        cache.write(
+            key,
+            {
+                "schemes": [s.model_dump(mode="json", by_alias=True) for s in cat.schemes.values()],
+                "agencies": [
+                    a.model_dump(mode="json", by_alias=True) for a in cat.agencies.values()
+                ],
+            },
+        )
+        return cat
+    return _validate(d, scheme_paths, agency_paths)
+
+
+def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Catalog:
+    from .models import Agency, Scheme
+
     problems: list[Problem] = []
-    scheme_paths = sorted(p for p in d.glob("*.yaml") if not p.name.startswith("."))
-    agency_dir = d / "agencies"
-    if not agency_dir.is_dir() and builtin_agencies:
-        agency_dir = builtin_dir() / "agencies"
-    agencies = _load_models(sorted(agency_dir.glob("*.yaml")), Agency, problems)
+    agencies = _load_models(agency_paths, Agency, problems)
     schemes = _load_models(scheme_paths, Scheme, problems)
     for s, located in schemes.values():
         if s.agency not in agencies:

@@ -291,8 +291,10 @@ def validate_cmd(
     """
     from .i18n import t
 
+    from . import catalog as catalog_mod
+
     lang = _lang(lang)
-    cat = _catalog(directory)
+    cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)
     _out(t("valid", lang, n=len(cat.schemes), a=len(cat.agencies)) + f" ({cat.directory})")
 
 
