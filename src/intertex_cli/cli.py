@@ -289,9 +289,8 @@ def validate_cmd(
 
     Example: intertex validate data/schemes
     """
-    from .i18n import t
-
     from . import catalog as catalog_mod
+    from .i18n import t
 
     lang = _lang(lang)
     cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)

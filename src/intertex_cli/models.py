@@ -174,7 +174,10 @@ class Component(Strict):
     id: Slug
     label: str
     rate: Rate | None = None
-    cap_eur: Euro | None = None
+    cap_eur: Euro | None = Field(None, description="Ceiling of the aid for this component.")
+    max_expense_eur: Euro | None = Field(
+        None, description="Ceiling of the expenses taken into account (the rate applies below it)."
+    )
     base: str | None = Field(None, description="What the rate applies to, in the guide's words.")
     duration_months: int | None = Field(None, ge=0)
     applies_to_budget: bool = Field(

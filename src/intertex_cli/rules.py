@@ -458,8 +458,12 @@ def estimate(scheme, p: Profile) -> dict | None:
     if terms is None or budget is None:
         return None
     rate, caps, comp = terms
-    amount = rate * budget
     applied = []
+    base = budget
+    limit = comp.max_expense_eur if comp is not None else None
+    if limit is not None and base > limit:
+        base, applied = limit, [("expenses", limit)]
+    amount = rate * base
     for cap in caps:
         if amount > cap:
             amount, applied = cap, applied + [("cap", cap)]
@@ -481,8 +485,10 @@ def potential(scheme) -> float:
     terms = budget_terms(scheme)
     if terms is None:
         return 0.0
-    rate, caps, _ = terms
+    rate, caps, comp = terms
     if caps:
         return float(min(caps))
+    if comp is not None and comp.max_expense_eur is not None:
+        return rate * comp.max_expense_eur
     hi = scheme.funding.max_expense_eur
     return rate * hi if hi else 0.0
