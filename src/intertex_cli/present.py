@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 from .describe import describe, fact_label, value_label
 from .i18n import euros, percent, t
@@ -169,66 +170,83 @@ def figure_value(fig) -> str:
     return f"{v} {unit}".strip()
 
 
-def show_markdown(scheme, catalog, lang: str) -> str:
-    L = []
-    agency = catalog.agency_name(scheme.agency)
-    L.append(f"# {scheme.title} — {agency}")
-    L.append("")
-    L.append(
-        f"`{scheme.id}` · {t('type.' + scheme.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in scheme.regions)}"
-    )
-    L.append("")
-    L.extend(_status_md(scheme, lang))
-    L.append(f"## {t('sec.description', lang)}\n\n{scheme.description.strip()}\n")
-    if scheme.objectives:
-        L.append(f"## {t('sec.objectives', lang)}\n")
-        L.extend(f"- {o}" for o in scheme.objectives)
-        L.append("")
-    L.append(f"## {t('sec.beneficiaries', lang)}\n\n> {scheme.beneficiaries_text.strip()}\n")
-    if scheme.beneficiary != "company":
-        L.append(f"**{t('beneficiary.' + scheme.beneficiary, lang)}**\n")
-    if scheme.criteria:
-        L.append(f"## {t('sec.criteria', lang)}\n")
-        for c in scheme.criteria:
-            L.append(f"- **{describe(c.rule, lang)}** — « {c.quote} » (p. {c.page})")
-            if c.note:
-                L.append(f"  - _{c.note.strip()}_")
-        L.append("")
-    if scheme.conditions:
-        L.append(f"## {t('sec.conditions', lang)}\n")
-        L.extend(f"- {c.text} (p. {c.page})" for c in scheme.conditions)
-        L.append("")
-    for key, items in (
-        ("sec.eligible", scheme.expenses.eligible),
-        ("sec.excluded", scheme.expenses.excluded),
-    ):
+@dataclass
+class Item:
+    """One bullet of a card: its text, an emphasised head, the page, sub-lines."""
+
+    text: str
+    head: str = ""
+    page: int | None = None
+    subs: list = field(default_factory=list)
+    quoted: bool = False
+
+
+def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
+    """The card after its status: (section title, items), the same for every format."""
+    out: list[tuple[str, list[Item]]] = []
+
+    def add(key: str, items: list[Item]) -> None:
         if items:
-            L.append(f"## {t(key, lang)}\n")
-            L.extend(f"- {x}" for x in items)
-            L.append("")
-    lines = funding_lines(scheme, lang)
-    if lines or scheme.funding.terms:
-        L.append(f"## {t('sec.funding', lang)}\n")
-        L.extend(f"- {x}" for x in lines)
-        L.extend(f"- « {x} »" for x in scheme.funding.terms)
-        L.append("")
-    if scheme.payment:
-        L.append(f"## {t('sec.payment', lang)}\n")
-        L.extend(f"- {x}" for x in scheme.payment)
-        L.append("")
+            out.append((t(key, lang), items))
+
+    add("sec.description", [Item(scheme.description.strip())])
+    add("sec.objectives", [Item(o) for o in scheme.objectives])
+    benef = [Item(scheme.beneficiaries_text.strip(), quoted=True)]
+    if scheme.beneficiary != "company":
+        benef.append(Item("", head=t("beneficiary." + scheme.beneficiary, lang)))
+    add("sec.beneficiaries", benef)
+    add(
+        "sec.criteria",
+        [
+            Item(
+                c.quote,
+                head=describe(c.rule, lang),
+                page=c.page,
+                quoted=True,
+                subs=[c.note.strip()] if c.note else [],
+            )
+            for c in scheme.criteria
+        ],
+    )
+    add("sec.conditions", [Item(c.text, page=c.page) for c in scheme.conditions])
+    add("sec.eligible", [Item(x) for x in scheme.expenses.eligible])
+    add("sec.excluded", [Item(x) for x in scheme.expenses.excluded])
+    add(
+        "sec.funding",
+        [Item(x) for x in funding_lines(scheme, lang)]
+        + [Item(x, quoted=True) for x in scheme.funding.terms],
+    )
+    add("sec.payment", [Item(x) for x in scheme.payment])
     contacts, inherited = contacts_of(scheme, catalog)
-    if contacts:
-        L.append(f"## {t('sec.contacts', lang)}\n")
-        if inherited:
-            L.append(t("via_agency", lang, agency=agency) + "\n")
-        for c in contacts:
-            region = f"**{t('region.' + c.region, lang)}** · " if c.region else ""
-            L.append("- " + region + " · ".join(_contact_lines(c)))
-        L.append("")
+    items = (
+        [Item(t("via_agency", lang, agency=catalog.agency_name(scheme.agency)))]
+        if inherited
+        else []
+    )
+    items += [
+        Item(" · ".join(_contact_lines(c)), head=t("region." + c.region, lang) if c.region else "")
+        for c in contacts
+    ]
+    add("sec.contacts", items if contacts else [])
     notes = list(scheme.notes) + ([scheme.funding.note] if scheme.funding.note else [])
-    if notes:
-        L.append(f"## {t('sec.notes', lang)}\n")
-        L.extend(f"- {n.strip()}" for n in notes)
+    add("sec.notes", [Item(n.strip()) for n in notes])
+    return out
+
+
+def show_markdown(scheme, catalog, lang: str) -> str:
+    types = t("type." + scheme.support_type, lang)
+    regions = ", ".join(t("region." + r, lang) for r in scheme.regions)
+    L = [f"# {scheme.title} — {catalog.agency_name(scheme.agency)}", ""]
+    L += [f"`{scheme.id}` · {types} · {regions}", ""]
+    L.extend(_status_md(scheme, lang))
+    for title, items in card_sections(scheme, catalog, lang):
+        L.append(f"## {title}\n")
+        for it in items:
+            text = f"« {it.text} »" if it.quoted and it.text else it.text
+            head = f"**{it.head}**" + (" — " if text else "") if it.head else ""
+            page = f" (p. {it.page})" if it.page else ""
+            L.append(f"- {head}{text}{page}")
+            L.extend(f"  - _{sub}_" for sub in it.subs)
         L.append("")
     L.append("---\n")
     L.append(_source_line(scheme, lang))

@@ -13,9 +13,8 @@ from .i18n import euros, t
 from .present import (
     _contact_lines,
     _source_line,
+    card_sections,
     contacts_for,
-    contacts_of,
-    funding_lines,
     group_results,
     headline,
     reason_text,
@@ -99,67 +98,16 @@ def print_show(con: Console, s, catalog, lang: str) -> None:
     con.print(sub)
     if st.value not in ("abolished", "changed", "renamed") and st.note:
         con.print(f"[dim]{_e(st.note)}[/]")
-    con.print()
-    con.print(_section(t("sec.description", lang)))
-    con.print(_e(s.description.strip()))
-    if s.objectives:
+    for title, items in card_sections(s, catalog, lang):
         con.print()
-        con.print(_section(t("sec.objectives", lang)))
-        for o in s.objectives:
-            con.print(f" • {_e(o)}")
-    con.print()
-    con.print(_section(t("sec.beneficiaries", lang)))
-    con.print(f"[italic]{_e(s.beneficiaries_text.strip())}[/]")
-    if s.criteria:
-        con.print()
-        con.print(_section(t("sec.criteria", lang)))
-        for c in s.criteria:
-            con.print(f" • [bold]{_e(describe(c.rule, lang))}[/]")
-            con.print(f"   « {_e(c.quote)} » [dim](p. {c.page})[/]")
-            if c.note:
-                con.print(f"   [dim]{_e(c.note.strip())}[/]")
-    if s.conditions:
-        con.print()
-        con.print(_section(t("sec.conditions", lang)))
-        for c in s.conditions:
-            con.print(f" • {_e(c.text)} [dim](p. {c.page})[/]")
-    for key, items in (
-        ("sec.eligible", s.expenses.eligible),
-        ("sec.excluded", s.expenses.excluded),
-    ):
-        if items:
-            con.print()
-            con.print(_section(t(key, lang)))
-            for x in items:
-                con.print(f" • {_e(x)}")
-    lines = funding_lines(s, lang)
-    if lines or s.funding.terms:
-        con.print()
-        con.print(_section(t("sec.funding", lang)))
-        for x in lines:
-            con.print(f" • {_e(x)}")
-        for x in s.funding.terms:
-            con.print(f" • [italic]« {_e(x)} »[/]")
-    if s.payment:
-        con.print()
-        con.print(_section(t("sec.payment", lang)))
-        for x in s.payment:
-            con.print(f" • {_e(x)}")
-    contacts, inherited = contacts_of(s, catalog)
-    if contacts:
-        con.print()
-        con.print(_section(t("sec.contacts", lang)))
-        if inherited:
-            con.print(f"[dim]{t('via_agency', lang, agency=_e(catalog.agency_name(s.agency)))}[/]")
-        for c in contacts:
-            region = f"[bold]{t('region.' + c.region, lang)}[/] · " if c.region else ""
-            con.print(" • " + region + _e(" · ".join(_contact_lines(c))))
-    notes = list(s.notes) + ([s.funding.note] if s.funding.note else [])
-    if notes:
-        con.print()
-        con.print(_section(t("sec.notes", lang)))
-        for n in notes:
-            con.print(f" • [dim]{_e(n.strip())}[/]")
+        con.print(_section(title))
+        for it in items:
+            text = f"« {_e(it.text)} »" if it.quoted and it.text else _e(it.text)
+            head = f"[bold]{_e(it.head)}[/]" + (" · " if text else "") if it.head else ""
+            page = f" [dim](p. {it.page})[/]" if it.page else ""
+            con.print(f" • {head}{text}{page}")
+            for sub in it.subs:
+                con.print(f"   [dim]{_e(sub)}[/]")
     con.print()
     con.print(f"[dim]{_e(_source_line(s, lang))}[/]")
 
