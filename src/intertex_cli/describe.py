@@ -70,6 +70,8 @@ def value_label(fact: str, value, lang: str) -> str:
         return percent(value)
     if fact == "department" and value in geo.DEPARTMENTS:
         return f"{value} ({geo.DEPARTMENTS[value][0]})"
+    if fact in ("region", "former_region") and value in geo.NAMES:
+        return geo.NAMES[value]
     if isinstance(value, str) and value in VALUE_LABELS:
         fr, en = VALUE_LABELS[value]
         return en if lang == "en" else fr
@@ -110,13 +112,7 @@ def describe(node, lang: str) -> str:
             "has_export_team",
         ) and op in ("eq", "ne"):
             yes = (arg is True) == (op == "eq")
-            parts.append(
-                label
-                if yes
-                else (
-                    ("not " if lang == "en" else "pas de ") + label if label[0].islower() else label
-                )
-            )
+            parts.append(label if yes else (("no " if lang == "en" else "pas de ") + label))
         else:
             parts.append(f"{label} {_OPS[op]} {value_label(node.fact, arg, lang)}")
     return (" and " if lang == "en" else " et ").join(parts)

@@ -174,3 +174,42 @@ def former_region_of(department: str) -> str:
 
 def former_regions_in(region: str) -> frozenset[str]:
     return frozenset(f for f, r in FORMER_TO_REGION.items() if r == region)
+
+
+NAMES: dict[str, str] = {
+    "auvergne-rhone-alpes": "Auvergne-Rhône-Alpes",
+    "bourgogne-franche-comte": "Bourgogne-Franche-Comté",
+    "bretagne": "Bretagne",
+    "centre-val-de-loire": "Centre-Val de Loire",
+    "corse": "Corse",
+    "grand-est": "Grand Est",
+    "hauts-de-france": "Hauts-de-France",
+    "ile-de-france": "Île-de-France",
+    "normandie": "Normandie",
+    "nouvelle-aquitaine": "Nouvelle-Aquitaine",
+    "occitanie": "Occitanie",
+    "pays-de-la-loire": "Pays de la Loire",
+    "provence-alpes-cote-d-azur": "Provence-Alpes-Côte d'Azur",
+    "guadeloupe": "Guadeloupe",
+    "martinique": "Martinique",
+    "guyane": "Guyane",
+    "la-reunion": "La Réunion",
+    "mayotte": "Mayotte",
+    "alsace": "Alsace",
+    "champagne-ardenne": "Champagne-Ardenne",
+    "lorraine": "Lorraine",
+    "aquitaine": "Aquitaine",
+    "limousin": "Limousin",
+    "poitou-charentes": "Poitou-Charentes",
+    "auvergne": "Auvergne",
+    "rhone-alpes": "Rhône-Alpes",
+    "basse-normandie": "Basse-Normandie",
+    "haute-normandie": "Haute-Normandie",
+    "bourgogne": "Bourgogne",
+    "franche-comte": "Franche-Comté",
+    "languedoc-roussillon": "Languedoc-Roussillon",
+    "midi-pyrenees": "Midi-Pyrénées",
+    "nord-pas-de-calais": "Nord-Pas-de-Calais",
+    "picardie": "Picardie",
+    "centre": "Centre",
+}

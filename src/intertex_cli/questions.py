@@ -36,8 +36,8 @@ QUESTIONS: dict[str, Question] = {
             "Dans quelle région se trouve l'entreprise ?",
             "In which region is the company?",
             choices={
-                "fr": {r: r.replace("-", " ").title() for r in geo.REGIONS},
-                "en": {r: r.replace("-", " ").title() for r in geo.REGIONS},
+                "fr": {r: geo.NAMES[r] for r in geo.REGIONS},
+                "en": {r: geo.NAMES[r] for r in geo.REGIONS},
             },
         ),
         _q(
