@@ -143,13 +143,27 @@ class Wizard:
                 options = [(True, t("yes", lang)), (False, t("no", lang))]
             else:
                 options = list(q.choices[lang].items())
-            choices = [questionary.Choice(label, value=v) for v, label in options]
-            choices.append(questionary.Choice(dont, value=SKIP))
+            if spec.kind == "bool":  # typed like a confirm: o/n/p (y/n/s), or the arrows
+                keys = ["o", "n", "p"] if lang == "fr" else ["y", "n", "s"]
+                choices = [
+                    questionary.Choice(label, value=v, shortcut_key=k)
+                    for (v, label), k in zip(options, keys)
+                ]
+                choices.append(questionary.Choice(dont, value=SKIP, shortcut_key=keys[2]))
+                extra = {"use_shortcuts": True}
+            else:
+                choices = [questionary.Choice(label, value=v) for v, label in options]
+                choices.append(questionary.Choice(dont, value=SKIP))
+                extra = {}
             start = next((c for c in choices if c.value == default), None)
-            value = self.prompt(
-                questionary.select, text, choices=choices, default=start, instruction=help_ or None
+            return self.prompt(
+                questionary.select,
+                text,
+                choices=choices,
+                default=start,
+                instruction=help_ or None,
+                **extra,
             )
-            return value
         message = (
             text + (f" ({help_})" if help_ else "") + f" [{dont} : ?]"
             if lang == "fr"
