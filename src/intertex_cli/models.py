@@ -22,7 +22,7 @@ from pydantic import (
 from . import geo
 from .vocab import FACTS
 
-Euro = Annotated[float, Field(ge=0, description="An amount in euros (≥ 0).")]
+Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
 Page = Annotated[int, Field(ge=1, le=48, description="Page of the guide (its table of contents).")]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -48,10 +48,10 @@ class Leaf(Strict):
     fact: str = Field(description="A profile key or a derived fact (size_class, export_share…).")
     eq: Scalar | None = None
     ne: Scalar | None = None
-    lt: float | None = None
-    le: float | None = None
-    gt: float | None = None
-    ge: float | None = None
+    lt: int | float | None = None
+    le: int | float | None = None
+    gt: int | float | None = None
+    ge: int | float | None = None
     in_: list[Scalar] | None = Field(None, alias="in")
     not_in: list[Scalar] | None = None
 
@@ -193,7 +193,7 @@ class Figure(Strict):
     """Any other number of the card: a premium, a quota, a loan bound, a duration."""
 
     label: str
-    value: float = Field(ge=0)
+    value: int | float = Field(ge=0)
     unit: FigureUnit
     note: str | None = None
 

@@ -165,8 +165,13 @@ def figure_value(fig) -> str:
         return percent(fig.value)
     if fig.unit == "eur-per-day":
         return euros(fig.value) + " / jour"
-    v = int(fig.value) if fig.value.is_integer() else fig.value
-    unit = {"months": "mois", "years": "ans", "days": "jours", "count": ""}[fig.unit]
+    v = int(fig.value) if float(fig.value).is_integer() else fig.value
+    unit = {
+        "months": "mois",
+        "years": "an" if v == 1 else "ans",
+        "days": "jour" if v == 1 else "jours",
+        "count": "",
+    }[fig.unit]
     return f"{v} {unit}".strip()
 
 
