@@ -137,6 +137,7 @@ _T = {
         "no answer of the questionnaire can decide it",
     ),
     "first": ("À faire d'abord", "Do first"),
+    "condition": ("Condition", "Condition"),
     "contact": ("Contact", "Contact"),
     "estimate": ("jusqu'à {amount}", "up to {amount}"),
     "estimate_equity": (

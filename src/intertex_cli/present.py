@@ -401,7 +401,8 @@ def check_markdown(results, catalog, profile, lang: str) -> str:
                 L.append(f"  - {why}")
             if r.verdict == ELIGIBLE and name != "ended":
                 for c in r.conditions:
-                    L.append(f"  - {t('first', lang)} : {c.text} (p. {c.page})")
+                    label = t("first" if c.kind == "prerequisite" else "condition", lang)
+                    L.append(f"  - {label} : {c.text} (p. {c.page})")
                 for c in contacts_for(s, catalog, region)[:2]:
                     L.append(f"  - {t('contact', lang)} : " + " · ".join(_contact_lines(c)))
             if s.status.value != "still-offered":
