@@ -19,7 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-from . import geo
 from .vocab import FACTS
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
@@ -322,5 +321,3 @@ class Agency(Strict):
 
 for _m in (AllOf, AnyOf, NotOf, Criterion, Condition, Scheme):
     _m.model_rebuild()
-
-KNOWN_REGIONS = geo.SCHEME_REGIONS

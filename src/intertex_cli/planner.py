@@ -18,7 +18,6 @@ from .rules import (
     INELIGIBLE,
     UNDECIDED,
     Profile,
-    estimate,
     evaluate_scheme,
     potential,
     verdict_of,
@@ -187,6 +186,3 @@ def plan(schemes, full: Profile) -> list[str]:
             return asked
         asked.append(key)
         p = answer_from(full, key, p)
-
-
-__all__ = ["next_question", "plan", "candidates", "score", "probes", "estimate"]

@@ -70,10 +70,6 @@ def headline(scheme, lang: str) -> str:
     return "—"
 
 
-def status_mark(scheme, lang: str) -> str:
-    return t(f"status.{scheme.status.value}", lang)
-
-
 def scheme_json(scheme, catalog) -> dict:
     data = scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
     agency = catalog.agencies.get(scheme.agency)
@@ -341,8 +337,14 @@ def check_json(results, catalog, profile, asked: list[str], warnings: list[str])
             v: sum(1 for r in results if r.verdict == v) for v in (ELIGIBLE, UNDECIDED, INELIGIBLE)
         },
         "warnings": warnings,
-        "source": {"document": "INTER-TEX E1.6.1.b", "date": _guide_date(catalog)},
+        "source": _sources(catalog),
     }
+
+
+def _sources(catalog) -> list[dict]:
+    """The documents the catalogue comes from, with their dates (from the data)."""
+    seen = {(s.source.document, s.source.date) for s in catalog.schemes.values()}
+    return [{"document": d, "date": date} for d, date in sorted(seen)]
 
 
 def _guide_date(catalog) -> str:

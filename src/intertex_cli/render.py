@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -253,14 +253,3 @@ def print_problems(con: Console, message: str, problems, hint: str = "") -> None
         con.print(f"  {_e(str(p))}")
     if hint:
         con.print(f"[dim]{_e(hint)}[/]")
-
-
-__all__ = [
-    "Group",
-    "console",
-    "print_list",
-    "print_show",
-    "print_search",
-    "print_results",
-    "print_explain",
-]

@@ -82,15 +82,4 @@ DERIVED_FACTS: dict[str, Fact] = {
     )
 }
 
-# ``region`` is an answer key but also derived from ``department``.
-REGION_INPUTS = ("department", "region")
-
 FACTS: dict[str, Fact] = {**ANSWER_FACTS, **DERIVED_FACTS}
-
-
-def inputs_of(fact: str) -> tuple[str, ...]:
-    """The answer keys a fact depends on."""
-    if fact == "region":
-        return REGION_INPUTS
-    f = FACTS[fact]
-    return f.inputs if f.derived else (fact,)
