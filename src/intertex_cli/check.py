@@ -72,7 +72,7 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
                 profile = wizard.run(profile)
             except Interrupted as exc:
                 path = _interrupted_path(save)
-                save_answers(exc.answers_profile, path)
+                save_answers(exc.profile, path)
                 exc.message = t("interrupted", lang, file=path)
                 raise
     if save is not None:

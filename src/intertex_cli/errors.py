@@ -53,7 +53,6 @@ class AnswersError(IntertexError):
 class Interrupted(IntertexError):
     exit_code = ExitCode.INTERRUPTED
 
-    def __init__(self, message: str, answers: dict | None = None, saved_to: str | None = None):
+    def __init__(self, message: str, profile=None):
         super().__init__(message)
-        self.answers = answers or {}
-        self.saved_to = saved_to
+        self.profile = profile  # the answers given before the interruption

@@ -44,27 +44,18 @@ class Wizard:
         self.lang = lang
         self.console = console or Console(stderr=False, highlight=False)
         self.asked: list[str] = []
+        self.current = Profile({}, frozenset())
 
     # ------------------------------------------------------------------ flow
 
     def run(self, profile: Profile) -> Profile:
-        p = profile
-        try:
-            self.console.print(f"[bold]{t('welcome', self.lang)}[/]")
-            p = self.ask_open(p)
-            p = self.review(p)
-        except KeyboardInterrupt:
-            exc = Interrupted("interrupted")
-            exc.answers_profile = p
-            raise exc from None
-        except Interrupted as exc:
-            exc.answers_profile = getattr(exc, "answers_profile", p)
-            raise
-        return p
+        """Ask what is open, then review. Ctrl-C raises Interrupted with the answers."""
+        self.current = profile
+        self.console.print(f"[bold]{t('welcome', self.lang)}[/]")
+        return self.review(self.ask_open(profile))
 
     def ask_open(self, p: Profile) -> Profile:
         """Ask, one at a time, every question that can still decide something."""
-        self._current = p
         while True:
             results = evaluate(self.schemes, p)
             key = next_question(self.schemes, p, results)
@@ -75,23 +66,20 @@ class Wizard:
                 f"[dim]{t('progress', self.lang, d=len(results) - open_, o=open_)}[/]"
             )
             p = self._answer(p, key)
-            self._current = p
 
     def _answer(self, p: Profile, key: str, default=None) -> Profile:
-        try:
-            value = self.ask(key, p, default)
-        except KeyboardInterrupt:
-            exc = Interrupted("interrupted")
-            exc.answers_profile = p
-            raise exc from None
+        value = self.ask(key, p, default)
         self.asked.append(key)
         answers = {k: v for k, v in p.answers.items() if k != key}
         skipped = set(p.skipped) - {key}
         if key == "department":
             answers.pop("region", None)
-        if value is SKIP:
-            return Profile(answers, frozenset(skipped | {key}))
-        return _with(Profile(answers, frozenset(skipped)), key, value)
+        if value == SKIP:
+            p = Profile(answers, frozenset(skipped | {key}))
+        else:
+            p = _with(Profile(answers, frozenset(skipped)), key, value)
+        self.current = p
+        return p
 
     def review(self, p: Profile) -> Profile:
         """Show the answers; let the person change one, then ask what became open."""
@@ -128,8 +116,11 @@ class Wizard:
     # ------------------------------------------------------------------ asking
 
     def prompt(self, kind, message: str, **kw):
-        """The one place that calls questionary; Ctrl-C raises KeyboardInterrupt."""
-        return kind(message, qmark="?", style=STYLE, **kw).unsafe_ask()
+        """The one place that calls questionary; Ctrl-C raises Interrupted."""
+        try:
+            return kind(message, qmark="?", style=STYLE, **kw).unsafe_ask()
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted", profile=self.current) from None
 
     def ask(self, key: str, p: Profile, default=None):
         q = QUESTIONS[key]
