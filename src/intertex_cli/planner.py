@@ -14,8 +14,8 @@ from __future__ import annotations
 from . import geo
 from .questions import NATURAL_ORDER
 from .rules import (
-    _SIZE_PROBES,
     INELIGIBLE,
+    SIZE_PROBES,
     UNDECIDED,
     Profile,
     evaluate_scheme,
@@ -78,8 +78,8 @@ def probes(key: str, p: Profile, schemes: tuple) -> list:
         return list(spec.values)
     th = _thresholds(schemes)
     consts = set(th.get(key, ()))
-    if key in _SIZE_PROBES:
-        consts |= set(_SIZE_PROBES[key])
+    if key in SIZE_PROBES:
+        consts |= set(SIZE_PROBES[key])
     t, e = p.answers.get("turnover_eur"), p.answers.get("export_turnover_eur")
     shares = th.get("export_share", set())
     if key == "export_turnover_eur":

@@ -53,9 +53,6 @@ class Profile:
     answers: dict
     skipped: frozenset = frozenset()
 
-    def has(self, key: str) -> bool:
-        return key in self.answers
-
     def open(self, key: str) -> bool:
         """No value known: an answer could still be given (even after "je ne sais pas")."""
         if key in self.answers:
@@ -67,9 +64,6 @@ class Profile:
     def askable(self, key: str) -> bool:
         """Open and not answered "je ne sais pas": the wizard may ask it."""
         return self.open(key) and key not in self.skipped
-
-    def key(self) -> tuple:
-        return (tuple(sorted(self.answers.items(), key=lambda kv: kv[0])), self.skipped)
 
 
 _ENUMS = {
@@ -339,7 +333,7 @@ def _leaf_constants(leaf) -> list[float]:
     return [x for x in out if x >= 0]
 
 
-_SIZE_PROBES = {
+SIZE_PROBES = {
     "headcount": (0, 9, 10, 49, 50, 249, 250, 4999, 5000),
     "turnover_eur": (0, 2e6, 2e6 + 1, 1e7, 1e7 + 1, 5e7, 5e7 + 1, 1.5e9, 1.5e9 + 1),
     "balance_sheet_total_eur": (0, 2e6, 2e6 + 1, 1e7, 1e7 + 1, 4.3e7, 4.3e7 + 1, 2e9, 2e9 + 1),
@@ -348,7 +342,7 @@ _SIZE_PROBES = {
 
 
 def _size_missing(p: Profile, leaf) -> tuple[str, ...]:
-    known = tuple(p.answers.get(k) for k in _SIZE_PROBES)
+    known = tuple(p.answers.get(k) for k in SIZE_PROBES)
     lower_t = p.answers.get("export_turnover_eur") or 0
     ops = tuple((op, tuple(a) if isinstance(a, list) else a) for op, a in leaf.ops())
     return _size_missing_cached(known, lower_t, ops)
@@ -358,7 +352,7 @@ def _size_missing(p: Profile, leaf) -> tuple[str, ...]:
 def _size_missing_cached(known, lower_t, ops) -> tuple[str, ...]:
     """The unknown inputs of the size class that change this test somewhere: every
     combination of the inputs' thresholds is tried (at most 9 × 9 × 9 × 2 points)."""
-    keys = list(_SIZE_PROBES)
+    keys = list(SIZE_PROBES)
     free = [k for k, v in zip(keys, known) if v is None]
     if not free:
         return ()
@@ -367,7 +361,7 @@ def _size_missing_cached(known, lower_t, ops) -> tuple[str, ...]:
         if v is not None:
             axes.append((v,))
         else:
-            probes = _SIZE_PROBES[k]
+            probes = SIZE_PROBES[k]
             if k == "turnover_eur":
                 probes = tuple(x for x in probes if x >= lower_t) or (lower_t,)
             axes.append(probes)
