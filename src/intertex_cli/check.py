@@ -67,7 +67,11 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         else:
             from .wizard import Wizard
 
-            wizard = Wizard(schemes, lang)
+            from rich.console import Console
+
+            # with a machine format on stdout, the conversation goes to stderr
+            chat = Console(stderr=fmt != "table", highlight=False)
+            wizard = Wizard(schemes, lang, console=chat)
             try:
                 profile = wizard.run(profile)
             except Interrupted as exc:
