@@ -65,9 +65,9 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
                 raise UsageError(t("no_tty", lang))
             warnings.append("--ask-missing: no terminal, nothing asked")
         else:
-            from .wizard import Wizard
-
             from rich.console import Console
+
+            from .wizard import Wizard
 
             # with a machine format on stdout, the conversation goes to stderr
             chat = Console(stderr=fmt != "table", highlight=False)
