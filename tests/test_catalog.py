@@ -210,3 +210,10 @@ def test_json_schema_describes_scheme_files():
 
     schema = json_schema()
     assert "criteria" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_a_wrong_number_in_a_rule_is_one_problem_at_its_key(tmp_catalog):
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, "{fact: headcount, lt: 250}", '{fact: headcount, lt: "x"}')
+    (p,) = _problems(tmp_catalog)
+    assert p.field == "criteria.1.rule.all.0.lt" and p.line == 37

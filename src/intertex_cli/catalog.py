@@ -38,34 +38,39 @@ class Catalog:
         return (a.short_name or a.name) if a else agency_id
 
 
-def _pydantic_problems(err, located, field_prefix: str = "") -> list[Problem]:
-    out = []
+_UNION_TAGS = ("fact", "all", "any", "not")  # pydantic's tags for rule nodes
+
+
+def _strip_tags(loc: tuple) -> tuple:
+    """An error location without the tags pydantic inserts where a rule node starts."""
+    out: list = []
+    expect_tag = False
+    for part in loc:
+        if expect_tag and part in _UNION_TAGS:
+            expect_tag = False
+            continue
+        out.append(part)
+        before = out[-2] if len(out) > 1 else None
+        expect_tag = part in ("rule", "applies_if", "not") or (
+            isinstance(part, int) and before in ("all", "any")
+        )
+    return tuple(out)
+
+
+def _pydantic_problems(err, located) -> list[Problem]:
+    found: dict[tuple, Problem] = {}
     for e in err.errors():
-        loc = tuple(e["loc"])
-        shown = ".".join(str(p) for p in loc if p not in ("fact", "all", "any", "not"))
-        # keep the tags that are real keys of the file
-        shown = ".".join(str(p) for p in _real_path(loc, located)) or shown
-        msg = e["msg"]
-        if e["type"] == "extra_forbidden":
-            msg = "unknown key"
-        elif e["type"] == "missing":
-            msg = "required key missing"
-        msg = msg.removeprefix("Value error, ")
-        out.append(Problem(located.path, msg, located.line_of(loc), field_prefix + shown))
-    return out
-
-
-def _real_path(loc: tuple, located) -> list:
-    cur: tuple = ()
-    parts = []
-    for p in loc:
-        nxt = cur + (p,)
-        if nxt in located.lines:
-            cur = nxt
-            parts.append(p)
-        elif isinstance(p, str) and p not in ("fact", "all", "any", "not"):
-            parts.append(p)  # a key that is missing from the file: still name it
-    return parts
+        loc = _strip_tags(tuple(e["loc"]))
+        line, path = located.find(loc)
+        if e["type"] == "missing":  # name the key the file lacks
+            path = loc
+        field = ".".join(str(p) for p in path)
+        msg = {"extra_forbidden": "unknown key", "missing": "required key missing"}.get(
+            e["type"], e["msg"].removeprefix("Value error, ")
+        )
+        # one problem per place: "int or float" unions report each branch
+        found[(line, field)] = Problem(located.path, msg, line, field)
+    return list(found.values())
 
 
 def _load_models(paths, model, problems: list[Problem]) -> dict:

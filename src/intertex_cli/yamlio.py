@@ -23,17 +23,19 @@ class Located:
         self.lines = lines
         self.path = path
 
-    def line_of(self, loc: tuple) -> int | None:
-        """Line of the deepest part of ``loc`` (a pydantic error location) found."""
-        best: int | None = self.lines.get((), None)
+    def find(self, loc: tuple) -> tuple[int | None, tuple]:
+        """Line and path of the deepest part of ``loc`` (a pydantic error location)
+        that the file has; parts it lacks (union tags, aliases) are skipped."""
+        line: int | None = self.lines.get(())
         cur: tuple = ()
         for part in loc:
-            nxt = cur + (part,)
-            if nxt in self.lines:
-                cur = nxt
-                best = self.lines[cur]
-            # parts absent from the file (union tags, aliases) are skipped
-        return best
+            if cur + (part,) in self.lines:
+                cur += (part,)
+                line = self.lines[cur]
+        return line, cur
+
+    def line_of(self, loc: tuple) -> int | None:
+        return self.find(loc)[0]
 
 
 def _walk(node: yaml.Node, path: tuple, lines: dict, problems: list, file: str) -> None:
