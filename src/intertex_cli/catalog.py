@@ -33,6 +33,19 @@ class Catalog:
     schemes: dict = field(default_factory=dict)  # id -> Scheme, in file-name order
     agencies: dict = field(default_factory=dict)  # id -> Agency
 
+    def find(self, scheme_id: str):
+        """The scheme with this id, or a UsageError naming the closest ids."""
+        import difflib
+
+        from .errors import UsageError
+
+        wanted = scheme_id.strip().lower()
+        if wanted in self.schemes:
+            return self.schemes[wanted]
+        close = difflib.get_close_matches(wanted, list(self.schemes), n=3, cutoff=0.5)
+        hint = f"Did you mean {', '.join(close)}?" if close else "See: intertex list"
+        raise UsageError(f"unknown scheme id {scheme_id!r}. {hint}")
+
     def agency_name(self, agency_id: str) -> str:
         a = self.agencies.get(agency_id)
         return (a.short_name or a.name) if a else agency_id

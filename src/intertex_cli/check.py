@@ -49,15 +49,15 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         profile = Profile({}, frozenset())
     target = None
     if explain is not None:
-        from .cli import _find
-
-        target = _find(catalog, explain)
+        target = catalog.find(explain)
     if warnings:
+        from rich.markup import escape
+
         from .render import console
 
         err = console(stderr=True)
         for w in warnings:
-            err.print(f"[yellow]warning:[/] {w}", markup=True, highlight=False)
+            err.print(f"[yellow]warning:[/] {escape(w)}")
     interactive = answers is None or ask_missing
     if interactive and explain is None:
         if not can_prompt():

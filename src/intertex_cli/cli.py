@@ -180,17 +180,6 @@ def list_cmd(
 # --------------------------------------------------------------------------- show
 
 
-def _find(cat, scheme_id: str):
-    s = cat.schemes.get(scheme_id.strip().lower())
-    if s is None:
-        close = difflib.get_close_matches(
-            scheme_id.strip().lower(), list(cat.schemes), n=3, cutoff=0.5
-        )
-        hint = f"Did you mean {', '.join(close)}?" if close else "See: intertex list"
-        raise UsageError(f"unknown scheme id {scheme_id!r}. {hint}", hint="")
-    return s
-
-
 @app.command("show")
 def show_cmd(
     scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id, e.g. pass-export-occ."),
@@ -206,7 +195,7 @@ def show_cmd(
     """
     lang, fmt = _lang(lang), _format(fmt)
     cat = _catalog(catalog)
-    s = _find(cat, scheme_id)
+    s = cat.find(scheme_id)
     if fmt == "json":
         from .present import dumps, scheme_json
 
@@ -398,11 +387,13 @@ def run(args: list[str]) -> int:
 
 
 def handle(exc: BaseException, debug: bool = False) -> int:
+    from rich.markup import escape
+
     from .render import console, print_problems
 
     err = console(stderr=True)
     if isinstance(exc, Interrupted):
-        err.print(f"\n[yellow]{exc.message}[/]")
+        err.print(f"\n[yellow]{escape(exc.message)}[/]")
         return ExitCode.INTERRUPTED
     if isinstance(exc, KeyboardInterrupt):
         err.print("\n[yellow]Interrompu / interrupted.[/]")
@@ -413,7 +404,7 @@ def handle(exc: BaseException, debug: bool = False) -> int:
     if debug:
         raise exc
     err.print(
-        f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]"
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]"
     )
     return ExitCode.INTERNAL
 
