@@ -331,7 +331,7 @@ def check_json(results, catalog, profile, asked: list[str], warnings: list[str])
             result_json(r, catalog, region, profile.answers.get("department")) for r in results
         ],
         "asked": asked,
-        "answers": {k: v for k, v in profile.answers.items()},
+        "answers": dict(profile.answers),
         "unknown_answers": sorted(profile.skipped),
         "summary": {
             v: sum(1 for r in results if r.verdict == v) for v in (ELIGIBLE, UNDECIDED, INELIGIBLE)

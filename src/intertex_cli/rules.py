@@ -41,10 +41,6 @@ class Num:
 class Choice:
     values: frozenset
 
-    @property
-    def known(self) -> bool:
-        return len(self.values) == 1
-
 
 @dataclass(frozen=True)
 class Profile:

@@ -43,7 +43,6 @@ class Wizard:
         self.schemes = tuple(schemes)
         self.lang = lang
         self.console = console or Console(stderr=False, highlight=False)
-        self.asked: list[str] = []
         self.current = Profile({}, frozenset())
 
     # ------------------------------------------------------------------ flow
@@ -69,7 +68,6 @@ class Wizard:
 
     def _answer(self, p: Profile, key: str, default=None) -> Profile:
         value = self.ask(key, p, default)
-        self.asked.append(key)
         answers = {k: v for k, v in p.answers.items() if k != key}
         skipped = set(p.skipped) - {key}
         if key == "department":
