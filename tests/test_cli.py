@@ -357,3 +357,10 @@ def test_ci_runs_the_readme_test_command():
         "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
     )
     assert command in readme and command in ci
+
+
+def test_save_to_an_unwritable_place_exits_2(run, tmp_path):
+    r = run(
+        "check", "--answers", str(EXAMPLE), "--save", str(tmp_path / "no" / "such" / "dir.yaml")
+    )
+    assert r.exit_code == 2 and "cannot write" in r.output and "Traceback" not in r.output

@@ -25,7 +25,10 @@ def save_answers(profile: Profile, path: Path) -> None:
 
     text = "# intertex answers — intertex check --answers " + str(path) + "\n"
     text += yaml.safe_dump(to_file_data(profile), allow_unicode=True, sort_keys=False)
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise UsageError(f"cannot write the answers to {path}: {e.strerror}") from None
 
 
 def _interrupted_path(save: Path | None) -> Path:
