@@ -53,7 +53,9 @@ def wall(cmd, runs: int) -> float:
 
 
 def engine(runs: int) -> dict:
-    from intertex_cli import catalog, planner, profile, rules
+    from intertex_cli import answers as profile
+    from intertex_cli.catalog import loader as catalog
+    from intertex_cli.engine import planner, rules
 
     t = time.perf_counter()
     cat = catalog.load()

@@ -24,7 +24,7 @@ def _private_cache(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def catalog():
-    from intertex_cli import catalog as c
+    from intertex_cli.catalog import loader as c
 
     return c.load(DATA)
 
@@ -37,7 +37,7 @@ def schemes(catalog):
 @pytest.fixture(scope="session")
 def cached_catalog(catalog):
     """The same catalogue read back from the cache: plain records, no pydantic."""
-    from intertex_cli import catalog as c
+    from intertex_cli.catalog import loader as c
 
     cached = c.load(DATA)
     assert type(next(iter(cached.schemes.values()))).__name__ == "Record"

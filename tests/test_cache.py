@@ -5,11 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from intertex_cli import cache
-from intertex_cli import catalog as cat_mod
-from intertex_cli.present import scheme_json
-from intertex_cli.profile import parse
-from intertex_cli.rules import evaluate
+from intertex_cli.answers import parse
+from intertex_cli.catalog import cache
+from intertex_cli.catalog import loader as cat_mod
+from intertex_cli.engine.rules import evaluate
+from intertex_cli.views.present import scheme_json
 
 
 def test_cached_catalogue_equals_the_validated_one(catalog, cached_catalog):

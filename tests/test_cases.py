@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from intertex_cli import profile as prof
-from intertex_cli.rules import evaluate_scheme
+from intertex_cli import answers as prof
+from intertex_cli.engine.rules import evaluate_scheme
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 

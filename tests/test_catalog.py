@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from intertex_cli import catalog as cat_mod
+from intertex_cli.catalog import loader as cat_mod
 from intertex_cli.errors import CatalogError
 
 CONTRACT = {
@@ -206,7 +206,7 @@ def test_builtin_dir_has_the_data():
 
 
 def test_json_schema_describes_scheme_files():
-    from intertex_cli.schema import json_schema
+    from intertex_cli.catalog.schema import json_schema
 
     schema = json_schema()
     assert "criteria" in schema["properties"] and schema["additionalProperties"] is False

@@ -178,7 +178,7 @@ def test_validate_default_and_bad_dir(run, tmp_path):
 def test_catalog_option_and_environment(run, tmp_path, monkeypatch):
     import shutil
 
-    from intertex_cli.catalog import builtin_dir
+    from intertex_cli.catalog.loader import builtin_dir
 
     d = tmp_path / "mine"
     d.mkdir()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from intertex_cli import geo
-from intertex_cli.models import Criterion, Scheme
-from intertex_cli.profile import parse
-from intertex_cli.rules import (
+from intertex_cli.answers import parse
+from intertex_cli.catalog.models import Criterion, Scheme
+from intertex_cli.engine import geo
+from intertex_cli.engine.rules import (
     MET,
     UNKNOWN,
     UNMET,
@@ -149,7 +149,7 @@ def test_unknown_lists_only_what_can_still_decide():
 
 
 def test_a_skipped_answer_is_still_missing_but_never_asked_again():
-    from intertex_cli.planner import next_question
+    from intertex_cli.engine.planner import next_question
 
     s = _scheme({"fact": "headcount", "lt": 250})
     p = Profile({}, frozenset({"headcount"}))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intertex_cli import geo
-from intertex_cli.planner import plan
-from intertex_cli.profile import cross_problems
-from intertex_cli.rules import (
+from intertex_cli.answers import cross_problems
+from intertex_cli.engine import geo
+from intertex_cli.engine.planner import plan
+from intertex_cli.engine.rules import (
     SIZE_THRESHOLDS,
     UNDECIDED,
     Profile,
@@ -17,7 +17,7 @@ from intertex_cli.rules import (
     size_class_of,
     verdict_of,
 )
-from intertex_cli.vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS
+from intertex_cli.engine.vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS
 
 THRESHOLDS = [0, 1, 9, 10, 18, 36, 37, 49, 50, 100, 101, 249, 250, 4999, 5000]
 AMOUNTS = [

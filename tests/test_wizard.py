@@ -11,12 +11,12 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 from typer.testing import CliRunner
 
-from intertex_cli import geo
 from intertex_cli.cli import app
-from intertex_cli.planner import plan
+from intertex_cli.engine import geo
+from intertex_cli.engine.planner import plan
+from intertex_cli.engine.profile import Profile
+from intertex_cli.engine.vocab import ANSWER_FACTS
 from intertex_cli.questions import QUESTIONS
-from intertex_cli.rules import Profile
-from intertex_cli.vocab import ANSWER_FACTS
 
 DOWN, UP, ENTER, BACKSPACE = "\x1b[B", "\x1b[A", "\r", "\x7f"
 

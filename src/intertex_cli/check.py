@@ -6,8 +6,8 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from .engine.rules import Profile, evaluate
 from .errors import Interrupted, UsageError
-from .rules import Profile, evaluate
 
 
 def can_prompt() -> bool:
@@ -21,7 +21,7 @@ def can_prompt() -> bool:
 def save_answers(profile: Profile, path: Path) -> None:
     import yaml
 
-    from .profile import to_file_data
+    from .answers import to_file_data
 
     text = "# intertex answers — intertex check --answers " + str(path) + "\n"
     text += yaml.safe_dump(to_file_data(profile), allow_unicode=True, sort_keys=False)
@@ -39,13 +39,13 @@ def _interrupted_path(save: Path | None) -> Path:
 
 
 def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> None:
+    from .engine.planner import plan
     from .i18n import t
-    from .planner import plan
 
     schemes = tuple(catalog.schemes.values())
     warnings: list[str] = []
     if answers is not None:
-        from .profile import read_file
+        from .answers import read_file
 
         profile, warnings = read_file(str(answers))
     else:
@@ -56,7 +56,7 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
     if warnings:
         from rich.markup import escape
 
-        from .render import console
+        from .views.render import console
 
         err = console(stderr=True)
         for w in warnings:
@@ -91,15 +91,15 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         return
     asked = plan(schemes, profile)
     if fmt == "json":
-        from .present import check_json, dumps
+        from .views.present import check_json, dumps
 
         sys.stdout.write(dumps(check_json(results, catalog, profile, asked, warnings)) + "\n")
     elif fmt == "markdown":
-        from .present import check_markdown
+        from .views.present import check_markdown
 
         sys.stdout.write(check_markdown(results, catalog, profile, lang))
     else:
-        from .render import console, print_results
+        from .views.render import console, print_results
 
         con = console()
         print_results(con, results, catalog, profile, lang)
@@ -109,14 +109,14 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
 
 def _print_explain(r, catalog, profile, fmt: str, lang: str) -> None:
     if fmt == "json":
-        from .present import dumps, result_json
+        from .views.present import dumps, result_json
 
         sys.stdout.write(dumps(result_json(r, catalog, profile.answers.get("region"))) + "\n")
     elif fmt == "markdown":
-        from .present import explain_markdown
+        from .views.present import explain_markdown
 
         sys.stdout.write(explain_markdown(r, lang))
     else:
-        from .render import console, print_explain
+        from .views.render import console, print_explain
 
         print_explain(console(), r, lang)

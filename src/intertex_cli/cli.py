@@ -77,7 +77,7 @@ def _lang(lang: str | None) -> str:
 
 
 def _catalog(directory: Path | None):
-    from . import catalog
+    from .catalog import loader as catalog
 
     return catalog.load(directory or STATE.catalog_dir)
 
@@ -131,7 +131,7 @@ def list_cmd(
 
     Example: intertex list --region occitanie --type subsidy
     """
-    from . import geo
+    from .engine import geo
 
     lang, fmt = _lang(lang), _format(fmt)
     cat = _catalog(catalog)
@@ -154,13 +154,13 @@ def list_cmd(
         and (support_type is None or s.support_type == support_type)
     ]
     if fmt == "json":
-        from .present import dumps, list_item
+        from .views.present import dumps, list_item
 
         _out(dumps([list_item(s, cat) for s in schemes]))
         return
     if fmt == "markdown":
         from .i18n import t
-        from .present import headline
+        from .views.present import headline
 
         lines = [
             f"| id | {t('col.title', lang)} | {t('col.agency', lang)} | {t('col.type', lang)} | {t('col.amount', lang)} | {t('col.status', lang)} |",
@@ -172,7 +172,7 @@ def list_cmd(
             )
         _out("\n".join(lines))
         return
-    from .render import console, print_list
+    from .views.render import console, print_list
 
     print_list(console(), schemes, cat, lang)
 
@@ -197,15 +197,15 @@ def show_cmd(
     cat = _catalog(catalog)
     s = cat.find(scheme_id)
     if fmt == "json":
-        from .present import dumps, scheme_json
+        from .views.present import dumps, scheme_json
 
         _out(dumps(scheme_json(s, cat)))
     elif fmt == "markdown":
-        from .present import show_markdown
+        from .views.present import show_markdown
 
         _out(show_markdown(s, cat, lang))
     else:
-        from .render import console, print_show
+        from .views.render import console, print_show
 
         print_show(console(), s, cat, lang)
 
@@ -226,14 +226,14 @@ def search_cmd(
 
     Example: intertex search salons   ·   intertex search VIE   ·   intertex search change
     """
-    from .search import search
+    from .catalog.search import search
 
     lang, fmt = _lang(lang), _format(fmt)
     cat = _catalog(catalog)
     query = " ".join(words)
     hits = search(cat, query)
     if fmt == "json":
-        from .present import dumps
+        from .views.present import dumps
 
         _out(
             dumps(
@@ -259,7 +259,7 @@ def search_cmd(
             )
         )
         return
-    from .render import console, print_search
+    from .views.render import console, print_search
 
     print_search(console(), hits, cat, lang, query)
 
@@ -278,7 +278,7 @@ def validate_cmd(
 
     Example: intertex validate data/schemes
     """
-    from . import catalog as catalog_mod
+    from .catalog import loader as catalog_mod
     from .i18n import t
 
     lang = _lang(lang)
@@ -294,8 +294,8 @@ def schema_cmd(
 
     Example: intertex schema > scheme.schema.json
     """
-    from .present import dumps
-    from .schema import json_schema
+    from .catalog.schema import json_schema
+    from .views.present import dumps
 
     _out(dumps(json_schema("agency" if agency else "scheme")))
 
@@ -389,7 +389,7 @@ def run(args: list[str]) -> int:
 def handle(exc: BaseException, debug: bool = False) -> int:
     from rich.markup import escape
 
-    from .render import console, print_problems
+    from .views.render import console, print_problems
 
     err = console(stderr=True)
     if isinstance(exc, Interrupted):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import geo
-from .vocab import ANSWER_FACTS
+from .engine import geo
+from .engine.vocab import ANSWER_FACTS
 
 
 @dataclass(frozen=True)
@@ -171,8 +171,6 @@ QUESTIONS: dict[str, Question] = {
 
 assert set(QUESTIONS) == set(ANSWER_FACTS)
 
-# The order in which questions come when they score the same.
-NATURAL_ORDER = tuple(QUESTIONS)
 
 _MULT = {
     "k": 1e3,

@@ -9,16 +9,16 @@ from __future__ import annotations
 import questionary
 from rich.console import Console
 
-from . import geo
-from .describe import fact_label, value_label
+from .answers import check_value, cross_problems
+from .catalog.search import fold
+from .engine import geo
+from .engine.planner import _with, next_question
+from .engine.rules import UNDECIDED, Profile, evaluate
+from .engine.vocab import ANSWER_FACTS
 from .errors import Interrupted
 from .i18n import euros, t
-from .planner import _with, next_question
-from .profile import check_value, cross_problems
 from .questions import QUESTIONS, parse_amount, parse_int, parse_months
-from .rules import UNDECIDED, Profile, evaluate
-from .search import fold
-from .vocab import ANSWER_FACTS
+from .views.describe import fact_label, value_label
 
 SKIP = "__skip__"  # "je ne sais pas" (questionary returns a Choice's title when its value is None)
 DONE = "__done__"

@@ -12,7 +12,6 @@ are counted.
 from __future__ import annotations
 
 from . import geo
-from .questions import NATURAL_ORDER
 from .rules import (
     INELIGIBLE,
     SIZE_PROBES,
@@ -22,7 +21,7 @@ from .rules import (
     potential,
     verdict_of,
 )
-from .vocab import ANSWER_FACTS
+from .vocab import ANSWER_FACTS, NATURAL_ORDER
 
 AMOUNT_KEYS = ("project_budget_eur", "equity_eur")
 

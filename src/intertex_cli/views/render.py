@@ -8,8 +8,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from intertex_cli.engine.rules import ELIGIBLE, MET, UNDECIDED, UNMET
+from intertex_cli.i18n import euros, t
+
 from .describe import describe, fact_label, value_label
-from .i18n import euros, t
 from .present import (
     _contact_lines,
     _source_line,
@@ -19,7 +21,6 @@ from .present import (
     headline,
     reason_text,
 )
-from .rules import ELIGIBLE, MET, UNDECIDED, UNMET
 
 STATUS_STYLE = {
     "abolished": "bold red",
@@ -134,7 +135,7 @@ def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
 
 
 def _highlight(snippet: str, terms) -> str:
-    from .search import fold
+    from intertex_cli.catalog.search import fold
 
     out, i = [], 0
     folded = fold(snippet)

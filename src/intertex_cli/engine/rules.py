@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import product
 
 from . import geo
+from .profile import Profile
 from .vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS, SIZE_CLASSES
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
@@ -40,26 +41,6 @@ class Num:
 @dataclass(frozen=True)
 class Choice:
     values: frozenset
-
-
-@dataclass(frozen=True)
-class Profile:
-    """Known answers and the keys explicitly answered as unknown."""
-
-    answers: dict
-    skipped: frozenset = frozenset()
-
-    def open(self, key: str) -> bool:
-        """No value known: an answer could still be given (even after "je ne sais pas")."""
-        if key in self.answers:
-            return False
-        if key == "region":  # derived from the département, unless that is unknown
-            return "department" in self.skipped
-        return True
-
-    def askable(self, key: str) -> bool:
-        """Open and not answered "je ne sais pas": the wizard may ask it."""
-        return self.open(key) and key not in self.skipped
 
 
 _ENUMS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from . import geo
-from .i18n import euros, percent
+from intertex_cli.engine import geo
+from intertex_cli.i18n import euros, percent
 
 FACT_LABELS = {
     "department": ("département", "département"),

@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from .vocab import FACTS
+from intertex_cli.engine.vocab import FACTS
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]

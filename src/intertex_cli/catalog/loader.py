@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CatalogError, Problem
+from intertex_cli.errors import CatalogError, Problem
 
 ENV_VAR = "INTERTEX_CATALOG"
 
@@ -18,7 +18,7 @@ def builtin_dir() -> Path:
     packaged = Path(str(files("intertex_cli"))) / "schemes"
     if packaged.is_dir():
         return packaged
-    repo = Path(__file__).resolve().parents[2] / "data" / "schemes"
+    repo = Path(__file__).resolve().parents[3] / "data" / "schemes"
     return repo
 
 
@@ -37,7 +37,7 @@ class Catalog:
         """The scheme with this id, or a UsageError naming the closest ids."""
         import difflib
 
-        from .errors import UsageError
+        from intertex_cli.errors import UsageError
 
         wanted = scheme_id.strip().lower()
         if wanted in self.schemes:

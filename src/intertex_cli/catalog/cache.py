@@ -24,8 +24,8 @@ def directory() -> Path:
 def fingerprint(catalog_dir: Path, paths: list[Path]) -> str:
     h = hashlib.sha256()
     h.update(f"{FORMAT}|{sys.version_info[:2]}|{catalog_dir.resolve()}".encode())
-    package = Path(__file__).resolve().parent
-    for p in [*sorted(package.glob("*.py")), *paths]:
+    package = Path(__file__).resolve().parents[1]
+    for p in [*sorted(package.rglob("*.py")), *paths]:
         try:
             st = p.stat()
         except OSError:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
+from intertex_cli.i18n import euros, percent, t
+
 from .describe import describe, fact_label, value_label
-from .i18n import euros, percent, t
-from .rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 
 ENDED = ("abolished",)
 WARN = ("abolished", "changed", "renamed")
@@ -34,8 +35,8 @@ def contacts_for(scheme, catalog, region: str | None, department: str | None = N
 
 
 def _nearness(contact, department: str) -> int:
-    from . import geo
-    from .search import fold
+    from intertex_cli.catalog.search import fold
+    from intertex_cli.engine import geo
 
     score = 0
     if contact.area:

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from intertex_cli.errors import Problem
 
 try:  # the C loader is several times faster
     _Base = yaml.CSafeLoader

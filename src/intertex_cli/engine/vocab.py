@@ -83,3 +83,6 @@ DERIVED_FACTS: dict[str, Fact] = {
 }
 
 FACTS: dict[str, Fact] = {**ANSWER_FACTS, **DERIVED_FACTS}
+
+# The order in which questions come when they score the same.
+NATURAL_ORDER = tuple(ANSWER_FACTS)

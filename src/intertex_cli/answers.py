@@ -5,10 +5,10 @@ from __future__ import annotations
 import difflib
 import math
 
-from . import geo
+from .engine import geo
+from .engine.rules import Profile
+from .engine.vocab import ANSWER_FACTS
 from .errors import AnswersError, Problem
-from .rules import Profile
-from .vocab import ANSWER_FACTS
 
 # An answer that means "je ne sais pas": the key stays unknown, and is not asked again.
 UNKNOWN_WORDS = {"unknown", "?", "je ne sais pas", "ne sais pas", "nsp", "skip", "inconnu"}
@@ -127,7 +127,7 @@ def read_file(path: str) -> tuple[Profile, list[str]]:
                 f"invalid answers file: {path}", [Problem(path, f"invalid JSON: {e.msg}", e.lineno)]
             ) from None
         return parse(data, path)
-    from .yamlio import load_text
+    from .catalog.yamlio import load_text
 
     located, problems = load_text(text, path)
     if problems:

@@ -1,0 +1,1 @@
+"""The catalogue: models, loading with errors located, cache, search."""

@@ -1,0 +1,1 @@
+"""The outputs: JSON, Markdown, HTML and the terminal (rich)."""
