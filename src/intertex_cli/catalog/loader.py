@@ -189,6 +189,7 @@ def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Ca
                     "contacts_from_agency",
                 )
             )
+    problems.extend(_cross_references(schemes))
     if not scheme_paths and not problems:
         problems.append(Problem(str(d), "no scheme file (*.yaml) in this directory"))
     if problems:
@@ -198,6 +199,38 @@ def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Ca
         schemes={k: v[0] for k, v in schemes.items()},
         agencies={k: v[0] for k, v in agencies.items()},
     )
+
+
+def _cross_references(schemes: dict) -> list[Problem]:
+    """Ids that one scheme names in another: steps, successors, cumulation rules."""
+    ids = set(schemes)
+    groups = {g for s, _ in schemes.values() for g in s.groups}
+    out: list[Problem] = []
+
+    def bad(located, loc: tuple, msg: str) -> None:
+        out.append(Problem(str(located.path), msg, located.line_of(loc), ".".join(map(str, loc))))
+
+    for s, located in schemes.values():
+        for i, step in enumerate(s.steps):
+            if step.scheme and step.scheme not in ids:
+                bad(located, ("steps", i, "scheme"), f"unknown scheme {step.scheme!r}")
+        succ = s.status.successor
+        if succ is not None and succ.id and succ.id not in ids:
+            bad(located, ("status", "successor", "id"), f"unknown scheme {succ.id!r}")
+        for i, c in enumerate(s.cumulation):
+            for j, other in enumerate(c.schemes):
+                if other not in ids:
+                    bad(located, ("cumulation", i, "schemes", j), f"unknown scheme {other!r}")
+                elif other == s.id:
+                    bad(located, ("cumulation", i, "schemes", j), "a scheme names itself")
+            for j, g in enumerate(c.groups):
+                if g not in groups:
+                    bad(
+                        located,
+                        ("cumulation", i, "groups", j),
+                        f"no scheme belongs to group {g!r} (a scheme's `groups:`)",
+                    )
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:  # a contributor's quick check

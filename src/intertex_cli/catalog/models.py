@@ -19,7 +19,7 @@ from pydantic import (
     model_validator,
 )
 
-from intertex_cli.engine.vocab import FACTS
+from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
@@ -29,7 +29,17 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 SupportType = Literal[
     "subsidy", "insurance-guarantee", "loan", "tax-credit", "advice", "information"
 ]
-StatusValue = Literal["still-offered", "changed", "renamed", "abolished", "not-checked"]
+StatusValue = Literal["still-offered", "changed", "renamed", "replaced", "abolished", "not-checked"]
+Confidence = Literal["confirmed", "probable", "unknown"]
+ProjectId = Literal[PROJECT_IDS]  # type: ignore[valid-type]
+Date = Annotated[
+    str,
+    Field(
+        pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$",
+        description="YYYY, YYYY-MM or YYYY-MM-DD.",
+    ),
+]
+Text = Annotated[str, Field(min_length=3)]
 RegionId = Literal["occitanie", "nouvelle-aquitaine", "national"]
 Scalar = Union[bool, int, float, str]
 
@@ -153,15 +163,102 @@ ConditionKind = Literal[
 ]
 
 
+class SourceRef(Strict):
+    """A public page that shows what became of a scheme since the guide."""
+
+    url: str = Field(min_length=4)
+    date: Date | None = Field(None, description="The date the page shows; null if undated.")
+    title: str | None = None
+
+
+class Since(Strict):
+    """A fact that appeared after the guide: its date and its sources."""
+
+    date: Date
+    sources: list[SourceRef] = []
+    confidence: Confidence = "probable"
+
+
 class Condition(Strict):
-    """A condition on the application, not on the company: reported, never decides."""
+    """A condition on the application, not on the company: reported, never decides.
+
+    Only what the company must meet: a benefit or a term belongs in ``funding``. A
+    condition that appeared after the guide carries ``since`` (its date and sources);
+    its text is then ours, with ``text_en``, and it has no page of the guide.
+    """
 
     id: Slug
     kind: ConditionKind
-    text: str = Field(min_length=3, description="The guide's own words.")
-    page: Page
+    text: str = Field(min_length=3, description="The guide's own words (ours with `since`).")
+    text_en: str | None = None
+    page: Page | None = None
     applies_if: Node | None = Field(None, description="Shown only when this may hold.")
+    since: Since | None = None
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _page(self) -> Condition:
+        if self.page is None and self.since is None:
+            raise ValueError("page: required (the guide's page), unless the condition has `since`")
+        if self.since is not None and not self.text_en:
+            raise ValueError("text_en: required for a condition added since the guide")
+        return self
+
+
+class ProjectLink(Strict):
+    """A project the scheme serves, with the guide's words that say so."""
+
+    id: ProjectId
+    quote: Text = Field(description="The card's objective, description or eligible expense.")
+    page: Page
+
+
+class Step(Strict):
+    """Something to do, in order: an action in the imperative, from the card."""
+
+    id: Slug
+    text: Text = Field(description="French, imperative: « Demandez … à … ».")
+    text_en: Text
+    page: Page
+    scheme: Slug | None = Field(None, description="This step is another scheme of the catalogue.")
+    note: str | None = None
+
+
+class Document(Strict):
+    """A document to prepare."""
+
+    text: Text
+    text_en: Text
+    page: Page
+
+
+class Cumulation(Strict):
+    """How the scheme combines with others, as the guide says.
+
+    ``not-with``: never in one plan with the schemes named or the members of the
+    groups named (a non-cumulation clause). ``combines-with``: may share the project
+    budget with these (two subsidies of one budget do not add up otherwise).
+    ``after``: comes after these (a sequence). ``base-reduced-by``: the scheme's base
+    is reduced by ``subsidies`` received for the same expenses and by
+    ``insured-expenses`` (expenses covered by a prospection insurance).
+    """
+
+    rule: Literal["not-with", "combines-with", "after", "base-reduced-by"]
+    schemes: list[Slug] = []
+    groups: list[Slug] = []
+    reduced_by: list[Literal["subsidies", "insured-expenses"]] = []
+    quote: Text
+    page: Page
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _targets(self) -> Cumulation:
+        if self.rule == "base-reduced-by":
+            if not self.reduced_by:
+                raise ValueError("reduced_by: name what reduces the base")
+        elif not (self.schemes or self.groups):
+            raise ValueError(f"{self.rule}: name the schemes or groups it concerns")
+        return self
 
 
 # --------------------------------------------------------------------------- money
@@ -172,6 +269,10 @@ class Component(Strict):
 
     id: Slug
     label: str
+    label_en: str | None = None
+    projects: list[ProjectId] = Field(
+        [], description="The projects whose expenses this component pays (empty: all)."
+    )
     rate: Rate | None = None
     cap_eur: Euro | None = Field(None, description="Ceiling of the aid for this component.")
     max_expense_eur: Euro | None = Field(
@@ -192,6 +293,7 @@ class Figure(Strict):
     """Any other number of the card: a premium, a quota, a loan bound, a duration."""
 
     label: str
+    label_en: str | None = None
     value: int | float = Field(ge=0)
     unit: FigureUnit
     note: str | None = None
@@ -203,6 +305,49 @@ class Figure(Strict):
         return self
 
 
+class QuotaRule(Strict):
+    """A guaranteed share, for the companies ``when`` says (the first that holds)."""
+
+    rate: Rate
+    when: Node | None = None
+    label: str | None = None
+    label_en: str | None = None
+
+
+class Premium(Strict):
+    rate: Rate | None = None
+    base: Literal[
+        "covered-expenses", "guaranteed-budget", "guaranteed-amount", "credit", "commission"
+    ] = "guaranteed-budget"
+    min_eur: Euro | None = None
+    paid_by: Literal["company", "bank", "issuer", "nobody"] = "company"
+    deducted_from_indemnity: bool = False
+    text: str | None = Field(None, description="The guide's words, where no rate is given.")
+
+
+class Cover(Strict):
+    """What an insurance, a guarantee or a loan is, with its numbers: never a subsidy."""
+
+    kind: Literal["insurance", "guarantee", "loan", "export-credit"]
+    on_budget: bool = Field(
+        False, description="It covers the project budget (prospection insurances)."
+    )
+    budget_turnover_rate: Rate | None = Field(
+        None, description="The guaranteed budget is this share of the turnover…"
+    )
+    budget_max_eur: Euro | None = Field(None, description="…within this limit.")
+    quota: list[QuotaRule] = Field([], description="Share covered, first rule that holds.")
+    quota_is_max: bool = Field(False, description="« jusqu'à » : the share is a maximum.")
+    max_eur: Euro | None = Field(None, description="Largest amount guaranteed or covered.")
+    loan_min_eur: Euro | None = None
+    loan_max_eur: Euro | None = None
+    equity_limit: bool = Field(False, description="Within equity (and quasi-equity).")
+    premium: Premium | None = None
+    repayment: str | None = Field(None, description="How an indemnity is paid back (guide).")
+    payout: str | None = Field(None, description="When the money comes (guide).")
+    note: str | None = None
+
+
 class Funding(Strict):
     rate: Rate | None = Field(None, description="Rate on eligible expenses.")
     cap_eur: Euro | None = Field(None, description="Ceiling of the aid for one project.")
@@ -211,6 +356,7 @@ class Funding(Strict):
     duration_months: int | None = Field(None, ge=0)
     equity_cap: bool = Field(False, description="The aid may not exceed the company's equity.")
     components: list[Component] = []
+    cover: Cover | None = None
     figures: list[Figure] = []
     terms: list[str] = Field([], description="Modalities in the guide's words.")
     note: str | None = None
@@ -235,6 +381,9 @@ class Contact(Strict):
     organisation: str | None = None
     region: RegionId | None = Field(None, description="Where the guide splits contacts by region.")
     area: str | None = Field(None, description="A narrower area: 'Midi-Pyrénées', 'Pau'…")
+    departments: list[str] = Field(
+        [], description="Départements this office serves, nearest first in every output."
+    )
     phones: list[str] = []
     fax: str | None = None
     emails: list[str] = []
@@ -251,9 +400,55 @@ class Contact(Strict):
         return v
 
 
-class Status(Strict):
-    value: StatusValue
+class Successor(Strict):
+    """What took over: a scheme of this catalogue, or a named organisation."""
+
+    id: Slug | None = None
+    name: str | None = None
+    url: str | None = None
     note: str | None = None
+    note_en: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Successor:
+        if not (self.id or self.name):
+            raise ValueError("a successor has an id (a scheme of the catalogue) or a name")
+        return self
+
+
+class Change(Strict):
+    """A figure or a rule that changed since the guide: the guide's, dated, and the newer."""
+
+    label: str
+    label_en: str
+    guide: str = Field(description="What the guide says (2017-2018).")
+    now: str = Field(description="What newer evidence says.")
+    now_en: str | None = None
+    date: Date
+    sources: list[SourceRef] = []
+
+
+class ContactToday(Strict):
+    """Whom to contact today, from newer evidence (never a guessed phone or address)."""
+
+    name: str
+    url: str | None = None
+    note: str | None = None
+    note_en: str | None = None
+
+
+class Status(Strict):
+    """The scheme's state today, beside the guide's 2017-2018 data."""
+
+    value: StatusValue
+    evidence_date: Date | None = Field(None, description="Date of the newest evidence.")
+    confidence: Confidence = "unknown"
+    sources: list[SourceRef] = []
+    successor: Successor | None = None
+    contact_today: list[ContactToday] = []
+    changes: list[Change] = []
+    note: str | None = None
+    note_en: str | None = None
 
 
 class Source(Strict):
@@ -271,6 +466,10 @@ class Expenses(Strict):
 class Scheme(Strict):
     id: Slug
     title: str
+    title_en: str | None = None
+    summary_en: str | None = Field(
+        None, description="What it gives, to whom, the key amounts: a translation of the card."
+    )
     agency: Slug
     regions: list[RegionId] = Field(min_length=1)
     support_type: SupportType
@@ -280,8 +479,17 @@ class Scheme(Strict):
     objectives: list[str] = []
     description: str
     beneficiaries_text: str = Field(description="The guide's 'Bénéficiaires', verbatim.")
+    projects: list[ProjectLink] = Field(
+        [], description="The projects the scheme serves, with the guide's words."
+    )
     criteria: list[Criterion] = []
     conditions: list[Condition] = []
+    steps: list[Step] = Field([], description="What to do, in order, first step first.")
+    documents: list[Document] = []
+    groups: list[Slug] = Field(
+        [], description="Groups the scheme belongs to, for non-cumulation clauses."
+    )
+    cumulation: list[Cumulation] = []
     expenses: Expenses = Expenses()
     funding: Funding = Funding()
     payment: list[str] = []
@@ -298,7 +506,11 @@ class Scheme(Strict):
     def _check(self) -> Scheme:
         if "national" in self.regions and len(self.regions) > 1:
             raise ValueError("regions: 'national' stands alone")
-        for what, items in (("criteria", self.criteria), ("conditions", self.conditions)):
+        for what, items in (
+            ("criteria", self.criteria),
+            ("conditions", self.conditions),
+            ("steps", self.steps),
+        ):
             ids = [c.id for c in items]
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
@@ -319,5 +531,5 @@ class Agency(Strict):
     notes: list[str] = []
 
 
-for _m in (AllOf, AnyOf, NotOf, Criterion, Condition, Scheme):
+for _m in (AllOf, AnyOf, NotOf, Criterion, Condition, QuotaRule, Cover, Funding, Scheme):
     _m.model_rebuild()

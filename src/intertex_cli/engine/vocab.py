@@ -20,6 +20,52 @@ ACTIVITIES = (
 LEGAL_FORMS = ("company", "sole-proprietorship", "other")
 SIZE_CLASSES = ("micro", "small", "medium", "intermediate", "large")
 
+# The company's export projects (contract §2): what a scheme serves, what the wizard asks
+# first. Labels in plain words, French and English.
+PROJECTS: dict[str, tuple[str, str]] = {
+    "export-strategy": (
+        "Évaluer son potentiel export, bâtir une stratégie ou un plan d'actions export",
+        "Assess export potential, build an export strategy or action plan",
+    ),
+    "market-prospection": (
+        "Étudier et prospecter un nouveau marché étranger (études, missions, rendez-vous)",
+        "Study and prospect a new foreign market (studies, trips, B2B meetings)",
+    ),
+    "trade-fairs": (
+        "Exposer sur des salons ou événements internationaux",
+        "Exhibit at international trade fairs or events",
+    ),
+    "export-hire": (
+        "Recruter un cadre export ou structurer son équipe export",
+        "Hire an export manager or build the export team",
+    ),
+    "vie": (
+        "Accueillir un V.I.E. (volontaire international en entreprise)",
+        "Take on a V.I.E. (international volunteer)",
+    ),
+    "outsourced-sales": (
+        "Recourir à une force commerciale externalisée ou partagée à l'étranger",
+        "Use an outsourced or shared sales force abroad",
+    ),
+    "currency-risk": (
+        "Coter ou signer un contrat export en devises",
+        "Quote or sign an export contract in a foreign currency",
+    ),
+    "export-contract-finance": (
+        "Sécuriser ou financer un contrat export (impayé, cautions, préfinancement, crédit acheteur)",
+        "Secure or finance an export contract (default, bonds, pre-financing, buyer credit)",
+    ),
+    "invest-abroad": (
+        "Investir à l'étranger ou financer sa croissance internationale (filiale, bureau, rachat)",
+        "Invest abroad or finance international growth (subsidiary, office, buy-out)",
+    ),
+    "regulations-customs": (
+        "Comprendre les règles, normes et procédures douanières de ses marchés",
+        "Understand the rules, standards and customs procedures of its markets",
+    ),
+}
+PROJECT_IDS = tuple(PROJECTS)
+
 
 @dataclass(frozen=True)
 class Fact:
