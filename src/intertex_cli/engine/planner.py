@@ -12,13 +12,13 @@ are counted.
 from __future__ import annotations
 
 from . import geo
+from .amounts import potential
 from .rules import (
     INELIGIBLE,
     SIZE_PROBES,
     UNDECIDED,
     Profile,
     evaluate_scheme,
-    potential,
     verdict_of,
 )
 from .vocab import ANSWER_FACTS, NATURAL_ORDER
