@@ -26,7 +26,7 @@ def _private_cache(tmp_path_factory):
 def catalog():
     from intertex_cli.catalog import loader as c
 
-    return c.load(DATA)
+    return c.load(DATA, use_cache=False)  # the validated models, whatever ran before
 
 
 @pytest.fixture(scope="session")
@@ -39,6 +39,7 @@ def cached_catalog(catalog):
     """The same catalogue read back from the cache: plain records, no pydantic."""
     from intertex_cli.catalog import loader as c
 
+    c.load(DATA)  # writes the cache if no command did yet
     cached = c.load(DATA)
     assert type(next(iter(cached.schemes.values()))).__name__ == "Record"
     return cached

@@ -62,7 +62,6 @@ def full_profiles(draw):
         "activity": draw(st.sampled_from(ACTIVITIES)),
         "legal_form": draw(st.sampled_from(LEGAL_FORMS)),
         "months_of_activity": draw(st.sampled_from(THRESHOLDS) | st.integers(0, 600)),
-        "closed_fiscal_years": draw(st.integers(0, 5)),
         "financially_sound": draw(st.booleans()),
         "taxed_on_real_profit": draw(st.booleans()),
         "has_export_strategy": draw(st.booleans()),
@@ -71,6 +70,8 @@ def full_profiles(draw):
         "equity_eur": draw(amount()),
         "project_budget_eur": draw(amount()),
     }
+    # a company closes at most one year per 12 months, plus a short first one
+    a["closed_fiscal_years"] = draw(st.integers(0, min(5, a["months_of_activity"] // 12 + 1)))
     a["region"] = geo.region_of(a["department"])
     assert not cross_problems(a)
     return Profile(a, frozenset())

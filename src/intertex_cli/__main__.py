@@ -15,9 +15,21 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"intertex {__version__}")
         return 0
+    from .sanitize import degrade_streams
+
+    degrade_streams()  # a stdout that is not UTF-8 gets plain letters, never a crash
     from .cli import run
 
-    return run(args)
+    code = run(args)
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away after the last write: a normal end
+        from .cli import _silence_stdout
+
+        _silence_stdout()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return code
 
 
 if __name__ == "__main__":

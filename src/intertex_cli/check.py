@@ -19,23 +19,33 @@ def can_prompt() -> bool:
 
 
 def save_answers(profile: Profile, path: Path) -> None:
+    """--save: the answers file, written safely (see answers.save)."""
+    from .answers import save
+
+    save(profile, path)
+
+
+def _default_name() -> str:
+    return f"intertex-reponses-{datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
+
+
+def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
+    """After Ctrl-C or Ctrl-D: keep the answers wherever they can be written, and say
+    where; if nowhere, print them so that nothing typed is lost."""
+    from .answers import save_somewhere, to_file_data
+    from .i18n import t
+    from .sanitize import shown_path
+
+    profile = exc.profile or Profile({}, frozenset())
+    written, failures = save_somewhere(profile, save, _default_name())
+    notes = "".join(f"{f}\n" for f in failures)
+    if written is not None:
+        exc.message = notes + t("interrupted", lang, file=shown_path(written))
+        return
     import yaml
 
-    from .answers import to_file_data
-
-    text = "# intertex answers — intertex check --answers " + str(path) + "\n"
-    text += yaml.safe_dump(to_file_data(profile), allow_unicode=True, sort_keys=False)
-    try:
-        path.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot write the answers to {path}: {e.strerror}") from None
-
-
-def _interrupted_path(save: Path | None) -> Path:
-    if save is not None:
-        return save
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    return Path.cwd() / f"intertex-reponses-{stamp}.yaml"
+    dump = yaml.safe_dump(to_file_data(profile), allow_unicode=True, sort_keys=False)
+    exc.message = notes + t("interrupted_unsaved", lang) + "\n" + dump
 
 
 def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> None:
@@ -56,11 +66,12 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
     if warnings:
         from rich.markup import escape
 
+        from .sanitize import clean
         from .views.render import console
 
         err = console(stderr=True)
         for w in warnings:
-            err.print(f"[yellow]warning:[/] {escape(w)}")
+            err.print(f"[yellow]warning:[/] {escape(clean(w))}")
     interactive = answers is None or ask_missing
     if interactive and explain is None:
         if not can_prompt():
@@ -78,9 +89,7 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
             try:
                 profile = wizard.run(profile)
             except Interrupted as exc:
-                path = _interrupted_path(save)
-                save_answers(exc.profile, path)
-                exc.message = t("interrupted", lang, file=path)
+                _save_interrupted(exc, save, lang)
                 raise
     if save is not None:
         save_answers(profile, save)
@@ -104,7 +113,11 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         con = console()
         print_results(con, results, catalog, profile, lang)
         if save is not None:
-            con.print(f"[dim]{t('saved', lang, file=save)}[/]")
+            from rich.markup import escape
+
+            from .sanitize import shown_path
+
+            con.print(f"[dim]{escape(t('saved', lang, file=shown_path(save)))}[/]")
 
 
 def _print_explain(r, catalog, profile, fmt: str, lang: str) -> None:

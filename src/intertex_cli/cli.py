@@ -70,9 +70,11 @@ def _root(
 def _lang(lang: str | None) -> str:
     from .i18n import LANGS, default_lang
 
-    chosen = lang or STATE.lang or default_lang()
+    chosen = (lang or STATE.lang or default_lang()).strip().lower()
     if chosen not in LANGS:
-        raise UsageError(f"unknown language {chosen!r}; use one of: {', '.join(LANGS)}")
+        from .sanitize import shown
+
+        raise UsageError(f"unknown language {shown(chosen)}; use one of: {', '.join(LANGS)}")
     return chosen
 
 
@@ -87,9 +89,11 @@ def _choice(kind: str, value: str | None, allowed) -> str | None:
         return None
     v = value.strip().lower()
     if v not in allowed:
-        close = difflib.get_close_matches(v, list(allowed), n=1)
+        from .sanitize import shown
+
+        close = difflib.get_close_matches(v[:100], list(allowed), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise UsageError(f"unknown {kind} {value!r}; valid: {', '.join(allowed)}.{hint}")
+        raise UsageError(f"unknown {kind} {shown(value)}; valid: {', '.join(allowed)}.{hint}")
     return v
 
 
@@ -160,6 +164,7 @@ def list_cmd(
         return
     if fmt == "markdown":
         from .i18n import t
+        from .views.md import md
         from .views.present import headline
 
         lines = [
@@ -168,7 +173,7 @@ def list_cmd(
         ]
         for s in schemes:
             lines.append(
-                f"| `{s.id}` | {s.title} | {cat.agency_name(s.agency)} | {t('type.' + s.support_type, lang)} | {headline(s, lang)} | {t('status.' + s.status.value, lang)} |"
+                f"| `{s.id}` | {md(s.title)} | {md(cat.agency_name(s.agency))} | {t('type.' + s.support_type, lang)} | {headline(s, lang)} | {t('status.' + s.status.value, lang)} |"
             )
         _out("\n".join(lines))
         return
@@ -251,10 +256,12 @@ def search_cmd(
         )
         return
     if fmt == "markdown":
+        from .views.md import md
+
         _out(
             "\n".join(
-                f"- `{h.scheme.id}` {h.scheme.title} — "
-                + "; ".join(f"{f}: {x}" for f, x in h.snippets)
+                f"- `{h.scheme.id}` {md(h.scheme.title)} — "
+                + "; ".join(f"{f}: {md(x)}" for f, x in h.snippets)
                 for h in hits
             )
         )
@@ -386,14 +393,39 @@ def run(args: list[str]) -> int:
     return 0
 
 
+def _silence_stdout() -> None:
+    """The reader of stdout has gone (``intertex list | head -1``): a normal end.
+    Later writes and the final flush go to /dev/null instead of raising again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def handle(exc: BaseException, debug: bool = False) -> int:
+    import errno
+
+    if isinstance(exc, BrokenPipeError) or (isinstance(exc, OSError) and exc.errno == errno.EPIPE):
+        _silence_stdout()
+        return ExitCode.OK
+
     from rich.markup import escape
 
+    from .sanitize import clean
     from .views.render import console, print_problems
 
     err = console(stderr=True)
+    if isinstance(exc, OSError) and exc.errno is not None and not debug:  # the user's files
+        from .safeio import reason
+        from .sanitize import shown_path
+
+        what = f" {shown_path(exc.filename)}" if exc.filename else ""
+        err.print(f"[bold red]{escape(f'cannot use{what}: {reason(exc)}')}[/]")
+        return ExitCode.USAGE
     if isinstance(exc, Interrupted):
-        err.print(f"\n[yellow]{escape(exc.message)}[/]")
+        err.print(f"\n[yellow]{escape(clean(exc.message))}[/]")
         return ExitCode.INTERRUPTED
     if isinstance(exc, KeyboardInterrupt):
         err.print("\n[yellow]Interrompu / interrupted.[/]")
@@ -404,7 +436,7 @@ def handle(exc: BaseException, debug: bool = False) -> int:
     if debug:
         raise exc
     err.print(
-        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]"
+        f"[bold red]internal error:[/] {type(exc).__name__}: {escape(clean(str(exc))[:500])}\n[dim]Run again with --debug (or INTERTEX_DEBUG=1) to see the traceback, and report it.[/]"
     )
     return ExitCode.INTERNAL
 

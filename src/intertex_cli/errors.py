@@ -24,7 +24,10 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
-        what = f"{self.field}: " if self.field else ""
+        field = self.field
+        if field and len(field) > 80:  # a key that is a paragraph: named, not printed whole
+            field = f"{field[:60]}… ({len(field)} characters)"
+        what = f"{field}: " if field else ""
         return f"{where}: {what}{self.message}"
 
 

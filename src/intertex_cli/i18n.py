@@ -152,6 +152,26 @@ _T = {
         "Interrompu. Vos réponses sont enregistrées dans {file} ; reprenez avec : intertex check --answers {file} --ask-missing",
         "Interrupted. Your answers are saved in {file}; resume with: intertex check --answers {file} --ask-missing",
     ),
+    "interrupted_unsaved": (
+        "Interrompu. Vos réponses n'ont pu être enregistrées nulle part ; les voici, à copier dans un fichier :",
+        "Interrupted. Your answers could not be saved anywhere; here they are, to copy into a file:",
+    ),
+    "turnover_lt_export": (
+        "Moins que la part export déjà donnée ({e})",
+        "Less than the export turnover already given ({e})",
+    ),
+    "closed_gt_months": (
+        "{c} exercices clos en {m} mois d'activité : au plus {n} (un par an, plus un premier exercice court)",
+        "{c} closed years in {m} months of activity: at most {n} (one a year, plus a short first one)",
+    ),
+    "region_of_department": (
+        "Le département {d} est en {r}",
+        "Département {d} is in {r}",
+    ),
+    "implausible": (
+        "Valeur invraisemblable : au plus {max}{why}",
+        "Not plausible: at most {max}{why}",
+    ),
     "no_tty": (
         "Pas de terminal pour poser les questions. Donnez les réponses dans un fichier : intertex check --answers reponses.yaml (voir examples/ et intertex check --help).",
         "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import questionary
 from rich.console import Console
 
-from .answers import check_value, cross_problems
+from .answers import check_value, contradictions
 from .catalog.search import fold
 from .engine import geo
 from .engine.planner import _with, next_question
@@ -36,6 +36,20 @@ def _department_from(text: str):
         if fold(name) == wanted:
             return c
     return None
+
+
+def _end_on_ctrl_d(question) -> None:
+    """Ctrl-D on a choice ends the wizard as Ctrl-C does (questionary binds only Ctrl-C)."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    kb = KeyBindings()
+
+    @kb.add("c-d", eager=True)
+    def _(event):
+        event.app.exit(exception=EOFError())
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, kb]) if app.key_bindings else kb
 
 
 class Wizard:
@@ -114,10 +128,14 @@ class Wizard:
     # ------------------------------------------------------------------ asking
 
     def prompt(self, kind, message: str, **kw):
-        """The one place that calls questionary; Ctrl-C raises Interrupted."""
+        """The one place that calls questionary. Ctrl-C, Ctrl-D and input that ends
+        (a closed pipe) raise Interrupted with the answers given so far."""
         try:
-            return kind(message, qmark="?", style=STYLE, **kw).unsafe_ask()
-        except KeyboardInterrupt:
+            question = kind(message, qmark="?", style=STYLE, **kw)
+            if kind is not questionary.text:  # a text prompt ends on Ctrl-D by itself
+                _end_on_ctrl_d(question)
+            return question.unsafe_ask()
+        except (KeyboardInterrupt, EOFError):
             raise Interrupted("interrupted", profile=self.current) from None
 
     def ask(self, key: str, p: Profile, default=None):
@@ -159,51 +177,61 @@ class Wizard:
             else text + (f" ({help_})" if help_ else "") + f" [{dont}: ?]"
         )
 
-        def convert(raw: str):
-            s = raw.strip()
-            if (
-                s == ""
-                or s == "?"
-                or fold(s) in ("je ne sais pas", "nsp", "skip", "i don't know", "dont know")
-            ):
-                return SKIP, None
-            try:
-                if key == "department":
-                    v = _department_from(s)
-                    if v is None:
-                        return None, t("invalid_department", lang)
-                elif key == "months_of_activity":
-                    v = parse_months(s)
-                elif spec.kind == "int":
-                    v = parse_int(s)
-                else:
-                    v = parse_amount(s)
-                    v = int(v) if float(v).is_integer() else round(v, 2)
-            except ValueError:
-                what = {"int": "invalid_int"}.get(spec.kind, "invalid_number")
-                if key == "months_of_activity":
-                    what = "invalid_months"
-                return None, t(what, lang)
-            canon, why = check_value(key, v)
-            if why:
-                return None, why
-            trial = {**p.answers, key: canon}
-            if key == "department":
-                trial.pop("region", None)
-            for k, msg in cross_problems(trial):
-                if k == key or key in ("turnover_eur", "export_turnover_eur"):
-                    if key == "export_turnover_eur" and "turnover_eur" in p.answers:
-                        return None, t(
-                            "export_gt_turnover", lang, t=euros(p.answers["turnover_eur"])
-                        )
-                    return None, msg
-            return canon, None
-
         def validate(raw: str):
-            value, why = convert(raw)
+            value, why = self.check(key, raw, p)
             return True if why is None else why
 
         shown_default = "" if default is None else str(default)
         raw = self.prompt(questionary.text, message, validate=validate, default=shown_default)
-        value, _ = convert(raw)
+        value, _ = self.check(key, raw, p)
         return value
+
+    def check(self, key: str, raw: str, p: Profile):
+        """What a typed answer means: (value, None), (SKIP, None), or (None, the reason
+        it is refused, in the interface's language: asked again)."""
+        spec = ANSWER_FACTS[key]
+        lang = self.lang
+        s = raw.strip()
+        if s in ("", "?") or fold(s) in (
+            "je ne sais pas",
+            "nsp",
+            "skip",
+            "i don't know",
+            "dont know",
+        ):
+            return SKIP, None
+        try:
+            if key == "department":
+                v = _department_from(s)
+                if v is None:
+                    return None, t("invalid_department", lang)
+            elif key == "months_of_activity":
+                v = parse_months(s)
+            elif spec.kind == "int":
+                v = parse_int(s)
+            else:
+                v = parse_amount(s)
+                v = int(v) if float(v).is_integer() else round(v, 2)
+        except (ValueError, OverflowError):
+            what = {"int": "invalid_int"}.get(spec.kind, "invalid_number")
+            if key == "months_of_activity":
+                what = "invalid_months"
+            return None, t(what, lang)
+        if spec.max is not None and v > spec.max:
+            unit = " €" if spec.unit == "eur" else ""
+            return None, t("implausible", lang, max=euros(spec.max)[:-2], why=unit)
+        canon, why = check_value(key, v)
+        if why:
+            return None, why
+        trial = {**p.answers, key: canon}
+        if key == "department":
+            trial.pop("region", None)
+        for c in contradictions(trial):
+            if key in c.keys:
+                params, code = dict(c.params), c.code
+                if code == "export_gt_turnover":
+                    params = {"t": euros(params["t"]), "e": euros(params["e"])}
+                    if key == "turnover_eur":
+                        code = "turnover_lt_export"
+                return None, t(code, lang, **params)
+        return canon, None

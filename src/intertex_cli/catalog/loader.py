@@ -38,13 +38,14 @@ class Catalog:
         import difflib
 
         from intertex_cli.errors import UsageError
+        from intertex_cli.sanitize import shown
 
         wanted = scheme_id.strip().lower()
         if wanted in self.schemes:
             return self.schemes[wanted]
-        close = difflib.get_close_matches(wanted, list(self.schemes), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(wanted[:100], list(self.schemes), n=3, cutoff=0.5)
         hint = f"Did you mean {', '.join(close)}?" if close else "See: intertex list"
-        raise UsageError(f"unknown scheme id {scheme_id!r}. {hint}")
+        raise UsageError(f"unknown scheme id {shown(scheme_id)}. {hint}")
 
     def agency_name(self, agency_id: str) -> str:
         a = self.agencies.get(agency_id)
@@ -105,6 +106,16 @@ def _load_models(paths, model, problems: list[Problem]) -> dict:
         except ValidationError as err:
             problems.extend(_pydantic_problems(err, located))
             continue
+        if obj.id in out:  # x.yaml and x.yml
+            problems.append(
+                Problem(
+                    str(path),
+                    f"{out[obj.id][1].path} defines {obj.id!r} too; keep one of the two files",
+                    located.line_of(("id",)),
+                    "id",
+                )
+            )
+            continue
         if obj.id != path.stem:
             problems.append(
                 Problem(
@@ -119,12 +130,17 @@ def _load_models(paths, model, problems: list[Problem]) -> dict:
     return out
 
 
+def _yaml_files(d: Path) -> list[Path]:
+    """``*.yaml`` and ``*.yml`` files (a scheme saved as .yml is read, not ignored)."""
+    return sorted(p for p in (*d.glob("*.yaml"), *d.glob("*.yml")) if not p.name.startswith("."))
+
+
 def _paths(d: Path) -> tuple[list[Path], list[Path]]:
-    scheme_paths = sorted(p for p in d.glob("*.yaml") if not p.name.startswith("."))
+    scheme_paths = _yaml_files(d)
     agency_dir = d / "agencies"
     if not agency_dir.is_dir():
         agency_dir = builtin_dir() / "agencies"
-    return scheme_paths, sorted(agency_dir.glob("*.yaml"))
+    return scheme_paths, _yaml_files(agency_dir)
 
 
 def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog:
@@ -134,8 +150,19 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
     intertex) is read from a cache as plain data: no YAML parsing, no pydantic.
     """
     d = resolve_dir(directory)
-    if not d.is_dir():
-        raise CatalogError(f"catalogue directory not found: {d}")
+    try:
+        found = d.is_dir()
+    except OSError as e:  # a path too long, a loop of links: the user's input
+        from intertex_cli.safeio import reason
+        from intertex_cli.sanitize import shown_path
+
+        raise CatalogError(
+            f"cannot use the catalogue directory {shown_path(d)}: {reason(e)}"
+        ) from None
+    if not found:
+        from intertex_cli.sanitize import shown_path
+
+        raise CatalogError(f"catalogue directory not found: {shown_path(d)}")
     scheme_paths, agency_paths = _paths(d)
     if use_cache and os.environ.get("INTERTEX_NO_CACHE") != "1":
         from . import cache
@@ -191,7 +218,7 @@ def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Ca
             )
     problems.extend(_cross_references(schemes))
     if not scheme_paths and not problems:
-        problems.append(Problem(str(d), "no scheme file (*.yaml) in this directory"))
+        problems.append(Problem(str(d), "no scheme file (*.yaml, *.yml) in this directory"))
     if problems:
         raise CatalogError(f"invalid catalogue: {d}", problems)
     return Catalog(

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
+from intertex_cli.sanitize import clean
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
@@ -44,8 +45,33 @@ RegionId = Literal["occitanie", "nouvelle-aquitaine", "national"]
 Scalar = Union[bool, int, float, str]
 
 
+NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
+
+
+def _safe(v: object) -> object:
+    """A value from a file, made safe for every view: text without terminal control
+    sequences; numbers that the engine's arithmetic and the views can take."""
+    if isinstance(v, str):
+        return clean(v)
+    if isinstance(v, list):
+        return [_safe(x) if isinstance(x, (str, int, float)) else x for x in v]
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > NUMBER_MAX:
+        raise ValueError(f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e"))
+    if isinstance(v, float) and v == v and abs(v) > NUMBER_MAX and abs(v) != float("inf"):
+        raise ValueError(f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e"))
+    return v
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)
+    # allow_inf_nan=False: .nan and .inf are refused (JSON cannot carry them)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, strict=True, allow_inf_nan=False
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _from_file(cls, v: object) -> object:
+        return _safe(v)
 
 
 # --------------------------------------------------------------------------- rules

@@ -1,18 +1,111 @@
-"""Safe YAML reading with line numbers and duplicate keys refused."""
+"""Safe YAML reading with line numbers; duplicate keys, bombs and odd values refused.
+
+Two readers. Catalogue files may use anchors and aliases, but the values they expand
+to are counted (without expanding them) and a file that expands beyond
+``MAX_EXPANDED`` values, or refers to itself, is refused at once. Answers files use
+no anchor or alias at all, and read scalars by the YAML 1.2 core schema: ``yes``,
+``on`` and ``1:30`` stay text, and a number written with a leading zero (``031``,
+``0x10``) stays the text typed rather than becoming octal. Both refuse integers of
+more than 4,300 digits and impossible dates with the line where they are, and keys
+that are lists or mappings.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.resolver import BaseResolver, Resolver
 
 from intertex_cli.errors import Problem
 
-try:  # the C loader is several times faster
-    _Base = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Base = yaml.SafeLoader
+try:  # the C parser is several times faster
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover
+    _Parser = None
+
+MAX_EXPANDED = 100_000  # values a catalogue file may expand to through its aliases
+MAX_SCHEME_BYTES = 2_000_000
+
+
+class _Checked(SafeConstructor):
+    """Constructors that turn Python's refusals into YAML errors with a line."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError, TypeError) as e:
+            what = str(e)
+            if "4300" in what or "digits" in what:
+                what = "a number of more than 4300 digits"
+            else:
+                what = f"{_short(node)}: {what}"
+            raise ConstructorError(None, None, what, node.start_mark) from None
+
+
+def _short(node) -> str:
+    value = node.value if isinstance(node.value, str) else node.tag
+    return value if len(value) <= 40 else value[:40] + f"… ({len(value)} characters)"
+
+
+def _loader(resolver: type, name: str) -> type:
+    """A loader class: the C parser when there is one, our constructors, ``resolver``."""
+    if _Parser is not None:
+
+        def init(self, stream):
+            _Parser.__init__(self, stream)
+            _Checked.__init__(self)
+            resolver.__init__(self)
+
+        return type(name, (_Parser, _Checked, resolver), {"__init__": init})
+    from yaml.composer import Composer  # pragma: no cover
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    def init_py(self, stream):  # pragma: no cover
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+        Composer.__init__(self)
+        _Checked.__init__(self)
+        resolver.__init__(self)
+
+    bases = (Reader, Scanner, Parser, Composer, _Checked, resolver)  # pragma: no cover
+    return type(name, bases, {"__init__": init_py})  # pragma: no cover
+
+
+CatalogLoader = _loader(Resolver, "CatalogLoader")
+
+
+class CoreResolver(BaseResolver):
+    """YAML 1.2 core schema, except that a number never starts with a zero."""
+
+
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9]*)$"), list("-+0123456789")
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.[0-9]+(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+CoreResolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+AnswersLoader = _loader(CoreResolver, "AnswersLoader")
 
 
 class Located:
@@ -38,55 +131,216 @@ class Located:
         return self.find(loc)[0]
 
 
-def _walk(node: yaml.Node, path: tuple, lines: dict, problems: list, file: str) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    Problem(file, f"duplicate key (first at line {seen[key]})", line, key)
+class _Refused(Exception):
+    def __init__(self, problem: Problem):
+        self.problem = problem
+
+
+def _expanded_size(root: yaml.Node, file: str) -> int:
+    """How many values the document expands to, aliases counted each time they are
+    used, computed without expanding (each node once); a node that contains itself
+    is refused. Iterative: no recursion limit."""
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            total = 1
+            for child in _children(node):
+                total += size[id(child)]
+            size[key] = min(total, MAX_EXPANDED + 1)
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _Refused(
+                Problem(
+                    file,
+                    "a recursive YAML alias (a value that contains itself)",
+                    node.start_mark.line + 1,
                 )
-            seen[key] = line
-            _walk(value_node, path + (key,), lines, problems, file)
-            lines[path + (key,)] = line
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines, problems, file)
+            )
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                raise _Refused(
+                    Problem(
+                        file,
+                        "a recursive YAML alias (a value that contains itself)",
+                        child.start_mark.line + 1,
+                    )
+                )
+            if id(child) not in size:
+                stack.append((child, False))
+    return size[id(root)]
 
 
-def load_text(text: str, file: str) -> tuple[Located | None, list[Problem]]:
-    """Parse one YAML document; return it with its lines, or the problems found."""
-    loader = _Base(text)
+def _children(node: yaml.Node) -> list:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _walk(root: yaml.Node, lines: dict, problems: list, file: str, aliases: bool) -> None:
+    """Record the line of every path; report duplicate keys and keys that are not
+    plain scalars, and (``aliases`` False) any node used twice: an alias. Iterative:
+    deep nesting cannot exhaust Python's stack."""
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    seen_nodes: set[int] = {id(root)}
+    while stack:
+        node, path = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        children: list[tuple[yaml.Node, tuple, int]] = []
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    problems.append(
+                        Problem(file, "a key must be a word, not a list or a mapping", line)
+                    )
+                    continue
+                key = key_node.value
+                if key in seen:
+                    problems.append(
+                        Problem(file, f"duplicate key (first at line {seen[key]})", line, key)
+                    )
+                    continue
+                seen[key] = line
+                lines[path + (key,)] = line
+                children.append((value_node, path + (key,), line))
+        elif isinstance(node, yaml.SequenceNode):
+            line = node.start_mark.line + 1  # an alias's own place is not kept: its list's
+            for i, item in enumerate(node.value):
+                children.append((item, path + (i,), line))
+        for child, child_path, line in children:  # checked in the order of the file
+            if not aliases:
+                if id(child) in seen_nodes:
+                    field = ".".join(str(p) for p in child_path) or None
+                    problems.append(
+                        Problem(file, "a YAML alias (*name): an answers file has none", line, field)
+                    )
+                    return
+                seen_nodes.add(id(child))
+        stack.extend((c, p) for c, p, _ in reversed(children))  # depth first, in order
+
+
+_ANCHOR_HINT = re.compile(r"(?:^|[\s\[{,:-])&[^\s\[\]{},]")
+
+
+def _anchors(text: str, file: str) -> list[Problem]:
+    """Anchors (&name) of a document that uses no alias, from its tokens. Only read
+    when the text may hold one: token by token is slow on large files."""
+    if _ANCHOR_HINT.search(text) is None:
+        return []
+    loader = AnswersLoader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return Located(None, {}, file), []
-        problems: list[Problem] = []
-        lines: dict[tuple, int] = {}
-        _walk(node, (), lines, problems, file)
-        if problems:
-            return None, problems
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as e:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, yaml.AnchorToken):
+                line = token.start_mark.line + 1
+                return [Problem(file, "a YAML anchor (&name): an answers file has none", line)]
+    finally:
+        loader.dispose()
+    return []
+
+
+def _problem_of(e: yaml.YAMLError, file: str) -> Problem:
+    if isinstance(e, yaml.MarkedYAMLError):
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         msg = " ".join(str(x) for x in (e.context, e.problem) if x)
-        return None, [Problem(file, f"invalid YAML: {msg}", line)]
+        return Problem(file, f"invalid YAML: {msg}", line)
+    return Problem(file, f"invalid YAML: {e}")
+
+
+def load_text(text: str, file: str, answers: bool = False) -> tuple[Located | None, list[Problem]]:
+    """Parse one YAML document; return it with its lines, or the problems found.
+
+    ``answers``: the answers-file reader (no anchors, YAML 1.2 scalars).
+    """
+    loader = (AnswersLoader if answers else CatalogLoader)(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return Located(None, {}, file), []
+            # an alias is written *name: without a "*" the file has none to expand
+            if not answers and "*" in text and _expanded_size(node, file) > MAX_EXPANDED:
+                return None, [
+                    Problem(
+                        file,
+                        f"the file expands to more than {MAX_EXPANDED} values through its "
+                        "YAML aliases (*name); write the values out",
+                        node.start_mark.line + 1,
+                    )
+                ]
+            problems: list[Problem] = []
+            lines: dict[tuple, int] = {}
+            _walk(node, lines, problems, file, aliases=not answers)
+            if not problems and answers:
+                problems = _anchors(text, file)
+            if problems:
+                return None, problems
+            try:
+                data = loader.construct_document(node)
+            except ConstructorError as e:  # name the key where the value is
+                problem = _problem_of(e, file)
+                at = [p for p, n in lines.items() if n == problem.line and p]
+                field = ".".join(map(str, max(at, key=len))) if at else None
+                message = problem.message.removeprefix("invalid YAML: ")
+                return None, [Problem(file, message, problem.line, field)]
+        finally:
+            loader.dispose()
+    except _Refused as r:
+        return None, [r.problem]
     except yaml.YAMLError as e:
-        return None, [Problem(file, f"invalid YAML: {e}")]
-    finally:
-        loader.dispose()
+        return None, [_problem_of(e, file)]
+    except RecursionError:
+        return None, [Problem(file, "invalid YAML: nested too deeply")]
     return Located(data, lines, file), []
 
 
-def load_file(path: Path) -> tuple[Located | None, list[Problem]]:
+def load_file(path: Path, limit: int = MAX_SCHEME_BYTES) -> tuple[Located | None, list[Problem]]:
+    from intertex_cli.safeio import FileProblem, read_regular
+
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = read_regular(path, limit)
+    except FileProblem as e:
+        return None, [Problem(str(path), f"cannot read: {e.reason}")]
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, [Problem(str(path), "not UTF-8 text")]
-    except OSError as e:
-        return None, [Problem(str(path), f"cannot read: {e.strerror}")]
     return load_text(text, str(path))
+
+
+def top_level_spans(text: str) -> tuple[dict, bool] | None:
+    """For rewriting an answers file line by line: each top-level key's first and last
+    line (0-based) and the column where its value ends on its last line, and whether
+    the mapping is in block style. None if the text is no mapping."""
+    loader = AnswersLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return {}, True
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    spans = {}
+    for key_node, value_node in node.value:
+        start = key_node.start_mark.line
+        end_mark = value_node.end_mark
+        end = end_mark.line
+        col = end_mark.column
+        if end > start and col == 0:  # a block value ends at the start of the next line
+            end, col = end - 1, None
+        spans[key_node.value] = (start, end, col)
+    return spans, not node.flow_style

@@ -75,6 +75,14 @@ class Fact:
     inputs: tuple[str, ...] = ()  # for derived facts: the answers it is computed from
     derived: bool = False
     unit: str = ""  # "eur", "months", "ratio", "people", "years"
+    max: float | None = None  # the largest plausible answer (an input error above it)
+    max_why: str = ""  # what the bound is, in the error message
+
+
+# Plausibility bounds: far above any real company, so that only typing errors and
+# absurd inputs are refused (README, "Answers file").
+_EUR_MAX = 10**12  # 1 000 billion €: above the turnover of the largest company on earth
+_WHY_EUR = " € (1 000 billion, more than the largest company on earth)"
 
 
 ANSWER_FACTS: dict[str, Fact] = {
@@ -82,22 +90,34 @@ ANSWER_FACTS: dict[str, Fact] = {
     for f in (
         Fact("department", "enum", tuple(geo.DEPARTMENTS)),
         Fact("region", "enum", geo.REGIONS),
-        Fact("headcount", "int", unit="people"),
-        Fact("turnover_eur", "number", unit="eur"),
-        Fact("export_turnover_eur", "number", unit="eur"),
-        Fact("balance_sheet_total_eur", "number", unit="eur"),
+        Fact(
+            "headcount",
+            "int",
+            unit="people",
+            max=10_000_000,
+            max_why=" (more staff than any employer on earth)",
+        ),
+        Fact("turnover_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
+        Fact("export_turnover_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
+        Fact(
+            "balance_sheet_total_eur",
+            "number",
+            unit="eur",
+            max=10**13,
+            max_why=" € (10 000 billion, more than the largest bank's balance sheet)",
+        ),
         Fact("independent", "bool"),
         Fact("activity", "enum", ACTIVITIES),
         Fact("legal_form", "enum", LEGAL_FORMS),
-        Fact("months_of_activity", "int", unit="months"),
-        Fact("closed_fiscal_years", "int", unit="years"),
+        Fact("months_of_activity", "int", unit="months", max=12_000, max_why=" (1 000 years)"),
+        Fact("closed_fiscal_years", "int", unit="years", max=1_000, max_why=" (1 000 years)"),
         Fact("financially_sound", "bool"),
         Fact("taxed_on_real_profit", "bool"),
         Fact("has_export_strategy", "bool"),
         Fact("had_pass_export", "bool"),
         Fact("has_export_team", "bool"),
-        Fact("equity_eur", "number", unit="eur"),
-        Fact("project_budget_eur", "number", unit="eur"),
+        Fact("equity_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
+        Fact("project_budget_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
     )
 }
 

@@ -9,6 +9,7 @@ from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNME
 from intertex_cli.i18n import euros, percent, t
 
 from .describe import describe, fact_label, value_label
+from .md import md
 
 ENDED = ("abolished",)
 WARN = ("abolished", "changed", "renamed")
@@ -98,7 +99,10 @@ def list_item(scheme, catalog) -> dict:
 
 
 def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    from intertex_cli.sanitize import stdout_is_utf8
+
+    # on a stdout that is not UTF-8, \u escapes keep the JSON exact
+    return json.dumps(obj, ensure_ascii=not stdout_is_utf8(), indent=2)
 
 
 # --------------------------------------------------------------------------- markdown
@@ -238,20 +242,20 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
 def show_markdown(scheme, catalog, lang: str) -> str:
     types = t("type." + scheme.support_type, lang)
     regions = ", ".join(t("region." + r, lang) for r in scheme.regions)
-    L = [f"# {scheme.title} — {catalog.agency_name(scheme.agency)}", ""]
+    L = [f"# {md(scheme.title)} — {md(catalog.agency_name(scheme.agency))}", ""]
     L += [f"`{scheme.id}` · {types} · {regions}", ""]
     L.extend(_status_md(scheme, lang))
     for title, items in card_sections(scheme, catalog, lang):
         L.append(f"## {title}\n")
         for it in items:
-            text = f"« {it.text} »" if it.quoted and it.text else it.text
-            head = f"**{it.head}**" + (" — " if text else "") if it.head else ""
+            text = f"« {md(it.text)} »" if it.quoted and it.text else md(it.text)
+            head = f"**{md(it.head)}**" + (" — " if text else "") if it.head else ""
             page = f" (p. {it.page})" if it.page else ""
             L.append(f"- {head}{text}{page}")
-            L.extend(f"  - _{sub}_" for sub in it.subs)
+            L.extend(f"  - _{md(sub)}_" for sub in it.subs)
         L.append("")
     L.append("---\n")
-    L.append(_source_line(scheme, lang))
+    L.append(md(_source_line(scheme, lang)))
     return "\n".join(L) + "\n"
 
 
@@ -277,7 +281,7 @@ def _status_md(scheme, lang: str) -> list[str]:
         if lang == "fr"
         else f"**Status:** {t('status.' + st.value, lang)}"
     )
-    out.append(("> " if out else "") + head + (f" — {st.note}" if st.note else ""))
+    out.append(("> " if out else "") + head + (f" — {md(st.note)}" if st.note else ""))
     out.append("")
     return out
 
@@ -382,7 +386,7 @@ def check_markdown(results, catalog, profile, lang: str) -> str:
     L = ["# intertex — " + ("résultats" if lang == "fr" else "results"), ""]
     L.append(("## Vos réponses" if lang == "fr" else "## Your answers") + "\n")
     for k, v in profile.answers.items():
-        L.append(f"- {fact_label(k, lang)} : {value_label(k, v, lang)}")
+        L.append(f"- {fact_label(k, lang)} : {md(value_label(k, v, lang))}")
     for k in sorted(profile.skipped):
         L.append(f"- {fact_label(k, lang)} : {t('skipped', lang)}")
     L.append("")
@@ -393,7 +397,7 @@ def check_markdown(results, catalog, profile, lang: str) -> str:
         L.append(f"## {t('group.' + name, lang)} ({len(rs)})\n")
         for r in rs:
             s = r.scheme
-            line = f"- **{s.title}** ({catalog.agency_name(s.agency)}, `{s.id}`)"
+            line = f"- **{md(s.title)}** ({md(catalog.agency_name(s.agency))}, `{s.id}`)"
             if r.estimate and name != "ended":
                 line += " — " + t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
             if s.beneficiary != "company":
@@ -401,13 +405,13 @@ def check_markdown(results, catalog, profile, lang: str) -> str:
             L.append(line)
             why = reason_text(r, lang)
             if why:
-                L.append(f"  - {why}")
+                L.append(f"  - {md(why)}")
             if r.verdict == ELIGIBLE and name != "ended":
                 for c in r.conditions:
                     label = t("first" if c.kind == "prerequisite" else "condition", lang)
-                    L.append(f"  - {label} : {c.text} (p. {c.page})")
+                    L.append(f"  - {label} : {md(c.text)} (p. {c.page})")
                 for c in contacts_for(s, catalog, region)[:2]:
-                    L.append(f"  - {t('contact', lang)} : " + " · ".join(_contact_lines(c)))
+                    L.append(f"  - {t('contact', lang)} : " + md(" · ".join(_contact_lines(c))))
             if s.status.value != "still-offered":
                 L.append(f"  - {t('sec.status', lang)} : {t('status.' + s.status.value, lang)}")
         L.append("")
@@ -417,7 +421,7 @@ def check_markdown(results, catalog, profile, lang: str) -> str:
 
 def explain_markdown(r, lang: str) -> str:
     s = r.scheme
-    L = [f"# {t('explain_title', lang, title=s.title)}", "", f"**{t(r.verdict, lang)}**", ""]
+    L = [f"# {t('explain_title', lang, title=md(s.title))}", "", f"**{t(r.verdict, lang)}**", ""]
     if not r.criteria:
         L.append(t("no_criteria", lang))
     for cr in r.criteria:
@@ -426,10 +430,10 @@ def explain_markdown(r, lang: str) -> str:
             f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items()
         )
         L.append(
-            f"- {mark} {describe(cr.criterion.rule, lang)} — « {cr.criterion.quote} » (p. {cr.criterion.page})"
+            f"- {mark} {md(describe(cr.criterion.rule, lang))} — « {md(cr.criterion.quote)} » (p. {cr.criterion.page})"
         )
         if used:
-            L.append(f"  - {t('answer_used', lang)} : {used}")
+            L.append(f"  - {t('answer_used', lang)} : {md(used)}")
         if cr.outcome.missing:
             L.append(
                 "  - "

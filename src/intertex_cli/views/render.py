@@ -32,8 +32,16 @@ STATUS_STYLE = {
 VERDICT_STYLE = {"eligible": "bold green", "unknown": "bold yellow", "ineligible": "bold red"}
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away (``intertex list | head -1``): rich would exit 1; the
+        command's error handler ends normally instead (exit 0)."""
+        self.quiet = True
+        raise BrokenPipeError(32, "Broken pipe")
+
+
 def console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=stderr)
 
 
 def _e(s) -> str:
@@ -249,8 +257,10 @@ def print_explain(con: Console, r, lang: str) -> None:
 
 
 def print_problems(con: Console, message: str, problems, hint: str = "") -> None:
-    con.print(f"[bold red]{_e(message)}[/]")
+    from intertex_cli.sanitize import clean
+
+    con.print(f"[bold red]{_e(clean(message))}[/]")
     for p in problems:
-        con.print(f"  {_e(str(p))}")
+        con.print(f"  {_e(clean(str(p)))}")
     if hint:
-        con.print(f"[dim]{_e(hint)}[/]")
+        con.print(f"[dim]{_e(clean(hint))}[/]")

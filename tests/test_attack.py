@@ -1,0 +1,285 @@
+"""Bad inputs as data (tests/attack/*.yaml), one file per surface, run by one module.
+
+Each entry names its input, the exit code and the words of the message; every run
+must also end within a deadline, print no traceback, no "internal error", and never
+write a terminal control character (ESC, BEL, C1) to the output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from intertex_cli.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+ATTACK = Path(__file__).parent / "attack"
+DATA = ROOT / "data" / "schemes"
+EXAMPLE = ROOT / "examples" / "tissage-tarn.yaml"
+DEADLINE = 20  # seconds: a hang fails the test instead of blocking CI
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def entries(name: str) -> list:
+    data = yaml.safe_load((ATTACK / name).read_text(encoding="utf-8"))
+    names = [e["name"] for e in data]
+    assert len(names) == len(set(names)), f"{name}: two entries share a name"
+    for e in data:
+        assert e.get("why"), f"{name}: {e['name']} says nothing of why"
+    return [pytest.param(e, id=e["name"]) for e in data]
+
+
+def expand(text: str, entry: dict, **places) -> str:
+    for mark, (chunk, times) in entry.get("repeat", {}).items():
+        text = text.replace(mark, chunk * times)
+    for k, v in places.items():
+        text = text.replace("{" + k + "}", str(v))
+    return text
+
+
+@contextmanager
+def deadline(seconds: int = DEADLINE):
+    def alarm(signum, frame):
+        raise TimeoutError(f"no answer within {seconds} s: a hang")
+
+    old = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def invoke(args, cwd: Path | None = None, env: dict | None = None, input=None):
+    runner = CliRunner()
+    old = Path.cwd()
+    if cwd is not None:
+        os.chdir(cwd)
+    try:
+        with deadline():
+            return runner.invoke(app, args, env=env, input=input)
+    finally:
+        os.chdir(old)
+
+
+def verify(entry: dict, code: int, out: str, err: str) -> None:
+    shown = (out + err)[-3000:]
+    assert code == entry["exit"], shown
+    for w in entry.get("words", []):
+        assert w in out + err, f"{w!r} not in:\n{shown}"
+    for w in entry.get("absent", []):
+        assert w not in out + err, f"{w!r} in:\n{shown}"
+    assert "Traceback" not in out + err, shown
+    assert "internal error" not in out + err, shown
+    bad = CONTROL.search(out + err)
+    assert bad is None, f"control character {bad.group()!r} in the output"
+    if "max_stderr" in entry:
+        assert len(err) <= entry["max_stderr"], f"{len(err)} characters on stderr:\n{err[:3000]}"
+
+
+@pytest.fixture
+def env(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("INTERTEX_CATALOG", raising=False)
+    monkeypatch.delenv("INTERTEX_INTERACTIVE", raising=False)
+
+
+# --------------------------------------------------------------------------- answers
+
+
+def make_answers(entry: dict, tmp: Path) -> str:
+    if "path" in entry:
+        return entry["path"]
+    special = entry.get("special")
+    if special == "fifo":
+        os.mkfifo(tmp / "answers.yaml")
+        return str(tmp / "answers.yaml")
+    if special == "directory":
+        (tmp / "answers.yaml").mkdir()
+        return str(tmp / "answers.yaml")
+    if special == "too-long":
+        return str(tmp / ("a" * 5000 + ".yaml"))
+    path = tmp / entry.get("file", "answers.yaml")
+    text = expand(entry["text"], entry)
+    path.write_bytes(text.encode(entry.get("encoding", "utf-8")))
+    return str(path)
+
+
+@pytest.mark.parametrize("entry", entries("answers.yaml"))
+def test_answers_files(entry, tmp_path, env):
+    file = make_answers(entry, tmp_path)
+    args = entry.get("args", ["check", "--answers", "{file}", "--format", "json"])
+    r = invoke([a.replace("{file}", file) for a in args])
+    verify(entry, r.exit_code, r.stdout, r.stderr)
+
+
+# --------------------------------------------------------------------------- catalogue
+
+
+def make_catalog(entry: dict, tmp: Path) -> Path:
+    d = tmp / "catalogue"
+    shutil.copytree(DATA, d)
+    target = d / entry.get("scheme", "pass-export-occ.yaml")
+    text = target.read_text(encoding="utf-8")
+    for old, new in entry.get("replace", {}).items():
+        assert text.count(old) == 1, f"{old!r} is not once in {target.name}"
+        text = text.replace(old, expand(new, entry))
+    if "append" in entry:
+        text += "\n" + expand(entry["append"], entry)
+    target.write_text(text, encoding="utf-8")
+    for name, content in entry.get("add", {}).items():
+        (d / name).write_text(content, encoding="utf-8")
+    for old, new in entry.get("rename", {}).items():
+        (d / old).rename(d / new)
+    for old, new in entry.get("copy", {}).items():
+        shutil.copy(d / old, d / new)
+    for kind, name in entry.get("special", {}).items():
+        if kind == "fifo":
+            os.mkfifo(d / name)
+        elif kind == "directory":
+            (d / name).mkdir()
+    return d
+
+
+@pytest.mark.parametrize("entry", entries("catalog.yaml"))
+def test_catalogue_files(entry, tmp_path, env):
+    d = make_catalog(entry, tmp_path)
+    args = entry.get("args", ["validate", "{dir}"])
+    r = invoke([expand(a, entry, dir=d, root=ROOT) for a in args])
+    verify(entry, r.exit_code, r.stdout, r.stderr)
+
+
+# --------------------------------------------------------------------------- options
+
+
+def _setup_files(entry: dict, tmp: Path) -> dict:
+    shutil.copy(EXAMPLE, tmp / "answers.yaml")
+    for name, content in entry.get("files", {}).items():
+        (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / name).write_text(content, encoding="utf-8")
+    return {name: (tmp / name).read_bytes() for name in entry.get("unchanged", [])}
+
+
+@pytest.mark.parametrize("entry", entries("options.yaml"))
+def test_options(entry, tmp_path, env):
+    before = _setup_files(entry, tmp_path)
+    places = {"tmp": tmp_path, "answers": tmp_path / "answers.yaml", "root": ROOT}
+    r = invoke([expand(a, entry, **places) for a in entry["args"]], cwd=tmp_path)
+    verify(entry, r.exit_code, r.stdout, r.stderr)
+    for name, content in before.items():
+        assert (tmp_path / name).read_bytes() == content, f"{name} was changed"
+    if "then" in entry:
+        r2 = invoke([expand(a, entry, **places) for a in entry["then"]], cwd=tmp_path)
+        assert r2.exit_code == 0, r2.output[-3000:]
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@pytest.mark.parametrize("entry", entries("environment.yaml"))
+def test_environment(entry, tmp_path):
+    before = _setup_files(entry, tmp_path)
+    places = {"tmp": tmp_path, "answers": tmp_path / "answers.yaml", "root": ROOT}
+    args = [expand(a, entry, **places) for a in entry["args"]]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTERTEX_")}
+    env.update({k: expand(v, entry, **places) for k, v in entry.get("env", {}).items()})
+    env.setdefault("COLUMNS", "100")
+
+    def limit():  # pragma: no cover - runs in the child
+        if "fsize" in entry:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (entry["fsize"], entry["fsize"]))
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intertex_cli", *args],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=limit,
+    )
+    if entry.get("close_stdout"):
+        proc.stdout.close()  # the reader goes away before anything is written
+        out = b""
+        err = proc.stderr.read()
+        code = proc.wait(timeout=60)
+    else:
+        out, err = proc.communicate(timeout=60)
+        code = proc.returncode
+    out_s, err_s = out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+    verify(entry, code, out_s, err_s)
+    if entry.get("stderr_empty"):
+        assert err_s == "", err_s
+    if entry.get("json"):
+        json.loads(out_s)
+    for name, content in before.items():
+        assert (tmp_path / name).read_bytes() == content, f"{name} was changed"
+
+
+# --------------------------------------------------------------------------- interactive
+
+
+@pytest.fixture
+def pipe(monkeypatch):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    monkeypatch.setenv("INTERTEX_INTERACTIVE", "1")
+    monkeypatch.setenv("COLUMNS", "100")
+    with create_pipe_input() as inp, create_app_session(input=inp, output=DummyOutput()):
+        yield inp
+
+
+@pytest.mark.parametrize("entry", entries("interactive.yaml"))
+def test_interactive(entry, tmp_path, pipe, schemes, monkeypatch):
+    for name, content in entry.get("files", {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    for k, v in entry.get("env", {}).items():
+        monkeypatch.setenv(k, expand(v, entry, tmp=tmp_path))
+    pipe.send_text(entry["keys"])
+    if entry.get("close"):
+        pipe.close()
+    if "ask" in entry:
+        _ask(entry, schemes)
+        return
+    cwd = Path(entry.get("cwd", tmp_path))
+    args = [expand(a, entry, tmp=tmp_path) for a in entry["args"]]
+    r = invoke(args, cwd=cwd)
+    verify(entry, r.exit_code, r.stdout, r.stderr)
+    if "saved" in entry:
+        found = list(tmp_path.glob(entry["saved"]["glob"]))
+        assert len(found) == 1, (found, r.output[-2000:])
+        data = yaml.safe_load(found[0].read_text(encoding="utf-8")) or {}
+        for k, v in entry["saved"]["has"].items():
+            assert data.get(k) == v, data
+
+
+def _ask(entry: dict, schemes) -> None:
+    from intertex_cli.engine.profile import Profile
+    from intertex_cli.wizard import Wizard
+
+    wizard = Wizard(schemes, "fr")
+    given = Profile(dict(entry["given"]), frozenset())
+    for typed, words in entry.get("reasons", {}).items():
+        value, why = wizard.check(entry["ask"], typed, given)
+        assert why is not None, f"{typed!r} was accepted as {value!r}"
+        for w in words:
+            assert w in why, f"{w!r} not in {why!r}"
+    with deadline():
+        assert wizard.ask(entry["ask"], given) == entry["value"]
