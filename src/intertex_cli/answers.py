@@ -479,7 +479,10 @@ def save(profile: Profile, path: str | Path) -> Path:
     from .safeio import FileProblem, write_atomic
 
     path = Path(path)
-    text = render(profile, path, _existing(path))
+    existing = _existing(path)
+    text = render(profile, path, existing)
+    if text == existing:  # the file already says it all, as written
+        return path
     try:
         return write_atomic(path, text)
     except FileProblem as e:

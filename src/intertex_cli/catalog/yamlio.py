@@ -337,10 +337,13 @@ def top_level_spans(text: str) -> tuple[dict, bool] | None:
     spans = {}
     for key_node, value_node in node.value:
         start = key_node.start_mark.line
-        end_mark = value_node.end_mark
-        end = end_mark.line
-        col = end_mark.column
-        if end > start and col == 0:  # a block value ends at the start of the next line
+        last = value_node
+        while _children(last) and not last.flow_style:  # a block value: its last scalar
+            last = _children(last)[-1]
+        end, col = last.end_mark.line, last.end_mark.column
+        if end > start and col == 0:  # a block scalar ends at the start of the next line
             end, col = end - 1, None
+        elif last is not value_node:
+            col = None  # a comment after a block value belongs to what follows
         spans[key_node.value] = (start, end, col)
     return spans, not node.flow_style
