@@ -25,6 +25,27 @@ def save_answers(profile: Profile, path: Path) -> None:
     save(profile, path)
 
 
+def _save(profile: Profile, path: Path, typed: bool) -> None:
+    """--save after the questions. If it fails and answers were typed, they go to the
+    default file instead (named in the error, exit 2): nothing typed is lost."""
+    from .answers import save_somewhere
+    from .errors import AnswersError
+    from .sanitize import shown_path
+
+    try:
+        save_answers(profile, path)
+    except AnswersError as e:
+        if not typed:
+            raise
+        written, _ = save_somewhere(profile, None, _default_name())
+        if written is not None:
+            e.message += (
+                f"\nYour answers are saved in {shown_path(written)} instead; "
+                f"resume with: intertex check --answers {shown_path(written)}"
+            )
+        raise
+
+
 def _default_name() -> str:
     return f"intertex-reponses-{datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
 
@@ -73,6 +94,7 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         for w in warnings:
             err.print(f"[yellow]warning:[/] {escape(clean(w))}")
     interactive = answers is None or ask_missing
+    asked = False  # answers were typed: a failed --save must not lose them
     if interactive and explain is None:
         if not can_prompt():
             if answers is None:
@@ -91,8 +113,9 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
             except Interrupted as exc:
                 _save_interrupted(exc, save, lang)
                 raise
+            asked = True
     if save is not None:
-        save_answers(profile, save)
+        _save(profile, save, typed=asked)
     results = evaluate(schemes, profile)
     if target is not None:
         r = next(r for r in results if r.scheme.id == target.id)

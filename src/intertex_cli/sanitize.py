@@ -3,7 +3,7 @@
 ``clean`` removes what a terminal would obey rather than print: escape sequences (CSI
 such as ``ESC [2J``, OSC such as window titles and ``ESC ]8`` links, DCS/APC strings),
 the other C0 controls but newline and tab, DEL, the C1 controls and the bidirectional
-overrides. It is applied once, where catalogue and answers files are read, so that
+overrides; and lone surrogates, which no output encoding accepts. It is applied once, where catalogue and answers files are read, so that
 every view is safe. ``shown`` renders a value for an error message as it is written
 in a YAML or JSON file (``true``, ``null``, ``"031"``, ``2020-01-01``), cut to a sane
 length with the full length said. ``degrade`` keeps output going on a terminal that
@@ -21,9 +21,9 @@ _SEQUENCES = re.compile(
     r"|\x1b[ -/]*[0-~]?"  # any other escape
     r"|\x9b[0-?]*[ -/]*[@-~]?"  # C1 CSI
     r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # C1 DCS, SOS, OSC, PM, APC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"  # lone controls, bidi
-)
-_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # controls,
+)  # bidi overrides, and lone surrogates (JSON's "\udf83" decodes to one; no stream takes it)
+_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 SHOWN_MAX = 60  # characters of a value echoed in a message
 

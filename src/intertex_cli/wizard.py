@@ -112,14 +112,7 @@ class Wizard:
                     else t("skipped", self.lang)
                 )
                 choices.append(questionary.Choice(f"{fact_label(k, self.lang)} : {shown}", value=k))
-            try:
-                key = self.prompt(
-                    questionary.select, t("review_prompt", self.lang), choices=choices
-                )
-            except KeyboardInterrupt:
-                exc = Interrupted("interrupted")
-                exc.answers_profile = p
-                raise exc from None
+            key = self.prompt(questionary.select, t("review_prompt", self.lang), choices=choices)
             if key == DONE:
                 return p
             p = self._answer(p, key, default=p.answers.get(key))

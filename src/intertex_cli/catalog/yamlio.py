@@ -265,8 +265,8 @@ def load_text(text: str, file: str, answers: bool = False) -> tuple[Located | No
 
     ``answers``: the answers-file reader (no anchors, YAML 1.2 scalars).
     """
-    loader = (AnswersLoader if answers else CatalogLoader)(text)
     try:
+        loader = (AnswersLoader if answers else CatalogLoader)(text)  # may refuse the text
         try:
             node = loader.get_single_node()
             if node is None:
