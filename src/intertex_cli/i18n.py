@@ -24,11 +24,13 @@ _T = {
     "status.still-offered": ("toujours proposé", "still offered"),
     "status.changed": ("modifié depuis le guide", "changed since the guide"),
     "status.renamed": ("renommé", "renamed"),
+    "status.replaced": ("remplacé", "replaced"),
     "status.abolished": ("SUPPRIMÉ", "ABOLISHED"),
     "status.not-checked": ("non vérifié depuis le guide", "not checked since the guide"),
     "mark.still-offered": ("✓ proposé", "✓ offered"),
     "mark.changed": ("⚠ modifié", "⚠ changed"),
     "mark.renamed": ("⚠ renommé", "⚠ renamed"),
+    "mark.replaced": ("⚠ remplacé", "⚠ replaced"),
     "mark.abolished": ("✗ supprimé", "✗ ended"),
     "mark.not-checked": ("? non vérifié", "? not checked"),
     "more_conditions": (

@@ -25,6 +25,7 @@ STATUS_STYLE = {
     "abolished": "bold red",
     "changed": "yellow",
     "renamed": "yellow",
+    "replaced": "yellow",
     "still-offered": "green",
     "not-checked": "dim",
 }
