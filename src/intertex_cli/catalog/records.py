@@ -38,7 +38,7 @@ class Record:
     def __init__(self, data: dict):
         self._data = data
         for k, v in data.items():
-            if k in _RULE_KEYS and v is not None:
+            if k in _RULE_KEYS and isinstance(v, dict):  # cumulation's `rule` is a word
                 v = RuleNode(v)
             else:
                 v = _wrap(v)
