@@ -144,7 +144,7 @@ class Wizard:
             return True if ext in ("md", "html", "htm", "markdown") else t("report_ext", lang)
 
         path = self.prompt(
-            questionary.text, t("save_plan_where", lang), default=str(default_path), validate=valid
+            questionary.text, t("save_plan_where", lang), default=default_path.name, validate=valid
         )
         name = self.prompt(questionary.text, t("company_name", lang), default="")
         return path.strip(), (name.strip() or None)

@@ -7,7 +7,7 @@ the pydantic models: attributes, ``kind`` and ``ops()`` on rule nodes, ``model_d
 
 from __future__ import annotations
 
-_RULE_KEYS = ("rule", "applies_if")
+_RULE_KEYS = ("rule", "applies_if", "when")
 _OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 
 

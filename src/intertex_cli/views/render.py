@@ -10,10 +10,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
+from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED
 from intertex_cli.i18n import euros, t
 
-from .describe import describe, fact_label, value_label
+from .describe import fact_label
 from .present import (
     _source_line,
     card_sections,
@@ -73,44 +73,41 @@ def _section(title: str) -> Text:
 
 
 def print_show(con: Console, s, catalog, lang: str) -> None:
+    from . import words as w
+    from .present import ENDED, item_suffix
+
     st = s.status
-    parts = []
-    if st.value == "abolished":
-        parts.append(
-            Panel(
-                f"[bold red]⚠ {t('ended_warning', lang)}[/]\n{_e(st.note or '')}",
-                border_style="red",
-            )
+    if st.value in ENDED:
+        con.print(
+            Panel(Text(f"⚠ {t('ended_warning', lang)}", style="bold red"), border_style="red")
         )
     elif st.value in ("changed", "renamed"):
-        parts.append(
-            Panel(
-                f"[yellow]⚠ {t('changed_warning', lang)}[/]\n{_e(st.note or '')}",
-                border_style="yellow",
-            )
+        con.print(
+            Panel(Text(f"⚠ {t('changed_warning', lang)}", style="yellow"), border_style="yellow")
         )
-    for p in parts:
-        con.print(p)
-    head = f"[bold]{_e(s.title)}[/] — {_e(catalog.agency_name(s.agency))}"
-    sub = f"[dim]{_e(s.id)} · {t('type.' + s.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in s.regions)} · {t('status.' + st.value, lang)}[/]"
+    con.print(Text(f"{w.title(s, lang)} — {catalog.agency_name(s.agency)}", style="bold"))
+    sub = f"{s.id} · {t('type.' + s.support_type, lang)} · " + ", ".join(
+        t("region." + r, lang) for r in s.regions
+    )
     if s.beneficiary != "company":
-        sub += f"  [bold]{t('beneficiary.' + s.beneficiary, lang)}[/]"
-    con.print(head)
-    con.print(sub)
-    if st.value not in ("abolished", "changed", "renamed") and st.note:
-        con.print(f"[dim]{_e(st.note)}[/]")
+        sub += f" · {t('beneficiary.' + s.beneficiary, lang)}"
+    con.print(Text(sub, style="dim"))
     for title, items in card_sections(s, catalog, lang):
         con.print()
         con.print(_section(title))
         for it in items:
-            text = f"« {_e(it.text)} »" if it.quoted and it.text else _e(it.text)
-            head = f"[bold]{_e(it.head)}[/]" + (" · " if text else "") if it.head else ""
-            page = f" [dim](p. {it.page})[/]" if it.page else ""
-            con.print(f" • {head}{text}{page}")
+            line = Text()
+            if it.head:
+                line.append(it.head, style="bold")
+                if it.text:
+                    line.append(" · ")
+            line.append(f"« {it.text} »" if it.quoted and it.text else it.text)
+            line.append(item_suffix(it, lang), style="dim")
+            _item(con, "•", line)
             for sub in it.subs:
-                con.print(f"   [dim]{_e(sub)}[/]")
+                _item(con, "", sub, "dim")
     con.print()
-    con.print(f"[dim]{_e(_source_line(s, lang))}[/]")
+    con.print(Text(_source_line(s, lang), style="dim"))
 
 
 def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
@@ -267,7 +264,10 @@ def print_results(
             tr("Supprimés ou remplacés depuis le guide :", "Ended or replaced since the guide:"),
         )
         for r in gone:
-            bits = [w.status_text(r.scheme, lang), w.successor_text(r.scheme, lang)]
+            bits = [
+                w.status_text(r.scheme, lang),
+                w.successor_text(r.scheme, lang, catalog.schemes),
+            ]
             _item(
                 con, "–", f"{w.title(r.scheme, lang)} : " + " ; ".join(b for b in bits if b), "dim"
             )
@@ -386,12 +386,12 @@ class _Lines:
         self.grid.add_row(mark, content)
 
 
-def _item(con: Console, mark: str, text: str, style: str = "") -> None:
+def _item(con: Console, mark: str, text, style: str = "") -> None:
     """A bullet whose continuation lines stay indented under its text."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=3, no_wrap=True, justify="right")
     grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(mark, Text(text, style=style))
+    grid.add_row(mark, text if isinstance(text, Text) else Text(text, style=style))
     con.print(grid)
 
 
@@ -424,35 +424,39 @@ def _short_reason(reasons, lang: str) -> str:
     return " ; ".join(bits)
 
 
-def print_explain(con: Console, r, lang: str) -> None:
+def print_explain(con: Console, r, a, catalog, lang: str) -> None:
+    from .present import explain_items
+
+    x = explain_items(r, a, catalog, lang)
     s = r.scheme
-    con.print(f"[bold]{_e(t('explain_title', lang, title=s.title))}[/]")
-    con.print(f"[{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]")
-    if s.beneficiary != "company":
-        con.print(f"[cyan]{t('beneficiary.' + s.beneficiary, lang)}[/]")
-    if not r.criteria:
-        con.print(t("no_criteria", lang))
-    for cr in r.criteria:
-        mark = {MET: "[green]✔[/]", UNMET: "[red]✘[/]"}.get(cr.result, "[yellow]?[/]")
-        con.print(
-            f" {mark} [bold]{_e(describe(cr.criterion.rule, lang))}[/]  [dim]({t('criterion.' + cr.result, lang)})[/]"
+    con.print(Text(x["title"], style="bold"))
+    con.print(
+        Text(
+            f"{x['verdict']} · {t('sec.status', lang)} : {x['status']}",
+            style=VERDICT_STYLE[r.verdict],
         )
-        con.print(f"    « {_e(cr.criterion.quote)} » [dim](p. {cr.criterion.page})[/]")
-        if cr.outcome.used:
-            used = ", ".join(
-                f"{fact_label(k, lang)} = {value_label(k, v, lang)}"
-                for k, v in cr.outcome.used.items()
-            )
-            con.print(f"    [dim]{t('answer_used', lang)} : {_e(used)}[/]")
-        if cr.result == UNDECIDED or cr.outcome.missing:
-            if cr.outcome.missing:
-                con.print(
-                    f"    [yellow]{t('missing', lang, keys=', '.join(fact_label(k, lang) for k in cr.outcome.missing))}[/]"
-                )
-    if r.conditions:
+    )
+    if s.beneficiary != "company":
+        con.print(Text(t("beneficiary." + s.beneficiary, lang), style="cyan"))
+    if not x["criteria"]:
+        con.print(t("no_criteria", lang))
+    style = {"met": "green", "unmet": "red"}
+    for it in x["criteria"]:
+        line = Text(f" {it['mark']} ", style=style.get(it["result"], "yellow"))
+        line.append(it["rule"], style="bold")
+        line.append(f"  ({t('criterion.' + it['result'], lang)})", style="dim")
+        con.print(line)
+        _item(con, "", f"« {it['quote']} » (p. {it['page']})")
+        for sub in it["subs"]:
+            _item(con, "", sub, "yellow" if it["result"] != "met" else "dim")
+    for line in [x["amount"], *x["cover"], x["nearest"]]:
+        if line:
+            con.print()
+            _item(con, "→", line)
+    if x["conditions"]:
         con.print(_section(t("sec.conditions", lang)))
-        for c in r.conditions:
-            con.print(f" • {_e(c.text)} [dim](p. {c.page})[/]")
+        for text, ref in x["conditions"]:
+            _item(con, "•", f"{text}{ref}")
 
 
 def print_problems(con: Console, message: str, problems, hint: str = "") -> None:

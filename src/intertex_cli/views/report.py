@@ -308,7 +308,10 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
         )
         items = []
         for r in gone:
-            bits = [w.status_text(r.scheme, lang), w.successor_text(r.scheme, lang)]
+            bits = [
+                w.status_text(r.scheme, lang),
+                w.successor_text(r.scheme, lang, catalog.schemes),
+            ]
             note = (
                 r.scheme.status.note_en
                 if lang == "en" and r.scheme.status.note_en
@@ -337,7 +340,11 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                     "aucune source plus récente que le guide",
                     "no source newer than the guide",
                 ),
-                "; ".join(x for x in (w.successor_text(s, lang), w.today_text(s, lang)) if x)
+                "; ".join(
+                    x
+                    for x in (w.successor_text(s, lang, catalog.schemes), w.today_text(s, lang))
+                    if x
+                )
                 or "—",
             ]
         )

@@ -443,19 +443,24 @@ _CONFIDENCE = {
 
 
 def status_text(scheme, lang: str) -> str:
-    """ "modifié depuis le guide (confirmé, 2018-05-02)"."""
+    """ "modifié depuis le guide (confirmé, 2018-05-02)"; an ending that is only probable
+    says so: "probablement supprimé depuis le guide"."""
     st = scheme.status
     bits = [tr(lang, *_CONFIDENCE[st.confidence])]
     if st.evidence_date:
         bits.append(st.evidence_date)
-    return f"{tr(lang, *_STATUS[st.value])} ({', '.join(bits)})"
+    value = tr(lang, *_STATUS[st.value])
+    if st.confidence != "confirmed" and st.value in ("abolished", "replaced"):
+        value = tr(lang, "probablement ", "probably ") + value
+    return f"{value} ({', '.join(bits)})"
 
 
-def successor_text(scheme, lang: str) -> str:
+def successor_text(scheme, lang: str, schemes_by_id: dict | None = None) -> str:
     succ = scheme.status.successor
     if succ is None:
         return ""
-    name = succ.name or succ.id or ""
+    other = (schemes_by_id or {}).get(succ.id or "")
+    name = succ.name or (title(other, lang) if other is not None else succ.id) or ""
     url = f" ({succ.url})" if succ.url else ""
     return tr(lang, f"successeur : {name}{url}", f"successor: {name}{url}")
 
