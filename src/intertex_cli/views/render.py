@@ -193,8 +193,9 @@ def print_results(
         _heading(con, tr("Presque :", "Almost:"), "bold yellow")
         for r in near:
             sid = r.scheme.id
+            instead = [catalog.schemes[x] for x in a.nearest_instead.get(sid, [])]
             text = w.nearest_text(
-                a.nearest[sid], a.nearest_amount.get(sid), r.scheme, p.answers, lang
+                a.nearest[sid], a.nearest_amount.get(sid), r.scheme, p.answers, lang, instead
             )
             _item(con, "•", f"{text}{_pages(r)}.")
     undecided = [r for r in mine if r.verdict == UNDECIDED]

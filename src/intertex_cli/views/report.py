@@ -260,6 +260,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                         r.scheme,
                         p.answers,
                         lang,
+                        [schemes[x] for x in a.nearest_instead.get(r.scheme.id, [])],
                     )
                     + _pages(r)
                     for r in near

@@ -208,11 +208,11 @@ def cover_lines(c: dict, scheme, lang: str) -> list[str]:
                 ", dans la limite de vos fonds propres et quasi-fonds propres",
                 ", within your equity and quasi-equity",
             )
-            if c.get("equity_eur") is not None:
+            if c.get("loan_within_equity_eur") is not None:
                 text += tr(
                     lang,
-                    f" (fonds propres déclarés : {e(c['equity_eur'])})",
-                    f" (equity declared: {e(c['equity_eur'])})",
+                    f" : vos fonds propres seuls permettent au moins {e(c['loan_within_equity_eur'])}",
+                    f": your equity alone allows at least {e(c['loan_within_equity_eur'])}",
                 )
         lines.append(text)
     elif c.get("max_eur") is not None:
