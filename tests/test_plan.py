@@ -169,6 +169,7 @@ def _scheme(sid: str, **kw) -> Scheme:
         "description": "Une aide d'essai.",
         "beneficiaries_text": "Toutes.",
         "projects": [{"id": "trade-fairs", "quote": "salons", "page": 6}],
+        "steps": [{"id": "ask", "text": "Demandez.", "text_en": "Ask.", "page": 6}],
         "source": {"document": "test", "page": 6, "date": "2017-2018"},
         "status": {"value": "still-offered"},
         "funding": {"rate": 0.5},

@@ -125,7 +125,7 @@ def run_check(
         con = console()
         print_results(con, assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
         if saved_to is not None:
-            con.print(t("saved", lang, file=saved_to), markup=False, style="dim")
+            con.print(t("saved", lang, file=saved_to), markup=False, style="dim", soft_wrap=True)
     if report is None and wizard is not None and fmt == "table":
         report, name = wizard.ask_report(_default_path("plan", "md"))
         if name:
@@ -140,7 +140,9 @@ def run_check(
         if fmt == "table":
             from .views.render import console
 
-            console().print(t("report_saved", lang, file=report), markup=False, style="dim")
+            console().print(
+                t("report_saved", lang, file=report), markup=False, style="dim", soft_wrap=True
+            )
 
 
 def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:

@@ -168,7 +168,7 @@ def print_results(
     tr = partial(w.tr, lang)
     con.print(
         Panel(
-            _plan_body(a, catalog, lang),
+            _plan_body(a, catalog, lang, con.width),
             title=tr("Votre plan", "Your plan"),
             title_align="left",
             border_style="green",
@@ -253,8 +253,8 @@ def print_results(
                 con,
                 "",
                 tr(
-                    f"et {rest} sans rapport avec vos projets (--all).",
-                    f"and {rest} unrelated to your projects (--all).",
+                    f"{'et ' if listed else ''}{rest} sans rapport avec vos projets (--all).",
+                    f"{'and ' if listed else ''}{rest} unrelated to your projects (--all).",
                 ),
                 "dim",
             )
@@ -274,19 +274,19 @@ def print_results(
             )
     con.print()
     if answers_file is not None:
-        con.print(
-            Text(
-                tr(
-                    f"Réponses : {answers_file} — le détail d'un dispositif : intertex why ID --answers {answers_file}",
-                    f"Answers: {answers_file} — one scheme in detail: intertex why ID --answers {answers_file}",
-                ),
-                style="dim",
-            )
-        )
-    con.print(Text(t("confirm", lang, date=_date([r.scheme for r in a.results])), style="dim"))
+        _say(con, tr("Le détail d'un dispositif :", "One scheme in detail:"), "dim")
+        _say(con, f"  intertex why ID --answers {answers_file}", "dim")
+    _say(con, t("confirm", lang, date=_date([r.scheme for r in a.results])), "dim")
 
 
-def _plan_body(a, catalog, lang: str) -> Table:
+def _say(con: Console, text: str, style: str = "") -> None:
+    """A plain line, wrapped without breaking amounts, no trailing spaces."""
+    from .words import wrap
+
+    con.print(Text(wrap(text, con.width), style=style), no_wrap=True, overflow="ignore")
+
+
+def _plan_body(a, catalog, lang: str, width: int) -> Table:
     """Inside the plan's panel: each scheme with its amount and computation, what to do
     first and whom to call; the total; what was left out and why."""
     from intertex_cli.engine.vocab import PROJECTS
@@ -306,13 +306,16 @@ def _plan_body(a, catalog, lang: str) -> Table:
             tr(f"budget {euros(budget, lang)} HT", f"budget {euros(budget, lang)} excl. VAT")
         )
     if head:
-        body.add("", Text(" · ".join(head), style="bold"))
+        body.line(" · ".join(head), width, "bold")
     first = {x["for"]: x for x in plan.steps if x["when"] == "now"}
-    major = [e for e in plan.entries if e.amount or e.cover]
+    no_budget = not isinstance(budget, (int, float))
+    ceilings = {e.scheme.id: a.ceilings.get(e.scheme.id) for e in plan.entries if no_budget}
+    major = [e for e in plan.entries if e.amount or e.cover or ceilings.get(e.scheme.id)]
     for i, e in enumerate(major, 1):
         sch = e.scheme
-        if e.amount:
-            right = Text(tr("jusqu'à ", "up to ") + euros(e.amount, lang), style="bold green")
+        top_amount = e.amount or ceilings.get(sch.id)
+        if top_amount:
+            right = Text(tr("jusqu'à ", "up to ") + euros(top_amount, lang), style="bold green")
         else:
             right = Text(tr(*_KIND.get(sch.support_type, ("", ""))), style="cyan")
         top = Table.grid(expand=True)
@@ -332,7 +335,15 @@ def _plan_body(a, catalog, lang: str) -> Table:
                         f"base reduced by the plan's other aid: {euros(e.amount, lang)}",
                     )
                 )
-        elif e.cover:
+        elif ceilings.get(sch.id):
+            lines.append(
+                w.ceiling_text(ceilings[sch.id], sch, lang)
+                + tr(
+                    " : donnez votre budget pour le calcul",
+                    ": give your budget for the computation",
+                )
+            )
+        if e.cover:
             lines.extend(w.cover_lines(e.cover, sch, lang))
         lines.extend(w.off_budget_text(a.off_budget.get(sch.id) or [], sch, lang))
         step = first.get(sch.id)
@@ -345,28 +356,30 @@ def _plan_body(a, catalog, lang: str) -> Table:
                 lines.append(tr("Contact : ", "Contact: ") + w.contact_line(cs[0], lang))
         lines.append(tr("Statut : ", "Status: ") + w.status_text(sch, lang))
         for line in lines:
-            body.add("", Text(line))
-    minor = [e for e in plan.entries if not (e.amount or e.cover)]
+            body.line(line, width)
+    minor = [e for e in plan.entries if e not in major]
     if minor:
         names = ", ".join(w.title(e.scheme, lang) for e in minor)
-        body.add("", Text(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + "."))
-    if plan.entries:
-        total = tr("Total des aides chiffrées : ", "Total of the amounts computed: ")
-        body.add("", Text(total + euros(plan.total, lang), style="bold"))
-    else:
-        body.add(
-            "",
-            Text(
-                tr(
-                    "Aucun dispositif n'est encore certain : voir ci-dessous.",
-                    "No scheme is certain yet: see below.",
-                )
-            ),
+        body.line(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + ".", width)
+    if plan.entries and no_budget:
+        text = tr(
+            "Budget non renseigné : les montants ci-dessus sont des plafonds.",
+            "Budget not given: the amounts above are ceilings.",
         )
+        body.line(text, width, "bold")
+    elif plan.entries:
+        total = tr("Total des aides chiffrées : ", "Total of the amounts computed: ")
+        body.line(total + euros(plan.total, lang), width, "bold")
+    else:
+        text = tr(
+            "Aucun dispositif n'est encore certain : voir ci-dessous.",
+            "No scheme is certain yet: see below.",
+        )
+        body.line(text, width)
     for x in plan.left_out:
         if x["reason"] in ("non-cumulation", "same-expenses"):
             text = tr("Laissé de côté : ", "Left out: ") + w.left_out_text(x, catalog.schemes, lang)
-            body.add("", Text(text, style="dim"))
+            body.line(text, width, "dim")
     return body.grid
 
 
@@ -386,14 +399,32 @@ class _Lines:
     def add(self, mark: str, content) -> None:
         self.grid.add_row(mark, content)
 
+    def line(self, text: str, width: int, style: str = "") -> None:
+        """A line of the panel, wrapped so that no amount or phone number breaks."""
+        from .words import wrap
 
-def _item(con: Console, mark: str, text, style: str = "") -> None:
-    """A bullet whose continuation lines stay indented under its text."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=3, no_wrap=True, justify="right")
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(mark, text if isinstance(text, Text) else Text(text, style=style))
-    con.print(grid)
+        self.grid.add_row("", Text(wrap(" ".join(text.split()), width - 8), style=style))
+
+
+def _item(con: Console, mark: str, text, style: str = "", spans=()) -> None:
+    """A bullet whose continuation lines stay indented under its text, wrapped by
+    ``words.wrap`` so that no amount or phone number is broken, with no trailing
+    spaces when piped; ``spans`` are (start, end, style) of the plain text."""
+    from .words import wrap
+
+    plain = text.plain.replace("\n", " ") if isinstance(text, Text) else " ".join(text.split())
+    body = Text(wrap(plain, con.width - 4), style=style)
+    if isinstance(text, Text):  # keep the styles of a Text built by the caller
+        spans = [(sp.start, sp.end, sp.style) for sp in text.spans]
+    for start, stop, st in spans:
+        body.stylize(st, start, stop)
+    out = Text()
+    for i, line in enumerate(body.split("\n")):
+        out.append(f"{mark:>3} " if i == 0 else "    ")
+        out.append_text(line)
+        out.append("\n")
+    out.rstrip()
+    con.print(out, no_wrap=True, overflow="ignore")
 
 
 _KIND = {

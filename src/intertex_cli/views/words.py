@@ -4,6 +4,8 @@ the terminal, Markdown and HTML views all use these sentences."""
 
 from __future__ import annotations
 
+import re
+
 from intertex_cli.engine import geo
 from intertex_cli.i18n import euros, months, percent
 from intertex_cli.views.describe import fact_label, value_label
@@ -471,3 +473,30 @@ def today_text(scheme, lang: str) -> str:
     for c in scheme.status.contact_today:
         items.append(c.name + (f" ({c.url})" if c.url else ""))
     return "; ".join(items)
+
+
+# ----------------------------------------------------------------------------- wrapping
+
+_GLUE = "\x00"  # a space that must not break a line: inside an amount or a phone number
+_AMOUNT = re.compile(
+    r"(?<=\d) (?=\d{3}\b)|(?<=\d) (?=€)|(?<=€) (?=\d)|(?<=\d) (?=%)"
+    r"|(?<=«) | (?=»)|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)"
+)
+_PHONE = re.compile(r"\b\d{2}(?: \d{2}){4}\b|\b0 ?8\d{2}(?: \d{3}){2}\b|\+33 \(0\)\d(?: \d{2}){4}")
+
+
+def wrap(text: str, width: int) -> str:
+    """Lines of at most ``width`` characters, never breaking an amount ("20 000 €"), a
+    percentage or a phone number; a word longer than the line is folded, not cut."""
+    import textwrap
+
+    glued = _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text)
+    glued = _AMOUNT.sub(_GLUE, glued)
+    lines = textwrap.wrap(
+        glued,
+        width=max(width, 20),
+        break_long_words=True,
+        break_on_hyphens=False,
+        replace_whitespace=True,
+    )
+    return "\n".join(line.replace(_GLUE, " ") for line in lines)
