@@ -244,3 +244,14 @@ def test_cross_references_are_checked(tmp_catalog):
     f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     fields = {p.field for p in _problems(tmp_catalog)}
     assert {"steps.0.scheme", "status.successor.id", "cumulation.0.groups.0"} <= fields
+
+
+def test_validate_reports_freshness(catalog):
+    from intertex_cli.catalog.freshness import check
+
+    warnings, oldest = check(catalog)
+    assert oldest is not None and oldest[0] >= "2018"  # nothing is older than the guide
+    by = {(w.scheme, w.message) for w in warnings}
+    # a scheme nothing newer was found for says so: no source, no date
+    assert ("pass-export-occ", "status 'not-checked' has no source") in by
+    assert not any(w.scheme == "credit-impot-export" for w in warnings)  # dated and sourced

@@ -192,8 +192,25 @@ _T = {
         "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
     ),
     "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
+    "oldest_evidence": (
+        "Preuve la plus ancienne : {date} ({id}) — à revoir en premier.",
+        "Oldest evidence: {date} ({id}) — to review first.",
+    ),
+    "freshness_warnings": (
+        "{n} avertissement(s) de fraîcheur (statuts sans source ou sans date), sur la sortie d'erreur.",
+        "{n} freshness warning(s) (statuses without a source or a date), on standard error.",
+    ),
     "report_saved": ("Plan enregistré dans {file}", "Plan saved to {file}"),
     "save_plan": ("Enregistrer le plan ?", "Save the plan?"),
+    "hint.select": ("(flèches ↑ ↓ puis Entrée)", "(arrow keys ↑ ↓, then Enter)"),
+    "hint.shortcuts": (
+        "(la lettre ou les flèches, puis Entrée)",
+        "(the letter or the arrow keys, then Enter)",
+    ),
+    "hint.checkbox": (
+        "(↑ ↓ pour aller, Espace pour cocher, Entrée pour valider)",
+        "(↑ ↓ to move, Space to tick, Enter to confirm)",
+    ),
     "report_ext": ("Un fichier .md ou .html", "A .md or .html file"),
     "projects_label": ("Projets", "Projects"),
     "save_plan_where": ("Dans quel fichier (.md ou .html) ?", "In which file (.md or .html)?"),
@@ -202,8 +219,8 @@ _T = {
         "Company name, for the report (optional):",
     ),
     "projects_q": (
-        "Que voulez-vous faire ? (Espace pour cocher, Entrée pour valider)",
-        "What do you want to do? (Space to tick, Enter to confirm)",
+        "Que voulez-vous faire ? Cochez un ou plusieurs projets.",
+        "What do you want to do? Tick one or more projects.",
     ),
     "criterion.met": ("rempli", "met"),
     "criterion.unmet": ("non rempli", "not met"),

@@ -165,7 +165,13 @@ class Wizard:
         return tuple(picked) if picked else SKIP
 
     def prompt(self, kind, message: str, **kw):
-        """The one place that calls questionary; Ctrl-C raises Interrupted."""
+        """The one place that calls questionary; Ctrl-C raises Interrupted. Its own
+        hints ("(Use arrow keys)") are replaced by ours, in the interface's language."""
+        if kind in (questionary.select, questionary.checkbox) and not kw.get("instruction"):
+            which = "hint.checkbox" if kind is questionary.checkbox else "hint.select"
+            if kw.get("use_shortcuts"):
+                which = "hint.shortcuts"
+            kw["instruction"] = t(which, self.lang)
         try:
             return kind(message, qmark="?", style=STYLE, **kw).unsafe_ask()
         except KeyboardInterrupt:
