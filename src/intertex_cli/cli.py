@@ -279,9 +279,8 @@ def validate_cmd(
     Example: intertex validate data/schemes
     """
     from .catalog import loader as catalog_mod
-    from .i18n import t
-
     from .catalog.freshness import check
+    from .i18n import t
 
     lang = _lang(lang)
     cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)
