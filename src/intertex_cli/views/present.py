@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.i18n import euros, months, percent, t
 
+from . import words as w
 from .describe import describe, fact_label, value_label
 
 ENDED = ("abolished", "replaced")
@@ -105,8 +106,6 @@ def _kv(lang: str, key: str, value: str) -> str:
 
 def funding_lines(scheme, lang: str) -> list[str]:
     """Every amount of the card, labelled, in the language."""
-    from . import words as w
-
     f = scheme.funding
     e = lambda x: euros(x, lang)  # noqa: E731
     out = []
@@ -195,8 +194,6 @@ class Item:
 def status_items(scheme, catalog, lang: str) -> list[Item]:
     """The scheme today, beside the guide's data: status, evidence, successor, whom to
     contact today, what changed (the guide's figure, dated, and the newer one)."""
-    from . import words as w
-
     st = scheme.status
     items = [Item(w.status_text(scheme, lang))]
     note = st.note_en if lang == "en" and st.note_en else st.note
@@ -245,8 +242,6 @@ def status_items(scheme, catalog, lang: str) -> list[Item]:
 def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
     """The card after its title: (section title, items), the same for every format."""
     from intertex_cli.engine.vocab import PROJECTS
-
-    from . import words as w
 
     out: list[tuple[str, list[Item]]] = []
 
@@ -317,7 +312,7 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
     add("sec.payment", [Item(x, quoted=True) for x in scheme.payment])
     contacts, inherited = contacts_of(scheme, catalog)
     items = (
-        [Item(t("via_agency", lang, agency=catalog.agency_name(scheme.agency)))]
+        [Item(t("via_agency", lang, agency=w.agency_label(catalog, scheme.agency, lang)))]
         if inherited
         else []
     )
@@ -332,8 +327,6 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
 
 
 def _cumulation_head(c, catalog, lang: str) -> str:
-    from . import words as w
-
     names = [w.title(catalog.schemes[x], lang) for x in c.schemes if x in catalog.schemes]
     for g in c.groups:
         members = [w.title(s, lang) for s in catalog.schemes.values() if g in s.groups]
@@ -356,11 +349,9 @@ def item_suffix(it: Item, lang: str) -> str:
 
 
 def show_markdown(scheme, catalog, lang: str) -> str:
-    from . import words as w
-
     types = t("type." + scheme.support_type, lang)
     regions = ", ".join(t("region." + r, lang) for r in scheme.regions)
-    L = [f"# {w.title(scheme, lang)} — {catalog.agency_name(scheme.agency)}", ""]
+    L = [f"# {w.title(scheme, lang)} — {w.agency_label(catalog, scheme.agency, lang)}", ""]
     L += [f"`{scheme.id}` · {types} · {regions}", ""]
     if scheme.status.value in ENDED:
         L += [f"> **⚠ {t('ended_warning', lang)}**", ""]
@@ -589,8 +580,6 @@ def _sources(catalog) -> list[dict]:
 
 def explain_items(r, a, catalog, lang: str) -> dict:
     """One scheme criterion by criterion, the same for Markdown and the terminal."""
-    from . import words as w
-
     s = r.scheme
     fails = {cr.criterion.id: f for cr, f in a.reasons.get(s.id, [])}
     items = []

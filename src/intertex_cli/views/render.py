@@ -13,6 +13,7 @@ from rich.text import Text
 from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED
 from intertex_cli.i18n import euros, t
 
+from . import words as w
 from .describe import fact_label
 from .present import (
     _source_line,
@@ -53,7 +54,7 @@ def print_list(con: Console, schemes, catalog, lang: str, title: str | None = No
         table.add_row(
             _e(s.id),
             _e(s.title),
-            _e(catalog.agency_name(s.agency)),
+            _e(w.agency_label(catalog, s.agency, lang)),
             t("type." + s.support_type, lang),
             headline(s, lang),
             f"[{STATUS_STYLE[st]}]{t('mark.' + st, lang)}[/]",
@@ -73,7 +74,6 @@ def _section(title: str) -> Text:
 
 
 def print_show(con: Console, s, catalog, lang: str) -> None:
-    from . import words as w
     from .present import ENDED, item_suffix
 
     st = s.status
@@ -85,7 +85,7 @@ def print_show(con: Console, s, catalog, lang: str) -> None:
         con.print(
             Panel(Text(f"⚠ {t('changed_warning', lang)}", style="yellow"), border_style="yellow")
         )
-    con.print(Text(f"{w.title(s, lang)} — {catalog.agency_name(s.agency)}", style="bold"))
+    con.print(Text(f"{w.title(s, lang)} — {w.agency_label(catalog, s.agency, lang)}", style="bold"))
     sub = f"{s.id} · {t('type.' + s.support_type, lang)} · " + ", ".join(
         t("region." + r, lang) for r in s.regions
     )
@@ -127,7 +127,9 @@ def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
             if s.status.value == "still-offered"
             else f" [{STATUS_STYLE[s.status.value]}]({t('status.' + s.status.value, lang)})[/]"
         )
-        table.add_row(_e(s.id), _e(s.title) + st, _e(catalog.agency_name(s.agency)), where)
+        table.add_row(
+            _e(s.id), _e(s.title) + st, _e(w.agency_label(catalog, s.agency, lang)), where
+        )
     con.print(table)
 
 
@@ -160,8 +162,6 @@ def print_results(
 ) -> None:
     """The plan first, in a panel; then what is almost possible, to check, the rest."""
     from intertex_cli.engine.plan import ended
-
-    from . import words as w
 
     p = a.profile
     plan = a.plan
@@ -226,7 +226,7 @@ def print_results(
                 _item(
                     con,
                     "✔",
-                    f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)}){extra}",
+                    f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)}){extra}",
                 )
         else:
             _item(con, "", ", ".join(w.title(r.scheme, lang) for r in others) + ".")
@@ -291,8 +291,6 @@ def _plan_body(a, catalog, lang: str, width: int) -> Table:
     first and whom to call; the total; what was left out and why."""
     from intertex_cli.engine.vocab import PROJECTS
 
-    from . import words as w
-
     p, plan = a.profile, a.plan
     tr = partial(w.tr, lang)
     region, department = p.answers.get("region"), p.answers.get("department")
@@ -322,7 +320,10 @@ def _plan_body(a, catalog, lang: str, width: int) -> Table:
         top.add_column(ratio=1, overflow="fold")
         top.add_column(no_wrap=True, justify="right")
         top.add_row(
-            Text(f"{w.title(sch, lang)} — {catalog.agency_name(sch.agency)}", style="bold"), right
+            Text(
+                f"{w.title(sch, lang)} — {w.agency_label(catalog, sch.agency, lang)}", style="bold"
+            ),
+            right,
         )
         body.add(f"{i}.", top)
         lines = []

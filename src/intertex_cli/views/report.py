@@ -136,7 +136,9 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
             else:
                 amount = w.tr(lang, *_TYPE.get(s.support_type, ("—", "—")))
                 how = w.summary(s, lang)
-            rows.append([str(i), w.title(s, lang), catalog.agency_name(s.agency), amount, how])
+            rows.append(
+                [str(i), w.title(s, lang), w.agency_label(catalog, s.agency, lang), amount, how]
+            )
         sec.blocks.append(
             (
                 "table",
@@ -236,7 +238,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
         items = []
         for r in undecided:
             qs = [QUESTIONS[k].text[lang] for k in r.missing if k in QUESTIONS]
-            text = f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)})"
+            text = f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)})"
             if qs:
                 text += w.tr(lang, " — questions à poser : ", " — questions to ask: ") + " ".join(
                     qs
@@ -282,7 +284,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
             (
                 "list",
                 [
-                    f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)})"
+                    f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)})"
                     for r in others
                 ],
             )

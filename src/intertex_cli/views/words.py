@@ -500,3 +500,16 @@ def wrap(text: str, width: int) -> str:
         replace_whitespace=True,
     )
     return "\n".join(line.replace(_GLUE, " ") for line in lines)
+
+
+def agency_label(catalog, agency_id: str, lang: str) -> str:
+    """The agency as the guide names it, and its name today where it was renamed or
+    replaced: "DIRECCTE → DREETS"."""
+    name = catalog.agency_name(agency_id)
+    agency = catalog.agencies.get(agency_id)
+    st = getattr(agency, "status", None)
+    if st is not None and st.value in ("renamed", "replaced") and st.successor is not None:
+        now = st.successor.name or st.successor.id
+        if now and now != name:
+            return f"{name} → {now}"
+    return name
