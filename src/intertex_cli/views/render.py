@@ -208,7 +208,13 @@ def print_results(
         for r in undecided:
             miss = ", ".join(fact_label(k, lang) for k in r.missing)
             miss = miss or tr("à voir avec l'organisme", "ask the agency")
-            _item(con, "?", f"{w.title(r.scheme, lang)} — " + tr("manque : ", "missing: ") + miss)
+            _item(
+                con,
+                "?",
+                f"{w.title(r.scheme, lang)} ({_mark(r.scheme, lang)}) — "
+                + tr("manque : ", "missing: ")
+                + miss,
+            )
     others = [r for r in current if r.verdict == ELIGIBLE and a.relevant[r.scheme.id] is False]
     if others:
         what = tr("sans rapport avec vos projets", "unrelated to your projects")
@@ -226,7 +232,8 @@ def print_results(
                 _item(
                     con,
                     "✔",
-                    f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)}){extra}",
+                    f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)}, "
+                    f"{_mark(r.scheme, lang)}){extra}",
                 )
         else:
             _item(con, "", ", ".join(w.title(r.scheme, lang) for r in others) + ".")
@@ -245,7 +252,8 @@ def print_results(
             _item(
                 con,
                 "✘",
-                f"{w.title(r.scheme, lang)} — {_short_reason(a.reasons.get(r.scheme.id) or [], lang)}",
+                f"{w.title(r.scheme, lang)} ({_mark(r.scheme, lang)}) — "
+                f"{_short_reason(a.reasons.get(r.scheme.id) or [], lang)}",
             )
         rest = len(refused) - len(listed)
         if rest:
@@ -382,6 +390,11 @@ def _plan_body(a, catalog, lang: str, width: int) -> Table:
             text = tr("Laissé de côté : ", "Left out: ") + w.left_out_text(x, catalog.schemes, lang)
             body.line(text, width, "dim")
     return body.grid
+
+
+def _mark(scheme, lang: str) -> str:
+    """The scheme's status today, in two words: "? non vérifié", "⚠ modifié"."""
+    return t("mark." + scheme.status.value, lang)
 
 
 def _heading(con: Console, text: str, style: str = "bold") -> None:
