@@ -133,8 +133,12 @@ def make_catalog(entry: dict, tmp: Path) -> Path:
     shutil.copytree(DATA, d)
     target = d / entry.get("scheme", "pass-export-occ.yaml")
     text = target.read_text(encoding="utf-8")
+    entry["line"] = None
     for old, new in entry.get("replace", {}).items():
         assert text.count(old) == 1, f"{old!r} is not once in {target.name}"
+        if entry["line"] is None:  # where the change is: {line} in the words expected
+            at = text.index(old) + len(old) - len(old.lstrip("\n"))
+            entry["line"] = text.count("\n", 0, at) + 1
         text = text.replace(old, expand(new, entry))
     if "append" in entry:
         text += "\n" + expand(entry["append"], entry)
@@ -158,7 +162,8 @@ def test_catalogue_files(entry, tmp_path, env):
     d = make_catalog(entry, tmp_path)
     args = entry.get("args", ["validate", "{dir}"])
     r = invoke([expand(a, entry, dir=d, root=ROOT) for a in args])
-    verify(entry, r.exit_code, r.stdout, r.stderr)
+    words = [x.replace("{line}", str(entry["line"])) for x in entry.get("words", [])]
+    verify({**entry, "words": words}, r.exit_code, r.stdout, r.stderr)
 
 
 # --------------------------------------------------------------------------- options

@@ -20,11 +20,15 @@ from pathlib import Path
 
 from .engine import geo
 from .engine.profile import Profile
-from .engine.vocab import ANSWER_FACTS
+from .engine.vocab import ANSWER_FACTS, PROJECT_IDS
 from .errors import AnswersError, Problem
 from .sanitize import clean_data, shown, shown_path
 
 MAX_BYTES = 1_000_000  # an answers file is a few lines; over 1 MB it is something else
+
+# Keys that no rule reads: what the company wants to do, and its name for reports.
+OTHER_KEYS = ("projects", "company_name")
+KNOWN_KEYS = (*ANSWER_FACTS, *OTHER_KEYS)
 
 # An answer that means "je ne sais pas": the key stays unknown, and is not asked again.
 UNKNOWN_WORDS = {"unknown", "?", "je ne sais pas", "ne sais pas", "nsp", "skip", "inconnu"}
@@ -35,6 +39,8 @@ FALSE_WORDS = {"false", "no", "non", "faux", "0"}
 
 
 def _is_unknown(v: object) -> bool:
+    if isinstance(v, list) and not v:  # projects: [] names none: unknown
+        return True
     return v is None or (isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS)
 
 
@@ -44,6 +50,12 @@ def _leading_zero(v: object) -> bool:
 
 def check_value(key: str, value: object) -> tuple[object, str | None]:
     """Return (the value in canonical form, None) or (None, why it is invalid)."""
+    if key == "projects":
+        return _check_projects(value)
+    if key == "company_name":
+        if not isinstance(value, str) or not value.strip():
+            return None, f"expected the company's name as text, got {shown(value)}"
+        return " ".join(value.split())[:200], None
     spec = ANSWER_FACTS[key]
     if key == "department":
         code = geo.normalize_department(value)
@@ -95,6 +107,25 @@ def check_value(key: str, value: object) -> tuple[object, str | None]:
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         return None, f"{shown(value)} is not one of: {', '.join(spec.values)}{hint}"
     return value, None
+
+
+def _check_projects(value: object) -> tuple[object, str | None]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+        return (
+            None,
+            f"expected a list of project ids ({', '.join(PROJECT_IDS)}), got {shown(value)}",
+        )
+    out = []
+    for x in items:
+        x = x.strip().lower()
+        if x not in PROJECT_IDS:
+            close = difflib.get_close_matches(x[:100], PROJECT_IDS, n=1)
+            hint = f' (did you mean "{close[0]}"?)' if close else ""
+            return None, f"{shown(x)} is not a project id; known: {', '.join(PROJECT_IDS)}{hint}"
+        if x not in out:
+            out.append(x)
+    return tuple(out), None
 
 
 def _plain(n: float) -> str:
@@ -182,9 +213,9 @@ def parse(
     skipped: set[str] = set()
     for key, value in data.items():
         line = lines.get((key,))
-        if key not in ANSWER_FACTS:
+        if key not in KNOWN_KEYS:
             close = (
-                difflib.get_close_matches(key[:100], ANSWER_FACTS, n=1)
+                difflib.get_close_matches(key[:100], KNOWN_KEYS, n=1)
                 if isinstance(key, str)
                 else []
             )
@@ -333,10 +364,12 @@ def _json_lines(text: str, file: str) -> tuple[dict, list[Problem]]:
 
 def to_file_data(p: Profile) -> dict:
     """The answers as written by --save: known values, and null for "je ne sais pas"."""
-    out = {k: p.answers[k] for k in ANSWER_FACTS if k in p.answers}
+    out = {k: p.answers[k] for k in KNOWN_KEYS if k in p.answers}
+    if "projects" in out:
+        out["projects"] = list(out["projects"])
     if "department" in out:
         out.pop("region", None)  # derived
-    for k in ANSWER_FACTS:
+    for k in KNOWN_KEYS:
         if k in p.skipped and k not in out:
             out[k] = None
     return out
@@ -349,6 +382,8 @@ def _same(key: str, old: object, new: object) -> bool:
     if _is_unknown(old):
         return False
     canon, why = check_value(key, old)
+    if isinstance(canon, tuple):  # projects
+        canon = list(canon)
     return why is None and canon == new
 
 
@@ -366,7 +401,7 @@ def _render_json(data: dict, existing: str | None) -> str:
     old = json.loads(existing) if existing and existing.strip() else {}
     out = {}
     for k, v in old.items():
-        if k not in ANSWER_FACTS:
+        if k not in KNOWN_KEYS:
             out[k] = v
         elif k in data:
             out[k] = old[k] if _same(k, old[k], data[k]) else data[k]
@@ -401,7 +436,7 @@ def _render_yaml(data: dict, existing: str | None, path: Path) -> str:
     old = yaml.load(existing, Loader=_answers_loader()) or {}
     spans, block = top_level_spans(existing)
     if not block:  # a flow mapping on one line, {a: 1}: written again in block style
-        merged = {k: v for k, v in old.items() if k not in ANSWER_FACTS}
+        merged = {k: v for k, v in old.items() if k not in KNOWN_KEYS}
         merged.update(data)
         return "".join(_yaml_line(str(k), v) + "\n" for k, v in merged.items())
     lines = existing.splitlines(keepends=True)
@@ -409,7 +444,7 @@ def _render_yaml(data: dict, existing: str | None, path: Path) -> str:
         lines[-1] += "\n"
     replace: dict[int, tuple[int, str | None]] = {}  # first line -> (last line, new text)
     for key, (start, end, col) in spans.items():
-        if key not in ANSWER_FACTS:
+        if key not in KNOWN_KEYS:
             continue
         if key not in data:
             replace[start] = (end, None)
@@ -496,19 +531,33 @@ def save_somewhere(
     profile: Profile, wanted: Path | None, default_name: str
 ) -> tuple[Path | None, list[str]]:
     """Save after an interruption, wherever it can be: ``wanted``, else
-    ``default_name`` in the current folder, else in the home folder. Returns the file
-    written (None if none could be) and why each place before it failed."""
-    places = [p for p in (wanted, Path.cwd() / default_name) if p is not None]
+    ``default_name`` in the current folder, else in the home folder (a new file there,
+    never another session's). Returns the file written (None if none could be) and why
+    each place before it failed."""
+    places: list[tuple[Path, bool]] = [(wanted, False)] if wanted is not None else []
+    places.append((Path.cwd() / default_name, True))
     try:
-        places.append(Path.home() / default_name)
+        places.append((Path.home() / default_name, True))
     except (RuntimeError, KeyError, OSError):
         pass
     failures = []
-    for place in places:
+    for place, fresh in places:
         try:
-            return save(profile, place), failures
+            return save(profile, _fresh(place) if fresh else place), failures
         except AnswersError as e:
             failures.append(e.message)
         except OSError as e:  # pragma: no cover - a path the checks did not foresee
             failures.append(f"cannot write the answers to {shown_path(place)}: {e}")
     return None, failures
+
+
+def _fresh(path: Path) -> Path:
+    """``path``, or ``name-2.yaml``, ``name-3.yaml``… if it exists."""
+    n, candidate = 2, path
+    try:
+        while candidate.exists():
+            candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+            n += 1
+    except OSError:
+        return path
+    return candidate

@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .engine.rules import Profile, evaluate
+from .engine.rules import Profile
 from .errors import Interrupted, UsageError
 
 
@@ -18,36 +18,40 @@ def can_prompt() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def save_answers(profile: Profile, path: Path) -> None:
+def save_answers(profile: Profile, path: Path) -> Path:
     """--save: the answers file, written safely (see answers.save)."""
     from .answers import save
 
-    save(profile, path)
+    return save(profile, path)
 
 
-def _save(profile: Profile, path: Path, typed: bool) -> None:
-    """--save after the questions. If it fails and answers were typed, they go to the
-    default file instead (named in the error, exit 2): nothing typed is lost."""
+def _answers_kind(lang: str) -> str:
+    return "reponses" if lang == "fr" else "answers"
+
+
+def _save(profile: Profile, path: Path, lang: str, typed: bool, asked_for: bool) -> Path | None:
+    """Save the answers after the questions. If ``path`` cannot be written and answers
+    were typed, they go to a default file instead (here, else in the home folder):
+    nothing typed is lost. A --save the person asked for (``asked_for``) that failed is
+    still an error (exit 2) naming where the answers went."""
     from .answers import save_somewhere
     from .errors import AnswersError
     from .sanitize import shown_path
 
     try:
-        save_answers(profile, path)
+        return save_answers(profile, path)
     except AnswersError as e:
         if not typed:
             raise
-        written, _ = save_somewhere(profile, None, _default_name())
+        written, _ = save_somewhere(profile, None, _default_path(_answers_kind(lang), "yaml").name)
+        if not asked_for and written is not None:
+            return written
         if written is not None:
             e.message += (
                 f"\nYour answers are saved in {shown_path(written)} instead; "
                 f"resume with: intertex check --answers {shown_path(written)}"
             )
         raise
-
-
-def _default_name() -> str:
-    return f"intertex-reponses-{datetime.now().strftime('%Y%m%d-%H%M%S')}.yaml"
 
 
 def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
@@ -58,7 +62,8 @@ def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
     from .sanitize import shown_path
 
     profile = exc.profile or Profile({}, frozenset())
-    written, failures = save_somewhere(profile, save, _default_name())
+    name = _default_path(_answers_kind(lang), "yaml").name
+    written, failures = save_somewhere(profile, save, name)
     notes = "".join(f"{f}\n" for f in failures)
     if written is not None:
         exc.message = notes + t("interrupted", lang, file=shown_path(written))
@@ -69,7 +74,21 @@ def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
     exc.message = notes + t("interrupted_unsaved", lang) + "\n" + dump
 
 
-def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> None:
+def _default_path(kind: str, ext: str) -> Path:
+    """intertex-reponses-2026-11-26.yaml, intertex-plan-2026-11-26.md: never overwriting."""
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    path = Path.cwd() / f"intertex-{kind}-{stamp}.{ext}"
+    n = 2
+    while path.exists():
+        path = Path.cwd() / f"intertex-{kind}-{stamp}-{n}.{ext}"
+        n += 1
+    return path
+
+
+def run_check(
+    *, answers, ask_missing, save, fmt, explain, lang, catalog, report=None, show_all=False
+) -> None:
+    from .engine.assess import assess, question_schemes
     from .engine.planner import plan
     from .i18n import t
 
@@ -94,7 +113,7 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         for w in warnings:
             err.print(f"[yellow]warning:[/] {escape(clean(w))}")
     interactive = answers is None or ask_missing
-    asked = False  # answers were typed: a failed --save must not lose them
+    wizard = None
     if interactive and explain is None:
         if not can_prompt():
             if answers is None:
@@ -113,46 +132,66 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
             except Interrupted as exc:
                 _save_interrupted(exc, save, lang)
                 raise
-            asked = True
+    saved_to = None
     if save is not None:
-        _save(profile, save, typed=asked)
-    results = evaluate(schemes, profile)
+        saved_to = _save(profile, save, lang, typed=wizard is not None, asked_for=True)
+    elif wizard is not None:
+        # the hints printed after the results name this file: it must exist
+        path = _default_path(_answers_kind(lang), "yaml")
+        saved_to = _save(profile, path, lang, typed=True, asked_for=False)
+    assessment = assess(schemes, profile, catalog.schemes)
     if target is not None:
-        r = next(r for r in results if r.scheme.id == target.id)
-        _print_explain(r, catalog, profile, fmt, lang)
+        _print_explain(assessment.result(target.id), catalog, assessment, fmt, lang)
         return
-    asked = plan(schemes, profile)
+    asked = plan(question_schemes(schemes, profile), profile)
+    answers_file = saved_to if saved_to is not None else answers
     if fmt == "json":
         from .views.present import check_json, dumps
 
-        sys.stdout.write(dumps(check_json(results, catalog, profile, asked, warnings)) + "\n")
+        sys.stdout.write(dumps(check_json(assessment, catalog, asked, warnings, lang)) + "\n")
     elif fmt == "markdown":
-        from .views.present import check_markdown
+        from .views.report import markdown_report
 
-        sys.stdout.write(check_markdown(results, catalog, profile, lang))
+        sys.stdout.write(markdown_report(assessment, catalog, lang))
     else:
         from .views.render import console, print_results
 
         con = console()
-        print_results(con, results, catalog, profile, lang)
-        if save is not None:
-            from rich.markup import escape
-
+        print_results(con, assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
+        if saved_to is not None:
             from .sanitize import shown_path
 
-            con.print(f"[dim]{escape(t('saved', lang, file=shown_path(save)))}[/]")
+            shown = shown_path(saved_to)
+            con.print(t("saved", lang, file=shown), markup=False, style="dim", soft_wrap=True)
+    if report is None and wizard is not None and fmt == "table":
+        report, name = wizard.ask_report(_default_path("plan", "md"))
+        if name:
+            profile = Profile({**profile.answers, "company_name": name}, profile.skipped)
+            assessment.profile = profile
+            if saved_to is not None:
+                save_answers(profile, saved_to)
+    if report is not None:
+        from .views.report import write_report
+
+        write_report(Path(report), assessment, catalog, lang)
+        if fmt == "table":
+            from .views.render import console
+
+            console().print(
+                t("report_saved", lang, file=report), markup=False, style="dim", soft_wrap=True
+            )
 
 
-def _print_explain(r, catalog, profile, fmt: str, lang: str) -> None:
+def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:
     if fmt == "json":
         from .views.present import dumps, result_json
 
-        sys.stdout.write(dumps(result_json(r, catalog, profile.answers.get("region"))) + "\n")
+        sys.stdout.write(dumps(result_json(r, catalog, assessment, lang)) + "\n")
     elif fmt == "markdown":
         from .views.present import explain_markdown
 
-        sys.stdout.write(explain_markdown(r, lang))
+        sys.stdout.write(explain_markdown(r, assessment, catalog, lang))
     else:
         from .views.render import console, print_explain
 
-        print_explain(console(), r, lang)
+        print_explain(console(), r, assessment, catalog, lang)
