@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
-from intertex_cli.sanitize import clean
+from intertex_cli.sanitize import clean, shown
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
@@ -105,7 +105,7 @@ class Leaf(Strict):
     @model_validator(mode="after")
     def _check(self) -> Leaf:
         if self.fact not in FACTS:
-            raise ValueError(f"unknown fact {self.fact!r}; known: {', '.join(FACTS)}")
+            raise ValueError(f"unknown fact {shown(self.fact)}; known: {', '.join(FACTS)}")
         spec = FACTS[self.fact]
         ops = self.ops()
         if not ops:
@@ -124,12 +124,12 @@ def _check_value(spec, op: str, x: object) -> None:
     if op in ("lt", "le", "gt", "ge") and not numeric:
         raise ValueError(f"{op} compares numbers; {spec.name} is {spec.kind}")
     if spec.kind == "bool" and not isinstance(x, bool):
-        raise ValueError(f"{spec.name} is true or false, not {x!r}")
+        raise ValueError(f"{spec.name} is true or false, not {shown(x)}")
     if numeric and (isinstance(x, bool) or not isinstance(x, (int, float))):
-        raise ValueError(f"{spec.name} is a number, not {x!r}")
+        raise ValueError(f"{spec.name} is a number, not {shown(x)}")
     if spec.kind == "enum" and x not in spec.values:
-        shown = ", ".join(spec.values[:12]) + ("…" if len(spec.values) > 12 else "")
-        raise ValueError(f"{x!r} is not a value of {spec.name} ({shown})")
+        listed = ", ".join(spec.values[:12]) + ("…" if len(spec.values) > 12 else "")
+        raise ValueError(f"{shown(x)} is not a value of {spec.name} ({listed})")
 
 
 class AllOf(Strict):
@@ -422,7 +422,7 @@ class Contact(Strict):
     def _emails(cls, v: list[str]) -> list[str]:
         for e in v:
             if "@" not in e or " " in e.strip():
-                raise ValueError(f"{e!r} is not an e-mail address")
+                raise ValueError(f"{shown(e)} is not an e-mail address")
         return v
 
 
