@@ -204,8 +204,8 @@ _T = {
         "Département {d} is in {r}",
     ),
     "implausible": (
-        "Valeur invraisemblable : au plus {max}{why}",
-        "Not plausible: at most {max}{why}",
+        "Valeur invraisemblable : au plus {max}",
+        "Not plausible: at most {max}",
     ),
     "no_tty": (
         "Pas de terminal pour poser les questions. Donnez les réponses dans un fichier : intertex check --answers reponses.yaml (voir examples/ et intertex check --help).",

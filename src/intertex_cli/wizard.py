@@ -268,8 +268,11 @@ class Wizard:
                 what = "invalid_months"
             return None, t(what, lang)
         if spec.max is not None and v > spec.max:
-            unit = " €" if spec.unit == "eur" else ""
-            return None, t("implausible", lang, max=euros(spec.max)[:-2], why=unit)
+            if spec.unit == "eur":
+                bound = euros(spec.max, lang)
+            else:
+                bound = f"{int(spec.max):,}".replace(",", " " if lang == "fr" else ",")
+            return None, t("implausible", lang, max=bound)
         canon, why = check_value(key, v)
         if why:
             return None, why
@@ -280,7 +283,7 @@ class Wizard:
             if key in c.keys:
                 params, code = dict(c.params), c.code
                 if code == "export_gt_turnover":
-                    params = {"t": euros(params["t"]), "e": euros(params["e"])}
+                    params = {"t": euros(params["t"], lang), "e": euros(params["e"], lang)}
                     if key == "turnover_eur":
                         code = "turnover_lt_export"
                 return None, t(code, lang, **params)
