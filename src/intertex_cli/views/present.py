@@ -332,7 +332,7 @@ def check_json(results, catalog, profile, asked: list[str], warnings: list[str])
             result_json(r, catalog, region, profile.answers.get("department")) for r in results
         ],
         "asked": asked,
-        "answers": dict(profile.answers),
+        "answers": profile.given(),
         "unknown_answers": sorted(profile.skipped),
         "summary": {
             v: sum(1 for r in results if r.verdict == v) for v in (ELIGIBLE, UNDECIDED, INELIGIBLE)
@@ -381,7 +381,7 @@ def reason_text(r, lang: str) -> str:
 def check_markdown(results, catalog, profile, lang: str) -> str:
     L = ["# intertex — " + ("résultats" if lang == "fr" else "results"), ""]
     L.append(("## Vos réponses" if lang == "fr" else "## Your answers") + "\n")
-    for k, v in profile.answers.items():
+    for k, v in profile.given().items():
         L.append(f"- {fact_label(k, lang)} : {value_label(k, v, lang)}")
     for k in sorted(profile.skipped):
         L.append(f"- {fact_label(k, lang)} : {t('skipped', lang)}")
