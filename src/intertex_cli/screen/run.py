@@ -335,7 +335,9 @@ def portfolio_batches(path: Path, warnings: list, progress):
         "etablissementSiege",
         "trancheEffectifsUniteLegale",
     }
-    if not used:
+    from .portfolio import ID_COLUMNS
+
+    if not [c for c in used if c not in ID_COLUMNS]:
         hint = " (INSEE's SIRENE file? add --sirene)" if sirene_cols & set(names) else ""
         raise input_error(path, f"no column named as an answers key{hint}")
     row = 2
