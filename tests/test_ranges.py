@@ -363,3 +363,64 @@ def test_the_wizard_takes_an_amount_range(pipe, tmp_path):
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])
     assert data["answers"]["project_budget_eur"] == {"min": 10_000, "max": 40_000}
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_size_missing_is_the_same_on_each_class_first_value(data):
+    """The size test's missing answers are computed on canonical values (the first value of
+    each size-class interval) so that a cache serves many companies: the same answer as on
+    the exact values."""
+    from intertex_cli.engine.rules import SIZE_PROBES, _canon, _size_missing_cached
+
+    keys = list(SIZE_PROBES)
+    amounts = st.sampled_from([0, 1, 2e6, 2e6 + 1, 3e6, 1e7, 1e7 + 1, 4.3e7, 5e7, 5e7 + 1,
+                               1.5e9, 1.5e9 + 1, 2e9, 2e9 + 1, 3e9]) | st.floats(0, 4e9)  # fmt: skip
+    values = {
+        "headcount": st.sampled_from([0, 9, 10, 49, 50, 249, 250, 4999, 5000, 6000])
+        | st.integers(0, 9000),
+        "turnover_eur": amounts,
+        "balance_sheet_total_eur": amounts,
+    }
+    known, within = [], []
+    for k in keys:
+        how = data.draw(st.sampled_from(["free", "known", "range"]))
+        if k == "independent":
+            known.append(data.draw(st.sampled_from([None, True, False])))
+            within.append(None)
+        elif how == "known":
+            known.append(data.draw(values[k]))
+            within.append(None)
+        elif how == "range":
+            lo, hi = sorted((data.draw(values[k]), data.draw(values[k] | st.just(math.inf))))
+            known.append(None)
+            within.append((lo, hi))
+        else:
+            known.append(None)
+            within.append(None)
+    lower = data.draw(amounts)
+    if known[1] is not None and lower > known[1]:
+        lower = known[1]
+    given = data.draw(
+        st.sampled_from([None, frozenset(["medium"]), frozenset(["micro", "small", "medium"])])
+    )
+    ops = data.draw(
+        st.sampled_from(
+            [
+                (("in", ("micro", "small", "medium")),),
+                (("in", ("micro", "small", "medium", "intermediate")),),
+                (("eq", "intermediate"),),
+            ]
+        )
+    )
+    raw = _size_missing_cached(tuple(known), tuple(within), lower, given, ops)
+    canon = _size_missing_cached(
+        tuple(_canon(k, v) for k, v in zip(keys, known)),
+        tuple(
+            None if w is None else (_canon(k, w[0]), _canon(k, w[1])) for k, w in zip(keys, within)
+        ),
+        _canon("turnover_eur", lower),
+        given,
+        ops,
+    )
+    assert raw == canon

@@ -367,10 +367,35 @@ SIZE_PROBES = {
 }
 
 
+# The size class compares headcount with "below" thresholds and the amounts with "at most"
+# ones: every value of a class interval gives the same class, so the grid below is tried
+# on the interval's first value (the cache then serves every company of the interval).
+_BELOW = {"headcount": tuple(staff for _, staff, _, _ in SIZE_THRESHOLDS)}
+_AT_MOST = {
+    "turnover_eur": tuple(t for _, _, t, _ in SIZE_THRESHOLDS),
+    "balance_sheet_total_eur": tuple(b for _, _, _, b in SIZE_THRESHOLDS),
+}
+
+
+def _canon(key: str, v):
+    """A value of the same size-class interval as ``v`` (its first value)."""
+    if v is None or isinstance(v, bool) or v == INF:
+        return v
+    if key in _BELOW:
+        return max((x for x in (0, *_BELOW[key]) if x <= v), default=0)
+    if key in _AT_MOST:
+        below = [x for x in _AT_MOST[key] if x < v]
+        return max(below) + 1 if below else 0
+    return v
+
+
 def _size_missing(p: Profile, leaf) -> tuple[str, ...]:
-    known = tuple(p.answers.get(k) for k in SIZE_PROBES)
-    within = tuple((r.lo, r.hi) if (r := p.ranges.get(k)) else None for k in SIZE_PROBES)
-    lower_t = _bounds("export_turnover_eur", p).lo
+    keys = tuple(SIZE_PROBES)
+    known = tuple(_canon(k, p.answers.get(k)) for k in keys)
+    within = tuple(
+        (_canon(k, r.lo), _canon(k, r.hi)) if (r := p.ranges.get(k)) else None for k in keys
+    )
+    lower_t = _canon("turnover_eur", _bounds("export_turnover_eur", p).lo)
     ops = tuple((op, tuple(a) if isinstance(a, list) else a) for op, a in leaf.ops())
     return _size_missing_cached(known, within, lower_t, given_size(p), ops)
 

@@ -34,6 +34,7 @@ from intertex_cli.engine.rules import (
     SIZE_THRESHOLDS,
     UNDECIDED,
     domain,
+    evaluate_node,
     evaluate_scheme,
 )
 from intertex_cli.engine.vocab import ANSWER_FACTS, SIZE_CLASSES
@@ -218,10 +219,26 @@ class Screener:
             self.parts[k] = [n]
             n += 1
         self.width = n
-        self.cols = []
-        for facts in facts_of:
-            keys = sorted({d for f in facts for d in _deps(f)})
-            self.cols.append(np.array([c for k in keys for c in self.parts[k]], dtype=np.intp))
+        # per scheme: the keys it reads and the points that matter to its own criteria
+        # the distinct criteria of the catalogue (many schemes share one), with the keys
+        # each reads and the points that matter to it
+        self.rules: list[tuple] = []  # (node, keys, points)
+        self.scheme_rules: list[list[int]] = []
+        seen: dict[str, int] = {}
+        for scheme in self.schemes:
+            ids = []
+            for c in scheme.criteria:
+                text = _rule_text(c.rule)
+                if text not in seen:
+                    facts = {leaf.fact for leaf in _walk(c.rule)}
+                    keys = sorted({d for f in facts for d in _deps(f)})
+                    seen[text] = len(self.rules)
+                    self.rules.append((c.rule, keys, _points([c.rule], keys)))
+                ids.append(seen[text])
+            self.scheme_rules.append(ids)
+        self.keys = [k for _, k, _ in self.rules]
+        self.rule_memo: list[dict] = [{} for _ in self.rules]
+        self.rule_outcomes: list[dict] = [{} for _ in self.rules]  # (result, missing) -> idx
         self.memo: list[dict] = [{} for _ in self.schemes]
         self.verdicts: list[list[int]] = [[] for _ in self.schemes]
         self.missing: list[list[tuple]] = [[] for _ in self.schemes]
@@ -336,33 +353,105 @@ class Screener:
             b.num["size_class"] = (st, size[1], size[2])
         return len(rows)
 
+    def _kinds(self, keys: list[str], points: dict, b: Batch, share) -> tuple:
+        """Each company's kind on ``keys``: (distinct keys, first row, inverse)."""
+        parts, radix = [], []
+        for k in keys:
+            if k == "share":
+                pts = points["share"]
+                for v in share:
+                    parts.append(self._cells(v, pts) + 1)
+                    radix.append(2 * len(pts) + 3)
+            elif k in NUM_KEYS:
+                st, lo, hi = b.num.get(k) or (np.zeros(b.n, np.int8), None, None)
+                parts.append(st.astype(np.int64))
+                radix.append(4)
+                if lo is None:
+                    continue
+                given = st >= EXACT
+                if k == "size_class":
+                    for v in (lo, hi):
+                        parts.append(np.where(given, v, -1).astype(np.int64) + 1)
+                        radix.append(len(SIZE_CLASSES) + 1)
+                else:
+                    pts = points[k]
+                    for v in (lo, hi):
+                        parts.append(self._cells(np.where(given, v, np.nan), pts) + 1)
+                        radix.append(2 * len(pts) + 3)
+            else:
+                parts.append(self._cat(b, k))
+                radix.append(len(CAT_VALUES[k]) + 2)
+        if not parts:
+            return np.zeros(1, np.int64), np.zeros(1, np.intp), np.zeros(b.n, np.intp)
+        return _distinct_keys(parts, radix, b.n)
+
+    def _profile(self, b: Batch, row: int, cache: dict) -> Profile:
+        p = cache.get(row)
+        if p is None:
+            try:
+                p = cache[row] = b.profile_at(row)
+            except AnswersError as e:
+                problem = e.problems[0] if e.problems else None
+                raise RowError(
+                    int(b.rows[row]),
+                    problem.field if problem else None,
+                    problem.message if problem else e.message,
+                ) from None
+        return p
+
+    def _criteria(self, b: Batch, share, profiles: dict) -> list[np.ndarray]:
+        """Each distinct criterion's outcome index per company (equal outcomes, equal index)."""
+        out = []
+        for r, (node, keys, points) in enumerate(self.rules):
+            kinds, first, inverse = self._kinds(keys, points, b, share)
+            memo, outcomes = self.rule_memo[r], self.rule_outcomes[r]
+            index = np.empty(len(kinds), dtype=np.int64)
+            for j in range(len(kinds)):
+                key = kinds[j].item() if kinds.ndim == 1 else kinds[j].tobytes()
+                got = memo.get(key)
+                if got is None:
+                    o = evaluate_node(node, self._profile(b, int(first[j]), profiles))
+                    got = outcomes.setdefault((o.result, o.missing), len(outcomes))
+                    memo[key] = got
+                index[j] = got
+            out.append(index[inverse])
+        return out
+
+    def _cat(self, b: Batch, k: str) -> np.ndarray:
+        codes = b.cat.get(k)
+        if codes is None:
+            return np.zeros(b.n, dtype=np.int64)
+        codes = codes.astype(np.int64)
+        if k == "department" and not self.by_department:
+            given = codes >= EXACT
+            codes = codes.copy()
+            codes[given] = EXACT + _DEP_FORMER[codes[given] - EXACT]
+        return codes
+
     def screen(self, b: Batch) -> np.ndarray:
-        """Result indices, one column per scheme: ``self.verdicts[s][index]``…"""
-        sig = self.signature(b)
-        distinct, first, inverse = _unique_rows(sig)
-        out = np.empty((b.n, len(self.schemes)), dtype=np.int32)
+        """Result indices, one column per scheme: ``self.verdicts[s][index]``…
+
+        Two levels: each distinct criterion on the keys it reads, then each scheme on the
+        outcomes of its criteria (which is all that ``evaluate_scheme`` combines)."""
+        share = self._share(b) if any("share" in k for k in self.keys) else None
         profiles: dict[int, Profile] = {}
+        crit = self._criteria(b, share, profiles)
+        out = np.empty((b.n, len(self.schemes)), dtype=np.int32)
         for s, scheme in enumerate(self.schemes):
-            sub = distinct[:, self.cols[s]]
-            kinds, kind_first, kind_inverse = _unique_rows(sub)
+            ids = self.scheme_rules[s]
+            parts = [crit[r] for r in ids]
+            # a fixed radix, so that a packed key means the same in every batch
+            radix = [1 << 10] * len(parts)
+            if any(len(self.rule_outcomes[r]) > 1 << 10 for r in ids):
+                radix = [1 << 62] * len(parts)  # never packed: compared as rows
+            kinds, first, inverse = _distinct_keys(parts, radix, b.n)
             memo = self.memo[s]
             index = np.empty(len(kinds), dtype=np.int32)
             for j in range(len(kinds)):
-                key = kinds[j].tobytes()
+                key = kinds[j].item() if kinds.ndim == 1 else kinds[j].tobytes()
                 r = memo.get(key)
                 if r is None:
-                    row = int(first[kind_first[j]])
-                    p = profiles.get(row)
-                    if p is None:
-                        try:
-                            p = profiles[row] = b.profile_at(row)
-                        except AnswersError as e:
-                            problem = e.problems[0] if e.problems else None
-                            raise RowError(
-                                int(b.rows[row]),
-                                problem.field if problem else None,
-                                problem.message if problem else e.message,
-                            ) from None
+                    p = self._profile(b, int(first[j]), profiles)
                     res = evaluate_scheme(scheme, p)
                     self.evaluations += 1
                     r = len(self.verdicts[s])
@@ -371,7 +460,7 @@ class Screener:
                     self.profiles[s].append(p)
                     memo[key] = r
                 index[j] = r
-            out[:, s] = index[kind_inverse][inverse]
+            out[:, s] = index[inverse]
         return out
 
     def verdict_codes(self, s: int, index: np.ndarray) -> np.ndarray:
@@ -410,6 +499,72 @@ class Screener:
                 if self.verdicts[s][index[i, s]] != 2:  # ineligible: no estimate, as in check
                     out[s][i] = a
         return out
+
+
+_STAFF_CAPS = {staff - 1 for _, staff, _, _ in SIZE_THRESHOLDS}
+
+
+def _points(rules, keys: list[str]) -> dict:
+    """The critical points of each number key for some criteria: their constants (a
+    turnover's for the export turnover too, which bounds it), and the size thresholds and
+    probes when they test the size class."""
+    pts: dict[str, set] = {}
+
+    def add(k: str, xs) -> None:
+        pts.setdefault(k, set()).update(xs)
+
+    for rule in rules:
+        for leaf in _walk(rule):
+            nums = [x for _, a in leaf.ops() for x in _numbers(a)]
+            f = leaf.fact
+            if f in ("turnover_eur", "export_turnover_eur"):
+                add("turnover_eur", nums)
+                add("export_turnover_eur", nums)
+            elif f == "size_class":
+                add("headcount", SIZE_PROBES["headcount"])
+                add("headcount", _STAFF_CAPS)
+                add("turnover_eur", SIZE_PROBES["turnover_eur"])
+                add("export_turnover_eur", SIZE_PROBES["turnover_eur"])
+                add("balance_sheet_total_eur", SIZE_PROBES["balance_sheet_total_eur"])
+            elif f == "export_share":
+                add("share", nums)
+            elif f in NUM_KEYS:
+                add(f, nums)
+            if f == "headcount":
+                add("headcount", _STAFF_CAPS)  # an SME size class given caps the headcount
+    out = {}
+    for k in keys:
+        if k == "share":
+            out[k] = np.array(sorted(pts.get(k, set()) | {0.0, 1.0}), dtype=np.float64)
+        elif k in NUM_KEYS and k != "size_class":
+            v = pts.get(k, set())
+            out[k] = np.array(
+                sorted({x + d for x in v for d in (-1, 0, 1)} | {0.0}), dtype=np.float64
+            )
+    return out
+
+
+def _distinct_keys(parts: list, radix: list, n: int | None = None):
+    """Distinct rows of the columns ``parts`` (values below ``radix``): (keys, first row,
+    inverse), the keys packed in one integer when they fit."""
+    if not parts:
+        return np.zeros(1, np.int64), np.zeros(1, np.intp), np.zeros(n or 0, np.intp)
+    if math.prod(radix) < 2**62:
+        key = np.zeros(len(parts[0]), dtype=np.int64)
+        for part, r in zip(parts, radix):
+            key = key * r + part.astype(np.int64)
+        kinds, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        return kinds, first, inverse.reshape(-1)
+    m = np.column_stack([p.astype(np.int64) for p in parts])
+    return _unique_rows(m)
+
+
+def _rule_text(node) -> str:
+    if node.kind in ("all", "any"):
+        return node.kind + "(" + ",".join(_rule_text(n) for n in getattr(node, node.kind)) + ")"
+    if node.kind == "not":
+        return "not(" + _rule_text(node.not_) + ")"
+    return f"{node.fact}{node.ops()!r}"
 
 
 def _pays(scheme) -> bool:

@@ -177,6 +177,9 @@ class Writer:
                 + ", ".join(results)
                 + "]}"
             )
+            if len(parts) >= 2000:  # bounded memory: a few megabytes at a time
+                f.write("".join(parts))
+                parts = []
         f.write("".join(parts))
 
     def close(self) -> None:
