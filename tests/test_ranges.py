@@ -309,7 +309,7 @@ def test_check_json_shows_a_range_as_given(tmp_path):
     assert data["answers"]["headcount"] == {"min": 20, "max": 49}
     assert data["answers"]["size_class"] == "small"
     r = CliRunner().invoke(app, ["check", "--answers", str(f), "--format", "markdown"])
-    assert "effectif salarié : 20 à 49" in r.stdout
+    assert "| effectif salarié | 20 à 49 |" in r.stdout
 
 
 @pytest.fixture
@@ -342,7 +342,7 @@ def test_the_wizard_takes_a_range_and_saves_it(pipe, tmp_path, typed):
     f = tmp_path / "partial.yaml"
     f.write_text(yaml.safe_dump({**FULL, "project_budget_eur": 30_000}), encoding="utf-8")
     saved = tmp_path / "saved.yaml"
-    pipe.send_text(typed + "\r" + "\r")  # headcount, then review: all correct
+    pipe.send_text("\r" + typed + "\r" + "\r")  # projects: don't know; headcount; review
     r = CliRunner().invoke(
         app,
         ["check", "--answers", str(f), "--ask-missing", "--format", "json", "--save", str(saved)],
@@ -358,7 +358,7 @@ def test_the_wizard_takes_a_range_and_saves_it(pipe, tmp_path, typed):
 def test_the_wizard_takes_an_amount_range(pipe, tmp_path):
     f = tmp_path / "partial.yaml"
     f.write_text(yaml.safe_dump({**FULL, "headcount": 20}), encoding="utf-8")
-    pipe.send_text("10-40 k€" + "\r" + "\r")
+    pipe.send_text("\r" + "10-40 k€" + "\r" + "\r")
     r = CliRunner().invoke(app, ["check", "--answers", str(f), "--ask-missing", "--format", "json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])

@@ -279,11 +279,19 @@ def validate_cmd(
     Example: intertex validate data/schemes
     """
     from .catalog import loader as catalog_mod
+    from .catalog.freshness import check
     from .i18n import t
 
     lang = _lang(lang)
     cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)
     _out(t("valid", lang, n=len(cat.schemes), a=len(cat.agencies)) + f" ({cat.directory})")
+    warnings, oldest = check(cat)
+    for w in warnings:
+        sys.stderr.write(f"warning: {w.scheme}: {w.message}\n")
+    if oldest is not None:
+        _out(t("oldest_evidence", lang, date=oldest[0], id=oldest[1]))
+    if warnings:
+        _out(t("freshness_warnings", lang, n=len(warnings)))
 
 
 @app.command("schema")
@@ -322,12 +330,22 @@ def check_cmd(
         metavar="ID",
         help="Criterion-by-criterion checklist for one scheme.",
     ),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        "-o",
+        metavar="FILE",
+        help="Also write the plan as a report: FILE.md (Markdown) or FILE.html (one page, prints on A4).",
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help="Show every other scheme in full, not one line each."
+    ),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Which schemes can the company use? Asks only the questions that matter, or reads a file.
+    """Your plan: the schemes for your projects, how much, what to do first, whom to call.
 
     Examples: intertex check   ·   intertex check --answers examples/tissage-tarn.yaml --format json
     """
@@ -341,6 +359,8 @@ def check_cmd(
         explain=explain,
         lang=_lang(lang),
         catalog=_catalog(catalog),
+        report=report,
+        show_all=show_all,
     )
 
 

@@ -24,11 +24,13 @@ _T = {
     "status.still-offered": ("toujours proposé", "still offered"),
     "status.changed": ("modifié depuis le guide", "changed since the guide"),
     "status.renamed": ("renommé", "renamed"),
+    "status.replaced": ("remplacé", "replaced"),
     "status.abolished": ("SUPPRIMÉ", "ABOLISHED"),
     "status.not-checked": ("non vérifié depuis le guide", "not checked since the guide"),
     "mark.still-offered": ("✓ proposé", "✓ offered"),
     "mark.changed": ("⚠ modifié", "⚠ changed"),
     "mark.renamed": ("⚠ renommé", "⚠ renamed"),
+    "mark.replaced": ("⚠ remplacé", "⚠ replaced"),
     "mark.abolished": ("✗ supprimé", "✗ ended"),
     "mark.not-checked": ("? non vérifié", "? not checked"),
     "more_conditions": (
@@ -78,9 +80,42 @@ _T = {
     "sec.excluded": ("Dépenses exclues", "Excluded expenses"),
     "sec.funding": ("Montants et modalités", "Amounts and terms"),
     "sec.payment": ("Versement", "Payment"),
-    "sec.contacts": ("Contacts", "Contacts"),
+    "sec.contacts": ("Contacts du guide (2017-2018)", "The guide's contacts (2017-2018)"),
     "sec.notes": ("Notes de lecture", "Reading notes"),
-    "sec.status": ("Statut", "Status"),
+    "sec.status": ("Statut aujourd'hui", "Status today"),
+    "sec.summary": ("En bref", "Summary"),
+    "sec.projects": ("Pour quels projets", "For which projects"),
+    "sec.steps": ("Que faire, dans l'ordre", "What to do, in order"),
+    "sec.documents": ("Documents à préparer", "Documents to prepare"),
+    "sec.cumulation": ("Cumul avec d'autres aides", "Combining with other aid"),
+    "translated": ("", "(Translated from the guide's French card.)"),
+    "sources": ("Sources", "Sources"),
+    "undated": ("non datée", "undated"),
+    "no_newer_source": (
+        "aucune source plus récente que le guide n'a été trouvée",
+        "no source newer than the guide was found",
+    ),
+    "successor": ("Successeur", "Successor"),
+    "today": ("À contacter aujourd'hui", "Contact today"),
+    "change_line": (
+        "le guide : {guide} ; depuis {date} : {now}",
+        "the guide: {guide}; since {date}: {now}",
+    ),
+    "guide_date_head": ("Données du guide", "Guide data"),
+    "guide_of": (
+        "{date} (les contacts et montants ci-dessous sont ceux du guide)",
+        "{date} (the contacts and amounts below are the guide's)",
+    ),
+    "since_guide": ("depuis le guide, {date}", "since the guide, {date}"),
+    "max_expense_taken": ("dépenses retenues au plus", "expenses taken into account at most"),
+    "off_budget": ("hors budget du projet", "outside the project budget"),
+    "cumul.not_with": ("Non cumulable avec : {names}", "Cannot be combined with: {names}"),
+    "cumul.combines": ("Se cumule avec : {names}", "Combines with: {names}"),
+    "cumul.after": ("Après : {names}", "After: {names}"),
+    "cumul.reduced": (
+        "Base réduite des autres aides reçues",
+        "Base reduced by the other aid received",
+    ),
     "rate": ("taux", "rate"),
     "cap": ("plafond", "cap"),
     "min_expense": ("dépenses minimum", "minimum expenses"),
@@ -157,6 +192,36 @@ _T = {
         "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
     ),
     "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
+    "oldest_evidence": (
+        "Preuve la plus ancienne : {date} ({id}) — à revoir en premier.",
+        "Oldest evidence: {date} ({id}) — to review first.",
+    ),
+    "freshness_warnings": (
+        "{n} avertissement(s) de fraîcheur (statuts sans source ou sans date), sur la sortie d'erreur.",
+        "{n} freshness warning(s) (statuses without a source or a date), on standard error.",
+    ),
+    "report_saved": ("Plan enregistré dans {file}", "Plan saved to {file}"),
+    "save_plan": ("Enregistrer le plan ?", "Save the plan?"),
+    "hint.select": ("(flèches ↑ ↓ puis Entrée)", "(arrow keys ↑ ↓, then Enter)"),
+    "hint.shortcuts": (
+        "(la lettre ou les flèches, puis Entrée)",
+        "(the letter or the arrow keys, then Enter)",
+    ),
+    "hint.checkbox": (
+        "(↑ ↓ pour aller, Espace pour cocher, Entrée pour valider)",
+        "(↑ ↓ to move, Space to tick, Enter to confirm)",
+    ),
+    "report_ext": ("Un fichier .md ou .html", "A .md or .html file"),
+    "projects_label": ("Projets", "Projects"),
+    "save_plan_where": ("Dans quel fichier (.md ou .html) ?", "In which file (.md or .html)?"),
+    "company_name": (
+        "Nom de l'entreprise, pour le rapport (facultatif) :",
+        "Company name, for the report (optional):",
+    ),
+    "projects_q": (
+        "Que voulez-vous faire ? Cochez un ou plusieurs projets.",
+        "What do you want to do? Tick one or more projects.",
+    ),
     "criterion.met": ("rempli", "met"),
     "criterion.unmet": ("non rempli", "not met"),
     "criterion.unknown": ("inconnu", "unknown"),
@@ -184,16 +249,25 @@ def t(key: str, lang: str, **kw) -> str:
     return s.format(**kw) if kw else s
 
 
-def euros(amount: float) -> str:
-    """French style: 20 000 €, 1 500 000 €, 0,5 € for cents."""
-    if amount == int(amount):
+def euros(amount: float, lang: str = "fr") -> str:
+    """French style 20 000 € (0,5 € for cents); English style €20,000 (€0.50)."""
+    whole = amount == int(amount)
+    if lang == "en":
+        return "€" + (f"{int(amount):,}" if whole else f"{amount:,.2f}")
+    if whole:
         s = f"{int(amount):,}".replace(",", " ")
     else:
         s = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
     return f"{s} €"
 
 
-def percent(rate: float) -> str:
-    v = rate * 100
-    s = f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{s} %"
+def percent(rate: float, lang: str = "fr") -> str:
+    """French 50 % (12,5 %); English 50% (12.5%)."""
+    v = f"{rate * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{v}%" if lang == "en" else f"{v.replace('.', ',')} %"
+
+
+def months(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n} month" + ("" if n == 1 else "s")
+    return f"{n} mois"

@@ -7,7 +7,7 @@ the pydantic models: attributes, ``kind`` and ``ops()`` on rule nodes, ``model_d
 
 from __future__ import annotations
 
-_RULE_KEYS = ("rule", "applies_if")
+_RULE_KEYS = ("rule", "applies_if", "when")
 _OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
 
 
@@ -38,7 +38,7 @@ class Record:
     def __init__(self, data: dict):
         self._data = data
         for k, v in data.items():
-            if k in _RULE_KEYS and v is not None:
+            if k in _RULE_KEYS and isinstance(v, dict):  # cumulation's `rule` is a word
                 v = RuleNode(v)
             else:
                 v = _wrap(v)

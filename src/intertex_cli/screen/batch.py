@@ -115,6 +115,9 @@ class Batch:
                 if hi[i] != math.inf:
                     r["max"] = _plain(hi[i])
                 out[key] = r or {"min": 0}
+        projects = self.extra.get("projects")
+        if projects is not None and projects[i] is not None:
+            out["projects"] = projects[i].split(";") if projects[i] else []
         for key, codes in self.cat.items():
             c = int(codes[i])
             if c == SKIPPED:
@@ -477,16 +480,21 @@ class Screener:
         if not len(rows):
             return out
         eq = b.num.get("equity_eur")
+        projects = b.extra.get("projects")
         for s in self.budgeted:
             out[s] = np.full(b.n, np.nan)
         for i in rows:
             e = float(eq[1][i]) if eq is not None and eq[0][i] == EXACT else None
-            key = (float(value[i]), e)
+            pr = projects[i] if projects is not None else None
+            key = (float(value[i]), e, pr)
             got = self._amount_cache.get(key)
             if got is None:
+                # what an estimate reads (engine/amounts.py): the budget, equity, projects
                 answers = {"project_budget_eur": _plain(value[i])}
                 if e is not None:
                     answers["equity_eur"] = _plain(e)
+                if pr is not None:
+                    answers["projects"] = tuple(pr.split(";")) if pr else ()
                 p = Profile(answers)
                 got = []
                 for s in self.budgeted:
@@ -568,9 +576,10 @@ def _rule_text(node) -> str:
 
 
 def _pays(scheme) -> bool:
-    from intertex_cli.engine.amounts import budget_terms
+    """Whether the scheme may pay an amount from a budget (what ``estimate`` computes)."""
+    from intertex_cli.engine.amounts import estimate as _estimate
 
-    return budget_terms(scheme) is not None
+    return _estimate(scheme, Profile({}), budget=1_000_000) is not None
 
 
 def _unique_rows(m: np.ndarray):
