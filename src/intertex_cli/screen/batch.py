@@ -487,25 +487,26 @@ class Screener:
             e = float(eq[1][i]) if eq is not None and eq[0][i] == EXACT else None
             pr = projects[i] if projects is not None else None
             key = (float(value[i]), e, pr)
-            got = self._amount_cache.get(key)
-            if got is None:
-                # what an estimate reads (engine/amounts.py): the budget, equity, projects
-                answers = {"project_budget_eur": _plain(value[i])}
-                if e is not None:
-                    answers["equity_eur"] = _plain(e)
-                if pr is not None:
-                    answers["projects"] = tuple(pr.split(";")) if pr else ()
-                p = Profile(answers)
-                got = []
-                for s in self.budgeted:
+            p = None
+            for s in self.budgeted:
+                if self.verdicts[s][index[i, s]] == 2:  # ineligible: no estimate, as in check
+                    continue
+                got = self._amount_cache.get((s, key))
+                if got is None:
+                    if p is None:
+                        # what an estimate reads (engine/amounts.py): budget, equity, projects
+                        answers = {"project_budget_eur": _plain(value[i])}
+                        if e is not None:
+                            answers["equity_eur"] = _plain(e)
+                        if pr is not None:
+                            answers["projects"] = tuple(pr.split(";")) if pr else ()
+                        p = Profile(answers)
                     est = estimate(self.schemes[s], p)
-                    got.append(est["amount_eur"] if est else math.nan)
-                if len(self._amount_cache) > 200_000:
-                    self._amount_cache.clear()
-                self._amount_cache[key] = got
-            for s, a in zip(self.budgeted, got):
-                if self.verdicts[s][index[i, s]] != 2:  # ineligible: no estimate, as in check
-                    out[s][i] = a
+                    got = est["amount_eur"] if est else math.nan
+                    if len(self._amount_cache) > 500_000:
+                        self._amount_cache.clear()
+                    self._amount_cache[(s, key)] = got
+                out[s][i] = got
         return out
 
 
