@@ -95,13 +95,25 @@ class Writer:
         if self.fmt == "json":
             self._write_json(b, index, amounts, shown)
         else:
-            table = self._table(b, index, amounts, shown)
-            if self.fmt == "csv":
-                self._write_csv(table)
-            elif self.fmt == "parquet":
-                self._write_parquet(table)
-            else:
-                self._write_xlsx(table)
+            step = 16_384  # a slice at a time: the text of the output stays small
+            for start in range(0, b.n, step):
+                end = min(start + step, b.n)
+                part = Batch(end - start, b.rows[start:end])
+                part.ids = {k: v[start:end] for k, v in b.ids.items()}
+                table = self._table(
+                    part,
+                    index[start:end],
+                    {s: a[start:end] for s, a in amounts.items()},
+                    {k: v[start:end] for k, v in shown.items()},
+                )
+                if self.fmt == "csv":
+                    self._write_csv(table)
+                elif self.fmt == "parquet":
+                    self._write_parquet(table)
+                else:
+                    self._write_xlsx(table)
+                self.count += part.n
+            return
         self.count += b.n
 
     def _table(self, b: Batch, index, amounts, shown) -> pa.Table:

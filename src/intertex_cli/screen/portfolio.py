@@ -115,8 +115,20 @@ def _num_column(key: str, col: pa.Array, rows: np.ndarray, name: str):
     st_of = np.zeros(len(values), dtype=np.int8)
     lo_of = np.full(len(values), np.nan)
     hi_of = np.full(len(values), np.nan)
+    # the plain numbers at once ("20", "3200000", "0.5"); the others one by one below
+    arr = pa.array(values, pa.string())
+    plain = pc.match_substring_regex(arr, r"^\d{1,15}(\.\d{1,6})?$").to_numpy(zero_copy_only=False)
+    if plain.any():
+        nums = pc.cast(arr.filter(pa.array(plain)), pa.float64()).to_numpy()
+        ok = np.ones(len(nums), dtype=bool)
+        if ANSWER_FACTS[key].kind == "int":
+            ok = nums == np.floor(nums)
+        where = np.nonzero(plain)[0][ok]
+        st_of[where] = EXACT
+        lo_of[where] = hi_of[where] = nums[ok]
+        plain[np.nonzero(plain)[0][~ok]] = False  # a fraction of a whole-number key: below
     for j, s in enumerate(values):
-        if s == "":
+        if s == "" or plain[j]:
             continue
         if _is_unknown(s):
             st_of[j] = SKIPPED

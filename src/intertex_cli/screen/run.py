@@ -16,7 +16,20 @@ from .batch import RowError, Screener
 from .output import FORMATS, AtomicFile, Summary, Writer
 
 BATCH_ROWS = 65_536
-CSV_BLOCK = 8 << 20
+CSV_BLOCK = 1 << 20  # small blocks keep the reader's memory low; regrouped below
+
+
+def regroup(batches, rows: int = BATCH_ROWS):
+    """Blocks of the reader gathered into tables of about ``rows`` rows."""
+    buf, n = [], 0
+    for b in batches:
+        buf.append(b)
+        n += b.num_rows
+        if n >= rows:
+            yield pa.Table.from_batches(buf).combine_chunks()
+            buf, n = [], 0
+    if buf:
+        yield pa.Table.from_batches(buf).combine_chunks()
 
 
 class Counting:
@@ -328,7 +341,9 @@ def portfolio_batches(path: Path, warnings: list, progress):
         if encoding != "utf-8":
             warn.append(f"{path.name} is not UTF-8: read as Windows-1252 (Excel's French CSV)")
         size = max(os.path.getsize(path), 1)
-        source = read_csv(path, used, delimiter, encoding, lambda done: progress(done / size))
+        source = regroup(
+            read_csv(path, used, delimiter, encoding, lambda done: progress(done / size))
+        )
     warnings.extend(warn)
     sirene_cols = {
         "etatAdministratifUniteLegale",

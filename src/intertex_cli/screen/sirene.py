@@ -124,12 +124,18 @@ def header_of(path: Path) -> list[str]:
 
 def read(path: Path, columns: list[str], progress, share: float = 1.0, start: float = 0.0):
     """Batches of ``columns`` (as text) of an INSEE file, CSV (plain or zipped) or Parquet."""
-    from .run import BATCH_ROWS, CSV_BLOCK, Counting, input_error, read_parquet
+    from .run import read_parquet, regroup
 
     if path.suffix.lower() == ".parquet":
         yield from read_parquet(path, columns, lambda f: progress(start + share * f))
         return
+    yield from regroup(_read_csv(path, columns, progress, share, start))
+
+
+def _read_csv(path: Path, columns: list[str], progress, share: float, start: float):
     import pyarrow.csv as pcsv
+
+    from .run import CSV_BLOCK, Counting, input_error
 
     size = max(path.stat().st_size, 1)
     raw = _open(path)
@@ -151,8 +157,7 @@ def read(path: Path, columns: list[str], progress, share: float = 1.0, start: fl
             except StopIteration:
                 break
             progress(start + share * min(counting.done / size, 1.0))
-            for i in range(0, batch.num_rows, BATCH_ROWS):
-                yield batch.slice(i, BATCH_ROWS)
+            yield batch
     except pa.ArrowInvalid as e:
         raise input_error(path, str(e).split("\n")[0]) from None
     finally:
