@@ -504,3 +504,24 @@ def test_sirene_parquet_and_zip_as_insee_publishes_them(tmp_path):
     assert {k: v["results"] for k, v in got.items()} == {
         k: v["results"] for k, v in expected.items()
     }
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
+    import pexpect
+
+    rows = [{"department": "81", "headcount": str(i % 300)} for i in range(200_000)]
+    f = write_csv(tmp_path / "p.csv", rows)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "intertex_cli", "screen", str(f), "--lang", "fr"],
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TERM": "xterm"},
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(40, 100),
+    )
+    child.expect("screening")  # rich's bar, on stderr, while it works
+    child.expect("Criblage : 200")
+    child.expect(pexpect.EOF)
+    r = run("screen", f, "--scheme", "pass-export-occ")  # not a terminal: no bar
+    assert r.exit_code == 0 and "screening" not in r.output
