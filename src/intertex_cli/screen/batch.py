@@ -317,7 +317,7 @@ class Screener:
                         ranges[name] = Range(float(a), float(z))
                 d = domain("export_share", Profile(answers, frozenset(), ranges))
                 got = (d.lo, d.hi)
-                if len(self._share_cache) > 200_000:
+                if len(self._share_cache) > 20_000:
                     self._share_cache.clear()
                 self._share_cache[key] = got
             lo[i], hi[i] = got
@@ -503,7 +503,7 @@ class Screener:
                         p = Profile(answers)
                     est = estimate(self.schemes[s], p)
                     got = est["amount_eur"] if est else math.nan
-                    if len(self._amount_cache) > 500_000:
+                    if len(self._amount_cache) > 20_000:
                         self._amount_cache.clear()
                     self._amount_cache[(s, key)] = got
                 out[s][i] = got
