@@ -525,3 +525,19 @@ def test_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
     child.expect(pexpect.EOF)
     r = run("screen", f, "--scheme", "pass-export-occ")  # not a terminal: no bar
     assert r.exit_code == 0 and "screening" not in r.output
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
+def test_a_sirene_result_file_screens_again_as_a_portfolio(tmp_path, suffix):
+    """The output carries what the register says in the portfolio's columns (department,
+    headcount_min…): screened again, the same results, and one warning for the rest."""
+    out = tmp_path / f"sirene{suffix}"
+    r = run("screen", "--sirene", UNITS, ESTABS, "--date", "2025-01-01", "-o", out)
+    assert r.exit_code == 0, r.output
+    first, _ = sirene_json()
+    r = run("screen", out, "--format", "json")
+    assert r.exit_code == 0, r.output
+    again = {d["siren"]: d["results"] for d in json.loads(r.stdout)}
+    assert again == {k: v["results"] for k, v in first.items()}
+    assert "column(s) of a previous screening" in r.stderr
+    assert "is not an answers key" not in r.stderr

@@ -17,6 +17,8 @@ import pyarrow.compute as pc
 from .batch import VERDICTS, Batch, Screener
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".json": "json"}
+INT_COLUMNS = {"headcount_min", "headcount_max", "months_of_activity"}
+_INT = pa.int64()
 EXCEL_MAX_ROWS = 1_048_576
 
 
@@ -119,7 +121,7 @@ class Writer:
     def _table(self, b: Batch, index, amounts, shown) -> pa.Table:
         cols: dict[str, pa.Array] = {"row": pa.array(b.rows)}
         for name, values in {**b.ids, **shown}.items():
-            cols[name] = pa.array(values)
+            cols[name] = pa.array(values, _INT if name in INT_COLUMNS else pa.string())
         for s, scheme in enumerate(self.screener.schemes):
             idx = pa.array(index[:, s])
             codes = pa.array(np.asarray(self.screener.verdicts[s], dtype=np.int8))

@@ -35,18 +35,33 @@ SIZE_WORDS = {
 }
 
 
+_INSEE_SUFFIXES = ("UniteLegale", "Etablissement", "categorieEntreprise")
+
+
 def known_columns() -> set[str]:
     cols = set(ID_COLUMNS) | set(ANSWER_FACTS) | {"size_class", "projects"}
     cols |= {f"{k}_{end}" for k in NUM_KEYS for end in ("min", "max")}
     return cols
 
 
-def check_columns(names: list[str]) -> tuple[list[str], list[str]]:
-    """(the columns used, warnings about the others)."""
+def check_columns(names: list[str], scheme_ids=()) -> tuple[list[str], list[str]]:
+    """(the columns used, warnings about the others). The columns of a previous screening
+    (results, INSEE's codes) are left aside with one warning."""
     known = known_columns()
-    used, warnings, unknown = [], [], []
+    used, warnings, unknown, results = [], [], [], []
     for n in names:
-        (used if n in known else unknown).append(n)
+        if n in known:
+            used.append(n)
+        elif n == "row" or n in scheme_ids or n.endswith(("_estimate_eur", "_missing")):
+            results.append(n)
+        elif n[:1].islower() and any(n.endswith(x) for x in _INSEE_SUFFIXES):
+            results.append(n)
+        else:
+            unknown.append(n)
+    if results:
+        warnings.append(
+            f"{len(results)} column(s) of a previous screening (results, INSEE's codes) ignored"
+        )
     for n in unknown:
         close = difflib.get_close_matches(n, sorted(known), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""

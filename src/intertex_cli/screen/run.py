@@ -251,7 +251,7 @@ def run_screen(
     else:
         if len(files) > 1:
             raise UsageError("one portfolio file at a time (or --sirene with INSEE's two files)")
-        batches = portfolio_batches(files[0], warnings, progress)
+        batches = portfolio_batches(files[0], warnings, progress, list(catalog.schemes))
     sinks = []
     if output is not None:
         sinks.append((AtomicFile(output), target_fmt))
@@ -262,6 +262,10 @@ def run_screen(
     try:
         for b, shown, drop in batches:
             dropped += screener.check_sizes(b, drop=drop)
+            if sirene:  # what the register says, in the portfolio's columns
+                from .sirene import answers_columns
+
+                shown = {**shown, **answers_columns(b)}
             index = screener.screen(b)
             amounts = screener.amounts(b, index)
             for w in writers:
@@ -318,7 +322,7 @@ def _print_warnings(warnings: list[str]) -> None:
         err.print(f"[yellow]warning:[/] {escape(w)}")
 
 
-def portfolio_batches(path: Path, warnings: list, progress):
+def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=()):
     """(batch, shown columns, drop contradicting size classes?) for a portfolio file."""
     from .portfolio import check_columns, to_batch
 
@@ -329,15 +333,15 @@ def portfolio_batches(path: Path, warnings: list, progress):
         raise UsageError(f"{path} is a folder, not a file")
     if suffix == ".parquet":
         names = parquet_columns(path)
-        used, warn = check_columns(names)
+        used, warn = check_columns(names, set(scheme_ids))
         source = read_parquet(path, used, progress)
     elif suffix in (".xlsx", ".xlsm"):
         names, rows, total = xlsx_rows(path)
-        used, warn = check_columns(names)
+        used, warn = check_columns(names, set(scheme_ids))
         source = read_xlsx(names, rows, used, total, progress)
     else:
         names, delimiter, encoding = sniff_csv(path)
-        used, warn = check_columns(names)
+        used, warn = check_columns(names, set(scheme_ids))
         if encoding != "utf-8":
             warn.append(f"{path.name} is not UTF-8: read as Windows-1252 (Excel's French CSV)")
         size = max(os.path.getsize(path), 1)

@@ -391,6 +391,40 @@ def _units_batch(raw, rows, dep, names, on: date):
     return b, shown
 
 
+def answers_columns(b: Batch) -> dict:
+    """What the units say, as a portfolio's columns (department, headcount_min…): an
+    adviser can add what the register lacks and screen the file again."""
+    out: dict = {}
+    for key in ("headcount", "months_of_activity", "size_class"):
+        if key not in b.num:
+            continue
+        st, lo, hi = b.num[key]
+        given = st >= EXACT
+        if key == "size_class":
+            names = np.array([*SIZE_CLASSES, ""], dtype=object)
+            a = names[np.where(given, lo, len(SIZE_CLASSES)).astype(int)]
+            z = names[np.where(given, hi, len(SIZE_CLASSES)).astype(int)]
+        else:
+            a = np.where(given, lo, np.nan)
+            z = np.where(given & (hi != math.inf), hi, np.nan)
+        if key == "months_of_activity":
+            out[key] = [None if math.isnan(x) else int(x) for x in a]
+            continue
+        out[f"{key}_min"] = [_cell(x) for x in a]
+        out[f"{key}_max"] = [_cell(x) for x in z]
+    for key in ("activity", "legal_form"):
+        if key in b.cat:
+            values = np.array([None, None, *CAT_VALUES[key]], dtype=object)
+            out[key] = list(values[b.cat[key]])
+    return out
+
+
+def _cell(x):
+    if isinstance(x, str):
+        return x or None
+    return None if math.isnan(x) else int(x)
+
+
 def _code(values: tuple, v) -> int:
     return EXACT + values.index(v) if v is not None else ABSENT
 
