@@ -238,18 +238,26 @@ def verdict_of(scheme, p: Profile) -> str:
     return {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
 
 
-def evaluate_node(node, p: Profile) -> Outcome:
+def evaluate_node(node, p: Profile, doms: dict | None = None) -> Outcome:
+    """A node's outcome with what it used and what it lacks. ``doms``: the profile's
+    domains computed so far (``evaluate`` shares them between schemes)."""
     kind = node.kind
     if kind == "all" or kind == "any":
-        kids = [evaluate_node(n, p) for n in getattr(node, kind)]
+        kids = [evaluate_node(n, p, doms) for n in getattr(node, kind)]
         res = (_and if kind == "all" else _or)(k.result for k in kids)
         return _combine(res, node, kids)
     if kind == "not":
-        kid = evaluate_node(node.not_, p)
+        kid = evaluate_node(node.not_, p, doms)
         return _combine(_not(kid.result), node, [kid])
-    d = domain(node.fact, p)
+    fact = node.fact
+    if doms is None:
+        d = domain(fact, p)
+    else:
+        d = doms.get(fact)
+        if d is None:
+            d = doms[fact] = domain(fact, p)
     res = _and(check_domain(op, arg, d) for op, arg in node.ops())
-    used = {k: p.answers[k] for k in _inputs(node.fact) if k in p.answers}
+    used = {k: p.answers[k] for k in _inputs(fact) if k in p.answers}
     missing = tuple(_leaf_missing(node, p)) if res == UNKNOWN else ()
     return Outcome(res, node, [], used, missing)
 
@@ -390,8 +398,8 @@ class SchemeResult:
         return [c for c in self.criteria if c.result == UNMET]
 
 
-def evaluate_scheme(scheme, p: Profile) -> SchemeResult:
-    crits = [CriterionResult(c, evaluate_node(c.rule, p)) for c in scheme.criteria]
+def evaluate_scheme(scheme, p: Profile, doms: dict | None = None) -> SchemeResult:
+    crits = [CriterionResult(c, evaluate_node(c.rule, p, doms)) for c in scheme.criteria]
     outcome = _and(c.result for c in crits)
     verdict = {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
     missing: list[str] = []
@@ -402,11 +410,12 @@ def evaluate_scheme(scheme, p: Profile) -> SchemeResult:
     conds = [
         c
         for c in scheme.conditions
-        if c.applies_if is None or evaluate_node(c.applies_if, p).result != UNMET
+        if c.applies_if is None or evaluate_node(c.applies_if, p, doms).result != UNMET
     ]
     est = estimate(scheme, p) if verdict != INELIGIBLE else None
     return SchemeResult(scheme, verdict, crits, missing, est, conds)
 
 
 def evaluate(schemes, p: Profile) -> list[SchemeResult]:
-    return [evaluate_scheme(s, p) for s in schemes]
+    doms: dict = {}  # each fact's domain, once for all the schemes
+    return [evaluate_scheme(s, p, doms) for s in schemes]
