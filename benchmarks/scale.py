@@ -117,7 +117,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="28,500,5000")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keep", type=Path, help="generate the catalogues here (kept)")
-    ap.add_argument("--skip", default="", help="commands to skip (comma-separated prefixes)")
+    ap.add_argument("--skip", default="", help="figures to skip (comma-separated prefixes)")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     skip = [s for s in args.skip.split(",") if s]
@@ -145,6 +145,8 @@ def main() -> None:
             table.setdefault(name + " [first run]", {})[n] = cold
             print(f"{n:>5} {name:34} {statistics.median(times) * 1000:9.1f} ms {mem:7.1f} MB")
         memory[n] = peak
+        if any("next question".startswith(x) for x in skip):
+            continue
         for name, v in next_question_times(cat, args.runs).items():
             table.setdefault(name, {})[n] = v
             print(f"{n:>5} {name:34} {v * 1000:9.1f} ms")
