@@ -358,3 +358,11 @@ def test_show_reads_one_scheme(tmp_path, home, monkeypatch):
         assert r.exit_code == 0, r.output
         assert "Pass Export" in r.output
         assert read == ["pass-export-occ"], fmt
+
+
+def test_the_same_catalogue_named_two_ways_has_one_key(tmp_path, home, monkeypatch):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    monkeypatch.chdir(tmp_path)
+    assert _cached(Path("cat"))
+    assert _cached(Path("cat") / ".." / "cat")

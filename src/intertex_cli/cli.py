@@ -10,10 +10,12 @@ from pathlib import Path
 import typer
 
 from . import __version__
+from .coercion import Command, Group
 from .errors import ExitCode, Interrupted, IntertexError, UsageError
 
 app = typer.Typer(
     name="intertex",
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -379,11 +381,35 @@ def why_cmd(
 def run(args: list[str]) -> int:
     """Run the app; turn every user-facing error into a message and an exit code."""
     try:
-        app(args=args, prog_name="intertex", standalone_mode=True)
+        _app_for(args)(args=args, prog_name="intertex", standalone_mode=True)
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """``app``, with only the command named first when one is: typer builds every
+    registered command (its parameters, their types) before it runs one, and a
+    command's options cannot come before its name. Help, errors and behaviour are
+    the same; ``intertex --lang en show …`` and ``intertex --help`` get the whole app."""
+    if not args:
+        return app
+    infos = [i for i in app.registered_commands if i.name == args[0]]
+    if len(infos) != 1:
+        return app
+    one = typer.Typer(
+        name=app.info.name,
+        cls=app.info.cls,
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        help=app.info.help,
+    )
+    one.registered_callback = app.registered_callback
+    one.registered_commands = infos
+    return one
 
 
 def handle(exc: BaseException, debug: bool = False) -> int:
@@ -414,6 +440,8 @@ def _wrap_commands() -> None:
     import functools
 
     for info in app.registered_commands:
+        if Command is not None:
+            info.cls = Command  # plain coercion, no pydantic (coercion.py)
         fn = info.callback
 
         @functools.wraps(fn)

@@ -32,7 +32,6 @@ Off with INTERTEX_NO_CACHE=1.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -138,14 +137,28 @@ def _stat_line(path: str, st: os.stat_result) -> str:
     return f"{path}|{st.st_ino}|{st.st_size}|{st.st_mtime_ns}|{st.st_ctime_ns}"
 
 
+def _hash():
+    try:  # the C module behind hashlib.blake2b: hashlib itself loads OpenSSL (2 ms)
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
+    return blake2b(digest_size=32)
+
+
 def fingerprint(catalog_dir: Path, files: list[tuple[str, os.stat_result]]) -> str:
     """The key of a catalogue: every file's stat data, intertex's code, Python."""
-    h = hashlib.sha256()
+    h = _hash()
     h.update(f"{FORMAT}|{sys.version_info[:2]}|{catalog_dir.resolve()}\n".encode())
     for line in _code_stamp():
         h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    folders: dict[str, str] = {}  # however the folder was named (relative, a symlink…)
     for path, st in files:
-        h.update(_stat_line(path, st).encode("utf-8", "surrogateescape") + b"\n")
+        folder, name = os.path.split(path)
+        real = folders.get(folder)
+        if real is None:
+            real = folders[folder] = os.path.realpath(folder)
+        line = _stat_line(os.path.join(real, name), st)
+        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return h.hexdigest()
 
 
@@ -157,7 +170,8 @@ def racy(files: list[tuple[str, os.stat_result]], now_ns: int | None = None) -> 
 
 
 def _file(folder: Path, catalog_dir: Path) -> Path:
-    name = hashlib.sha256(str(catalog_dir.resolve()).encode("utf-8", "surrogateescape"))
+    name = _hash()
+    name.update(str(catalog_dir.resolve()).encode("utf-8", "surrogateescape"))
     return folder / f"{PREFIX}{name.hexdigest()[:24]}{SUFFIX}"
 
 

@@ -13,13 +13,16 @@ ENV_VAR = "INTERTEX_CATALOG"
 
 def builtin_dir() -> Path:
     """The shipped catalogue: inside the wheel, or the repository's data/ (editable)."""
-    from importlib.resources import files
-
-    packaged = Path(str(files("intertex_cli"))) / "schemes"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "schemes"  # the wheel's copy (force-include), beside the code
     if packaged.is_dir():
         return packaged
-    repo = Path(__file__).resolve().parents[3] / "data" / "schemes"
-    return repo
+    repo = package.parents[1] / "data" / "schemes"
+    if repo.is_dir():
+        return repo
+    from importlib.resources import files  # an installation that is not plain files
+
+    return Path(str(files("intertex_cli"))) / "schemes"
 
 
 def resolve_dir(option: str | Path | None) -> Path:
