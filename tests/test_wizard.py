@@ -13,12 +13,13 @@ from typer.testing import CliRunner
 
 from intertex_cli.cli import app
 from intertex_cli.engine import geo
+from intertex_cli.engine.assess import question_schemes
 from intertex_cli.engine.planner import plan
 from intertex_cli.engine.profile import Profile
-from intertex_cli.engine.vocab import ANSWER_FACTS
+from intertex_cli.engine.vocab import ANSWER_FACTS, PROJECT_IDS
 from intertex_cli.questions import QUESTIONS
 
-DOWN, UP, ENTER, BACKSPACE = "\x1b[B", "\x1b[A", "\r", "\x7f"
+DOWN, UP, ENTER, BACKSPACE, SPACE = "\x1b[B", "\x1b[A", "\r", "\x7f", " "
 
 
 def keys_for(key: str, value, skip: bool = False, typed: str | None = None) -> str:
@@ -71,12 +72,25 @@ def pipe(monkeypatch, tmp_path):
         yield inp
 
 
-def _session_keys(schemes) -> tuple[str, list[str]]:
+def projects_keys(projects=()) -> str:
+    """Tick the projects in the first question's checkbox (none: "don't know")."""
+    keys, at = "", 0
+    for pid in sorted(projects, key=PROJECT_IDS.index):
+        i = PROJECT_IDS.index(pid)
+        keys += DOWN * (i - at) + SPACE
+        at = i
+    return keys + ENTER
+
+
+def _session_keys(schemes, projects=()) -> tuple[str, list[str]]:
     answers = {k: v for k, v in TARN.items() if k not in SKIPPED}
     answers["region"] = geo.region_of(answers["department"])
-    oracle = Profile(answers, frozenset(SKIPPED))
-    asked = plan(schemes, oracle)
-    keys = ""
+    skipped = set(SKIPPED) | (set() if projects else {"projects"})
+    if projects:
+        answers["projects"] = tuple(projects)
+    oracle = Profile(answers, frozenset(skipped))
+    asked = plan(question_schemes(schemes, oracle), oracle)
+    keys = projects_keys(projects)
     for k in asked:
         if k == "department":
             keys += "99" + ENTER + BACKSPACE * 2  # invalid: re-prompted, then corrected
@@ -88,7 +102,7 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
     keys, asked = _session_keys(schemes)
     assert "equity_eur" in asked  # skipped with "?"
     # review: change the project budget (the list is: OK, then each answer in order)
-    review = [k for k in QUESTIONS if (k in TARN or k in SKIPPED) and k in asked]
+    review = ["projects"] + [k for k in QUESTIONS if (k in TARN or k in SKIPPED) and k in asked]
     keys += DOWN * (1 + review.index("project_budget_eur")) + ENTER
     keys += BACKSPACE * 10 + "12 000" + ENTER  # budget: 30 000 → 12 000
     keys += ENTER  # review again: all correct
@@ -101,7 +115,9 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
     assert data["answers"]["turnover_eur"] == 3_200_000
     assert data["answers"]["months_of_activity"] == 240
     assert data["answers"]["project_budget_eur"] == 12_000
-    assert {"equity_eur", "taxed_on_real_profit"} <= set(data["unknown_answers"])
+    assert {"equity_eur", "projects"} <= set(data["unknown_answers"])
+    # only the abolished tax credit asks it: never the reason for a question
+    assert "taxed_on_real_profit" not in {*data["answers"], *data["unknown_answers"]}
     assert data["answers"]["independent"] is True and data["answers"]["financially_sound"] is True
     assert (
         "has_export_strategy" not in data["answers"]
@@ -114,21 +130,39 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
     assert written["project_budget_eur"] == 12_000 and written["equity_eur"] is None
 
 
-def test_progress_is_shown(pipe, schemes):
-    keys, _ = _session_keys(schemes)
-    pipe.send_text(keys + ENTER)
+def test_progress_is_shown_and_the_answers_are_kept(pipe, schemes, tmp_path):
+    keys, _ = _session_keys(schemes, projects=["trade-fairs"])
+    pipe.send_text(keys + ENTER + "n" + ENTER)  # review: all correct; save the plan? no
     r = CliRunner().invoke(app, ["check", "--lang", "fr"])
     assert r.exit_code == 0, r.output
-    assert "dispositifs tranchés" in r.stdout and "Éligibles" in r.stdout
+    assert "dispositifs tranchés" in r.stdout and "Votre plan" in r.stdout
+    files = list(tmp_path.glob("intertex-reponses-*.yaml"))
+    assert len(files) == 1 and files[0].name in r.stdout  # the hints name a real file
+    saved = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    assert saved["projects"] == ["trade-fairs"] and saved["department"] == "81"
+
+
+def test_the_plan_is_saved_at_the_end(pipe, schemes, tmp_path):
+    keys, _ = _session_keys(schemes, projects=["trade-fairs"])
+    keys += ENTER + "o" + ENTER  # review: all correct; save the plan? yes
+    keys += BACKSPACE * 80 + "plan.html" + ENTER + "Tissages du Tarn" + ENTER
+    pipe.send_text(keys)
+    r = CliRunner().invoke(app, ["check", "--lang", "fr"])
+    assert r.exit_code == 0, r.output
+    page = (tmp_path / "plan.html").read_text(encoding="utf-8")
+    assert "Tissages du Tarn" in page and "<svg" in page
+    answers = yaml.safe_load(next(tmp_path.glob("intertex-reponses-*.yaml")).read_text())
+    assert answers["company_name"] == "Tissages du Tarn"
 
 
 def test_ctrl_c_exits_130_and_keeps_the_answers(pipe, tmp_path):
-    pipe.send_text("81" + ENTER + "\x03")
+    pipe.send_text(projects_keys(["trade-fairs"]) + "81" + ENTER + "\x03")
     r = CliRunner().invoke(app, ["check", "--lang", "fr"])
     assert r.exit_code == 130, r.output
     files = list(tmp_path.glob("intertex-reponses-*.yaml"))
     assert len(files) == 1 and files[0].name in r.output
-    assert yaml.safe_load(files[0].read_text(encoding="utf-8")) == {"department": "81"}
+    saved = yaml.safe_load(files[0].read_text(encoding="utf-8"))
+    assert saved == {"department": "81", "projects": ["trade-fairs"]}
     assert "Traceback" not in r.output
 
 
@@ -137,7 +171,7 @@ def test_resume_asks_only_what_the_file_leaves_open(pipe, tmp_path, schemes):
     f.write_text(
         yaml.safe_dump({k: v for k, v in TARN.items() if k != "headcount"}), encoding="utf-8"
     )
-    pipe.send_text("20" + ENTER + ENTER)  # headcount, then review: all correct
+    pipe.send_text(ENTER + "20" + ENTER + ENTER)  # projects: don't know; headcount; review
     r = CliRunner().invoke(app, ["check", "--answers", str(f), "--ask-missing", "--format", "json"])
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])

@@ -7,19 +7,31 @@ import math
 
 from .engine import geo
 from .engine.rules import Profile
-from .engine.vocab import ANSWER_FACTS
+from .engine.vocab import ANSWER_FACTS, PROJECT_IDS
 from .errors import AnswersError, Problem
+
+# Keys that no rule reads: what the company wants to do, and its name for reports.
+OTHER_KEYS = ("projects", "company_name")
+KNOWN_KEYS = (*ANSWER_FACTS, *OTHER_KEYS)
 
 # An answer that means "je ne sais pas": the key stays unknown, and is not asked again.
 UNKNOWN_WORDS = {"unknown", "?", "je ne sais pas", "ne sais pas", "nsp", "skip", "inconnu"}
 
 
 def _is_unknown(v: object) -> bool:
+    if isinstance(v, list) and not v:  # projects: [] names none: unknown
+        return True
     return v is None or (isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS)
 
 
 def check_value(key: str, value: object) -> tuple[object, str | None]:
     """Return (the value in canonical form, None) or (None, why it is invalid)."""
+    if key == "projects":
+        return _check_projects(value)
+    if key == "company_name":
+        if not isinstance(value, str) or not value.strip():
+            return None, "expected the company's name as text"
+        return " ".join(value.split())[:200], None
     spec = ANSWER_FACTS[key]
     if key == "department":
         code = geo.normalize_department(value)
@@ -52,6 +64,38 @@ def check_value(key: str, value: object) -> tuple[object, str | None]:
     return value, None
 
 
+def _check_projects(value: object) -> tuple[object, str | None]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+        return None, f"expected a list of project ids ({', '.join(PROJECT_IDS)})"
+    out = []
+    for x in items:
+        x = x.strip().lower()
+        if x not in PROJECT_IDS:
+            close = difflib.get_close_matches(x, PROJECT_IDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return None, f"{x!r} is not a project id; known: {', '.join(PROJECT_IDS)}{hint}"
+        if x not in out:
+            out.append(x)
+    return tuple(out), None
+
+
+def _check_projects(value: object) -> tuple[object, str | None]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+        return None, f"expected a list of project ids ({', '.join(PROJECT_IDS)})"
+    out = []
+    for x in items:
+        x = x.strip().lower()
+        if x not in PROJECT_IDS:
+            close = difflib.get_close_matches(x, PROJECT_IDS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            return None, f"{x!r} is not a project id; known: {', '.join(PROJECT_IDS)}{hint}"
+        if x not in out:
+            out.append(x)
+    return tuple(out), None
+
+
 def cross_problems(answers: dict) -> list[tuple[str, str]]:
     """Contradictions between answers: (key, message)."""
     out = []
@@ -82,8 +126,8 @@ def parse(
     skipped: set[str] = set()
     for key, value in data.items():
         line = lines.get((key,))
-        if key not in ANSWER_FACTS:
-            close = difflib.get_close_matches(str(key), ANSWER_FACTS, n=1)
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(str(key), KNOWN_KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             warnings.append(
                 f"{file}{':' + str(line) if line else ''}: unknown key {key!r} ignored{hint}"
@@ -137,10 +181,12 @@ def read_file(path: str) -> tuple[Profile, list[str]]:
 
 def to_file_data(p: Profile) -> dict:
     """The answers as written by --save: known values, and null for "je ne sais pas"."""
-    out = {k: p.answers[k] for k in ANSWER_FACTS if k in p.answers}
+    out = {k: p.answers[k] for k in KNOWN_KEYS if k in p.answers}
+    if "projects" in out:
+        out["projects"] = list(out["projects"])
     if "department" in out:
         out.pop("region", None)  # derived
-    for k in ANSWER_FACTS:
+    for k in KNOWN_KEYS:
         if k in p.skipped and k not in out:
             out[k] = None
     return out

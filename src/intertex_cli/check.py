@@ -38,7 +38,21 @@ def _interrupted_path(save: Path | None) -> Path:
     return Path.cwd() / f"intertex-reponses-{stamp}.yaml"
 
 
-def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> None:
+def _default_path(kind: str, ext: str) -> Path:
+    """intertex-reponses-2026-11-26.yaml, intertex-plan-2026-11-26.md: never overwriting."""
+    stamp = datetime.now().strftime("%Y-%m-%d")
+    path = Path.cwd() / f"intertex-{kind}-{stamp}.{ext}"
+    n = 2
+    while path.exists():
+        path = Path.cwd() / f"intertex-{kind}-{stamp}-{n}.{ext}"
+        n += 1
+    return path
+
+
+def run_check(
+    *, answers, ask_missing, save, fmt, explain, lang, catalog, report=None, show_all=False
+) -> None:
+    from .engine.assess import assess, question_schemes
     from .engine.planner import plan
     from .i18n import t
 
@@ -62,6 +76,7 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
         for w in warnings:
             err.print(f"[yellow]warning:[/] {escape(w)}")
     interactive = answers is None or ask_missing
+    wizard = None
     if interactive and explain is None:
         if not can_prompt():
             if answers is None:
@@ -82,29 +97,52 @@ def run_check(*, answers, ask_missing, save, fmt, explain, lang, catalog) -> Non
                 save_answers(exc.profile, path)
                 exc.message = t("interrupted", lang, file=path)
                 raise
+    saved_to = None
     if save is not None:
         save_answers(profile, save)
-    results = evaluate(schemes, profile)
+        saved_to = save
+    elif wizard is not None:
+        # the hints printed after the results name this file: it must exist
+        saved_to = _default_path("reponses" if lang == "fr" else "answers", "yaml")
+        save_answers(profile, saved_to)
     if target is not None:
+        results = evaluate(schemes, profile)
         r = next(r for r in results if r.scheme.id == target.id)
         _print_explain(r, catalog, profile, fmt, lang)
         return
-    asked = plan(schemes, profile)
+    assessment = assess(schemes, profile, catalog.schemes)
+    asked = plan(question_schemes(schemes, profile), profile)
+    answers_file = saved_to if saved_to is not None else answers
     if fmt == "json":
         from .views.present import check_json, dumps
 
-        sys.stdout.write(dumps(check_json(results, catalog, profile, asked, warnings)) + "\n")
+        sys.stdout.write(dumps(check_json(assessment, catalog, asked, warnings, lang)) + "\n")
     elif fmt == "markdown":
-        from .views.present import check_markdown
+        from .views.report import markdown_report
 
-        sys.stdout.write(check_markdown(results, catalog, profile, lang))
+        sys.stdout.write(markdown_report(assessment, catalog, lang))
     else:
         from .views.render import console, print_results
 
         con = console()
-        print_results(con, results, catalog, profile, lang)
-        if save is not None:
-            con.print(f"[dim]{t('saved', lang, file=save)}[/]")
+        print_results(con, assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
+        if saved_to is not None:
+            con.print(t("saved", lang, file=saved_to), markup=False, style="dim")
+    if report is None and wizard is not None and fmt == "table":
+        report, name = wizard.ask_report(_default_path("plan", "md"))
+        if name:
+            profile = Profile({**profile.answers, "company_name": name}, profile.skipped)
+            assessment.profile = profile
+            if saved_to is not None:
+                save_answers(profile, saved_to)
+    if report is not None:
+        from .views.report import write_report
+
+        write_report(Path(report), assessment, catalog, lang)
+        if fmt == "table":
+            from .views.render import console
+
+            console().print(t("report_saved", lang, file=report), markup=False, style="dim")
 
 
 def _print_explain(r, catalog, profile, fmt: str, lang: str) -> None:

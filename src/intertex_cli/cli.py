@@ -324,12 +324,22 @@ def check_cmd(
         metavar="ID",
         help="Criterion-by-criterion checklist for one scheme.",
     ),
+    report: Path | None = typer.Option(
+        None,
+        "--report",
+        "-o",
+        metavar="FILE",
+        help="Also write the plan as a report: FILE.md (Markdown) or FILE.html (one page, prints on A4).",
+    ),
+    show_all: bool = typer.Option(
+        False, "--all", help="Show every other scheme in full, not one line each."
+    ),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Which schemes can the company use? Asks only the questions that matter, or reads a file.
+    """Your plan: the schemes for your projects, how much, what to do first, whom to call.
 
     Examples: intertex check   ·   intertex check --answers examples/tissage-tarn.yaml --format json
     """
@@ -343,6 +353,8 @@ def check_cmd(
         explain=explain,
         lang=_lang(lang),
         catalog=_catalog(catalog),
+        report=report,
+        show_all=show_all,
     )
 
 

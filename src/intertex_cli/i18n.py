@@ -24,11 +24,13 @@ _T = {
     "status.still-offered": ("toujours proposé", "still offered"),
     "status.changed": ("modifié depuis le guide", "changed since the guide"),
     "status.renamed": ("renommé", "renamed"),
+    "status.replaced": ("remplacé", "replaced"),
     "status.abolished": ("SUPPRIMÉ", "ABOLISHED"),
     "status.not-checked": ("non vérifié depuis le guide", "not checked since the guide"),
     "mark.still-offered": ("✓ proposé", "✓ offered"),
     "mark.changed": ("⚠ modifié", "⚠ changed"),
     "mark.renamed": ("⚠ renommé", "⚠ renamed"),
+    "mark.replaced": ("⚠ remplacé", "⚠ replaced"),
     "mark.abolished": ("✗ supprimé", "✗ ended"),
     "mark.not-checked": ("? non vérifié", "? not checked"),
     "more_conditions": (
@@ -157,6 +159,19 @@ _T = {
         "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
     ),
     "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
+    "report_saved": ("Plan enregistré dans {file}", "Plan saved to {file}"),
+    "save_plan": ("Enregistrer le plan ?", "Save the plan?"),
+    "report_ext": ("Un fichier .md ou .html", "A .md or .html file"),
+    "projects_label": ("Projets", "Projects"),
+    "save_plan_where": ("Dans quel fichier (.md ou .html) ?", "In which file (.md or .html)?"),
+    "company_name": (
+        "Nom de l'entreprise, pour le rapport (facultatif) :",
+        "Company name, for the report (optional):",
+    ),
+    "projects_q": (
+        "Que voulez-vous faire ? (Espace pour cocher, Entrée pour valider)",
+        "What do you want to do? (Space to tick, Enter to confirm)",
+    ),
     "criterion.met": ("rempli", "met"),
     "criterion.unmet": ("non rempli", "not met"),
     "criterion.unknown": ("inconnu", "unknown"),
@@ -184,16 +199,25 @@ def t(key: str, lang: str, **kw) -> str:
     return s.format(**kw) if kw else s
 
 
-def euros(amount: float) -> str:
-    """French style: 20 000 €, 1 500 000 €, 0,5 € for cents."""
-    if amount == int(amount):
+def euros(amount: float, lang: str = "fr") -> str:
+    """French style 20 000 € (0,5 € for cents); English style €20,000 (€0.50)."""
+    whole = amount == int(amount)
+    if lang == "en":
+        return "€" + (f"{int(amount):,}" if whole else f"{amount:,.2f}")
+    if whole:
         s = f"{int(amount):,}".replace(",", " ")
     else:
         s = f"{amount:,.2f}".replace(",", " ").replace(".", ",")
     return f"{s} €"
 
 
-def percent(rate: float) -> str:
-    v = rate * 100
-    s = f"{v:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-    return f"{s} %"
+def percent(rate: float, lang: str = "fr") -> str:
+    """French 50 % (12,5 %); English 50% (12.5%)."""
+    v = f"{rate * 100:.1f}".rstrip("0").rstrip(".")
+    return f"{v}%" if lang == "en" else f"{v.replace('.', ',')} %"
+
+
+def months(n: int, lang: str) -> str:
+    if lang == "en":
+        return f"{n} month" + ("" if n == 1 else "s")
+    return f"{n} mois"

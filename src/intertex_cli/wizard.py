@@ -12,9 +12,10 @@ from rich.console import Console
 from .answers import check_value, cross_problems
 from .catalog.search import fold
 from .engine import geo
+from .engine.assess import question_schemes
 from .engine.planner import _with, next_question
 from .engine.rules import UNDECIDED, Profile, evaluate
-from .engine.vocab import ANSWER_FACTS
+from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, PROJECTS
 from .errors import Interrupted
 from .i18n import euros, t
 from .questions import QUESTIONS, parse_amount, parse_int, parse_months
@@ -48,16 +49,20 @@ class Wizard:
     # ------------------------------------------------------------------ flow
 
     def run(self, profile: Profile) -> Profile:
-        """Ask what is open, then review. Ctrl-C raises Interrupted with the answers."""
+        """Projects first, then what is open, then review. Ctrl-C raises Interrupted."""
         self.current = profile
         self.console.print(f"[bold]{t('welcome', self.lang)}[/]")
+        if "projects" not in profile.answers and "projects" not in profile.skipped:
+            profile = self._answer(profile, "projects")
         return self.review(self.ask_open(profile))
 
     def ask_open(self, p: Profile) -> Profile:
-        """Ask, one at a time, every question that can still decide something."""
+        """Ask, one at a time, every question that can still decide something for a
+        current scheme that serves the company's projects."""
         while True:
-            results = evaluate(self.schemes, p)
-            key = next_question(self.schemes, p, results)
+            schemes = question_schemes(self.schemes, p)
+            results = evaluate(schemes, p)
+            key = next_question(schemes, p, results)
             if key is None:
                 return p
             open_ = sum(1 for r in results if r.verdict == UNDECIDED)
@@ -67,7 +72,7 @@ class Wizard:
             p = self._answer(p, key)
 
     def _answer(self, p: Profile, key: str, default=None) -> Profile:
-        value = self.ask(key, p, default)
+        value = self.ask_projects(default) if key == "projects" else self.ask(key, p, default)
         answers = {k: v for k, v in p.answers.items() if k != key}
         skipped = set(p.skipped) - {key}
         if key == "department":
@@ -84,7 +89,7 @@ class Wizard:
         while True:
             keys = [
                 k
-                for k in QUESTIONS
+                for k in ("projects", *QUESTIONS)
                 if (k in p.answers or k in p.skipped)
                 and not (k == "region" and "department" in p.answers)
             ]
@@ -92,12 +97,11 @@ class Wizard:
                 return p
             choices = [questionary.Choice(t("review_ok", self.lang), value=DONE)]
             for k in keys:
-                shown = (
-                    value_label(k, p.answers[k], self.lang)
-                    if k in p.answers
-                    else t("skipped", self.lang)
+                shown = self._shown(k, p)
+                name = (
+                    t("projects_label", self.lang) if k == "projects" else fact_label(k, self.lang)
                 )
-                choices.append(questionary.Choice(f"{fact_label(k, self.lang)} : {shown}", value=k))
+                choices.append(questionary.Choice(f"{name} : {shown}", value=k))
             try:
                 key = self.prompt(
                     questionary.select, t("review_prompt", self.lang), choices=choices
@@ -111,7 +115,54 @@ class Wizard:
             p = self._answer(p, key, default=p.answers.get(key))
             p = self.ask_open(p)
 
+    def _shown(self, key: str, p: Profile) -> str:
+        if key not in p.answers:
+            return t("skipped", self.lang)
+        if key == "projects":
+            return ", ".join(PROJECTS[x][self.lang == "en"] for x in p.answers[key])
+        return value_label(key, p.answers[key], self.lang)
+
+    def ask_report(self, default_path) -> tuple[str | None, str | None]:
+        """At the end: save the plan as a report? (path or None, company name or None)."""
+        lang = self.lang
+        yes = self.prompt(
+            questionary.select,
+            t("save_plan", lang),
+            choices=[
+                questionary.Choice(
+                    t("yes", lang), value=True, shortcut_key="o" if lang == "fr" else "y"
+                ),
+                questionary.Choice(t("no", lang), value=False, shortcut_key="n"),
+            ],
+            use_shortcuts=True,
+        )
+        if not yes:
+            return None, None
+
+        def valid(raw: str):
+            ext = raw.strip().lower().rsplit(".", 1)[-1]
+            return True if ext in ("md", "html", "htm", "markdown") else t("report_ext", lang)
+
+        path = self.prompt(
+            questionary.text, t("save_plan_where", lang), default=str(default_path), validate=valid
+        )
+        name = self.prompt(questionary.text, t("company_name", lang), default="")
+        return path.strip(), (name.strip() or None)
+
     # ------------------------------------------------------------------ asking
+
+    def ask_projects(self, default=None):
+        """The first question: what the company wants to do (several, or don't know)."""
+        lang = self.lang
+        chosen = set(default or ())
+        choices = [
+            questionary.Choice(PROJECTS[pid][lang == "en"], value=pid, checked=pid in chosen)
+            for pid in PROJECT_IDS
+        ]
+        choices.append(questionary.Choice(t("dont_know", lang), value=SKIP))
+        picked = self.prompt(questionary.checkbox, t("projects_q", lang), choices=choices)
+        picked = [x for x in picked if x != SKIP]
+        return tuple(picked) if picked else SKIP
 
     def prompt(self, kind, message: str, **kw):
         """The one place that calls questionary; Ctrl-C raises Interrupted."""

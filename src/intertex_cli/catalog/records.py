@@ -67,7 +67,8 @@ class Record:
             raw = data[name]
         except KeyError:
             raise AttributeError(name) from None
-        v = RuleNode(raw) if name in _RULE_KEYS and raw is not None else _wrap(raw)
+        # a rule node is a mapping (cumulation's `rule` is a word)
+        v = RuleNode(raw) if name in _RULE_KEYS and isinstance(raw, dict) else _wrap(raw)
         seen[name] = v
         return v
 

@@ -10,7 +10,7 @@ from intertex_cli.i18n import euros, percent, t
 
 from .describe import describe, fact_label, value_label
 
-ENDED = ("abolished",)
+ENDED = ("abolished", "replaced")
 WARN = ("abolished", "changed", "renamed")
 
 
@@ -25,35 +25,14 @@ def contacts_of(scheme, catalog) -> tuple[list, bool]:
 
 
 def contacts_for(scheme, catalog, region: str | None, department: str | None = None) -> list:
-    """Contacts for a company of ``region``: its region's, nearest first (the area or
-    the postal code of its département), else those for everyone, else all."""
+    """Contacts for a company of ``region``, the nearest office first (a contact's
+    ``departments``); its region's if it has any, else those for everyone, else all."""
+    from .words import contacts_nearest
+
     contacts, _ = contacts_of(scheme, catalog)
     mine = [c for c in contacts if c.region == region] if region else []
-    if department and mine:
-        mine = sorted(mine, key=lambda c: -_nearness(c, department))
-    return mine or [c for c in contacts if c.region is None] or contacts
-
-
-def _nearness(contact, department: str) -> int:
-    from intertex_cli.catalog.search import fold
-    from intertex_cli.engine import geo
-
-    score = 0
-    if contact.area:
-        area = fold(contact.area).replace(" ", "-")
-        name = fold(geo.DEPARTMENTS[department][0]).replace(" ", "-")
-        if geo.former_region_of(department) in area or name in area:
-            score += 2
-    if contact.address and _postcode_dep(contact.address) == department:
-        score += 1
-    return score
-
-
-def _postcode_dep(address: str) -> str | None:
-    import re
-
-    m = re.search(r"\b(\d{2})\s?\d{3}\b", address)
-    return m.group(1) if m else None
+    chosen = mine or [c for c in contacts if c.region is None] or contacts
+    return contacts_nearest(chosen, region, department)
 
 
 def headline(scheme, lang: str) -> str:
@@ -299,44 +278,169 @@ def criterion_json(cr) -> dict:
     }
 
 
-def result_json(r, catalog, region: str | None, department: str | None = None) -> dict:
-    s = r.scheme
+def status_json(scheme) -> dict:
+    """The contract's status object: the scheme today, beside the guide's data."""
+    st = scheme.status
+    data = st.model_dump(mode="json", exclude_none=True)
     out = {
-        "id": s.id,
+        "value": st.value,
+        "evidence_date": st.evidence_date,
+        "confidence": st.confidence,
+        "sources": data.get("sources", []),
+        "successor": data.get("successor"),
+    }
+    for k in ("contact_today", "changes", "note", "note_en"):
+        if data.get(k):
+            out[k] = data[k]
+    out["guide_date"] = scheme.source.date
+    return out
+
+
+def reasons_json(assessment, r, lang: str = "fr") -> list[dict]:
+    from .words import failure_text
+
+    out = []
+    for cr, fails in assessment.reasons.get(r.scheme.id, []):
+        first = fails[0] if fails else {}
+        out.append(
+            {
+                "criterion": cr.criterion.id,
+                "quote": cr.criterion.quote,
+                "page": cr.criterion.page,
+                "key": first.get("key"),
+                "answer": first.get("answer"),
+                "failing": [
+                    {
+                        **{k: v for k, v in f.items() if k != "answers"},
+                        "text": failure_text(f, lang),
+                    }
+                    for f in fails
+                ],
+            }
+        )
+    return out
+
+
+def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
+    s = r.scheme
+    p = assessment.profile
+    region, department = p.answers.get("region"), p.answers.get("department")
+    sid = s.id
+    est = r.estimate
+    if est is not None:
+        from .words import amount_text
+
+        est = {**est, "text": amount_text(est, s, lang)}
+    out = {
+        "id": sid,
         "title": s.title,
+        "title_en": s.title_en,
         "agency": s.agency,
+        "support_type": s.support_type,
         "verdict": r.verdict,
         "missing": list(r.missing) if r.verdict == UNDECIDED else [],
-        "estimate": r.estimate,
-        "status": s.status.value,
+        "estimate": est,
+        "relevant": assessment.relevant[sid],
+        "projects": [link.id for link in s.projects],
+        "status": status_json(s),
         "ended": s.status.value in ENDED,
+        "in_plan": sid in assessment.plan.ids,
         "beneficiary": s.beneficiary,
         "page": s.source.page,
-        "reasons": [criterion_json(c) for c in r.criteria if c.result == UNMET],
+        "reasons": reasons_json(assessment, r, lang) if r.verdict == INELIGIBLE else [],
+        "nearest_miss": assessment.nearest.get(sid) if r.verdict != ELIGIBLE else None,
+        "ceiling_eur": assessment.ceilings.get(sid),
+        "off_budget": assessment.off_budget.get(sid) or [],
+        "cover": assessment.covers.get(sid),
         "criteria": [criterion_json(c) for c in r.criteria],
         "conditions": [
             {"id": c.id, "kind": c.kind, "text": c.text, "page": c.page} for c in r.conditions
+        ],
+        "steps": [
+            {
+                "id": st.id,
+                "text": st.text,
+                "text_en": st.text_en,
+                "page": st.page,
+                "scheme": st.scheme,
+            }
+            for st in s.steps
         ],
         "contacts": [
             c.model_dump(mode="json", exclude_none=True)
             for c in contacts_for(s, catalog, region, department)
         ],
     }
+    if sid in assessment.nearest_amount:
+        out["nearest_miss_estimate_eur"] = assessment.nearest_amount[sid]
+        out["nearest_miss_instead_of"] = assessment.nearest_instead.get(sid, [])
     return out
 
 
-def check_json(results, catalog, profile, asked: list[str], warnings: list[str]) -> dict:
-    region = profile.answers.get("region")
+def plan_json(assessment, catalog) -> dict:
+    plan = assessment.plan
+    p = assessment.profile
+    region, department = p.answers.get("region"), p.answers.get("department")
+    steps = []
+    for item in plan.steps:
+        st = item["step"]
+        who = catalog.schemes.get(item["contact_scheme"])
+        contact = contacts_for(who, catalog, region, department)[:1] if who else []
+        steps.append(
+            {
+                "for": item["for"],
+                "when": item["when"],
+                "text": st.text,
+                "text_en": st.text_en,
+                "page": st.page,
+                "scheme": st.scheme,
+                "contact": contact[0].model_dump(mode="json", exclude_none=True)
+                if contact
+                else None,
+            }
+        )
     return {
-        "results": [
-            result_json(r, catalog, region, profile.answers.get("department")) for r in results
+        "schemes": plan.ids,
+        "total_eur": plan.total,
+        "left_out": plan.left_out,
+        "amounts": [
+            {
+                "id": e.scheme.id,
+                "amount_eur": e.amount,
+                **({"before_reduction_eur": e.reduced_from} if e.reduced_from is not None else {}),
+            }
+            for e in plan.entries
         ],
+        "steps": steps,
+        "documents": [
+            {
+                "for": d["for"],
+                "text": d["document"].text,
+                "text_en": d["document"].text_en,
+                "page": d["document"].page,
+            }
+            for d in plan.documents
+        ],
+    }
+
+
+def check_json(
+    assessment, catalog, asked: list[str], warnings: list[str], lang: str = "fr"
+) -> dict:
+    p = assessment.profile
+    results = assessment.results
+    answers = {k: (list(v) if isinstance(v, tuple) else v) for k, v in p.answers.items()}
+    return {
+        "results": [result_json(r, catalog, assessment, lang) for r in results],
+        "plan": plan_json(assessment, catalog),
         "asked": asked,
-        "answers": dict(profile.answers),
-        "unknown_answers": sorted(profile.skipped),
+        "answers": answers,
+        "unknown_answers": sorted(p.skipped),
         "summary": {
-            v: sum(1 for r in results if r.verdict == v) for v in (ELIGIBLE, UNDECIDED, INELIGIBLE)
+            v: sum(1 for r in results if r.verdict == v and r.scheme.status.value not in ENDED)
+            for v in (ELIGIBLE, UNDECIDED, INELIGIBLE)
         },
+        "ended": [r.scheme.id for r in results if r.scheme.status.value in ENDED],
         "warnings": warnings,
         "source": _sources(catalog),
     }

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Console
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from intertex_cli.engine.rules import ELIGIBLE, MET, UNDECIDED, UNMET
+from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.i18n import euros, t
 
 from .describe import describe, fact_label, value_label
 from .present import (
-    _contact_lines,
     _source_line,
     card_sections,
     contacts_for,
-    group_results,
     headline,
-    reason_text,
 )
 
 STATUS_STYLE = {
     "abolished": "bold red",
     "changed": "yellow",
     "renamed": "yellow",
+    "replaced": "yellow",
     "still-offered": "green",
     "not-checked": "dim",
 }
@@ -158,63 +158,270 @@ def _highlight(snippet: str, terms) -> str:
 # --------------------------------------------------------------------------- check
 
 
-def print_results(con: Console, results, catalog, profile, lang: str) -> None:
-    region = profile.answers.get("region")
-    department = profile.answers.get("department")
-    groups = group_results(results)
-    for name, rs in groups.items():
-        if not rs:
-            continue
-        style = {"eligible": "green", "unknown": "yellow", "ineligible": "red", "ended": "dim"}[
-            name
-        ]
-        con.print()
-        con.rule(f"[bold {style}]{t('group.' + name, lang)} ({len(rs)})[/]", style=style)
-        for r in rs:
-            s = r.scheme
-            mark = {
-                "eligible": "[green]✔[/]",
-                "unknown": "[yellow]?[/]",
-                "ineligible": "[red]✘[/]",
-            }[r.verdict]
-            line = f"{mark} [bold]{_e(s.title)}[/] · {_e(catalog.agency_name(s.agency))} [dim]{_e(s.id)}[/]"
-            if name == "ended":
-                line += f" [{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]"
-            if r.estimate and r.estimate["amount_eur"] > 0 and name not in ("ineligible", "ended"):
-                amount = t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
-                if r.estimate.get("equity_cap_unchecked"):
-                    amount += t("estimate_equity", lang)
-                line += f"  [bold green]{amount}[/]"
-            if s.beneficiary != "company":
-                line += f"  [cyan]{t('beneficiary.' + s.beneficiary, lang)}[/]"
-            if s.status.value in ("changed", "renamed"):
-                line += f"  [yellow]⚠ {t('status.' + s.status.value, lang)}[/]"
-            con.print(line)
-            why = reason_text(r, lang)
-            if why:
-                con.print(f"   [dim]{_e(why)}[/]")
-            if r.verdict == ELIGIBLE and name == "eligible":
-                first = [c for c in r.conditions if c.kind == "prerequisite"]
-                for c in first:
-                    con.print(
-                        f"   [cyan]→ {t('first', lang)} :[/] {_e(_short(c.text))} [dim](p. {c.page})[/]"
-                    )
-                others = len(r.conditions) - len(first)
-                if others:
-                    con.print(f"   [dim]{t('more_conditions', lang, n=others, id=s.id)}[/]")
-                for c in contacts_for(s, catalog, region, department)[:1]:
-                    con.print(f"   [cyan]☎[/] {_e(_short(' · '.join(_contact_lines(c)), 110))}")
-    e, u, i = (
-        sum(1 for r in results if r.verdict == v) for v in ("eligible", "unknown", "ineligible")
+def print_results(
+    con: Console, a, catalog, lang: str, answers_file=None, show_all: bool = False
+) -> None:
+    """The plan first, in a panel; then what is almost possible, to check, the rest."""
+    from intertex_cli.engine.plan import ended
+
+    from . import words as w
+
+    p = a.profile
+    plan = a.plan
+    tr = partial(w.tr, lang)
+    con.print(
+        Panel(
+            _plan_body(a, catalog, lang),
+            title=tr("Votre plan", "Your plan"),
+            title_align="left",
+            border_style="green",
+        )
     )
+    later = [x for x in plan.steps if x["when"] != "now"]
+    if later:
+        _heading(con, tr("Ensuite :", "Then:"))
+        for x in later:
+            st = x["step"]
+            who = w.title(catalog.schemes[x["for"]], lang)
+            _item(con, "•", f"{w.text_of(st, lang)} ({who}, p. {st.page})")
+    if plan.documents:
+        _heading(con, tr("À préparer :", "To prepare:"))
+        for d in plan.documents:
+            _item(con, "☐", f"{w.text_of(d['document'], lang)} (p. {d['document'].page})")
+
+    current = [r for r in a.results if not ended(r.scheme)]
+    mine = [r for r in current if a.relevant[r.scheme.id] is not False]
+    near = [r for r in mine if a.nearest.get(r.scheme.id)]
+    if near:
+        _heading(con, tr("Presque :", "Almost:"), "bold yellow")
+        for r in near:
+            sid = r.scheme.id
+            text = w.nearest_text(
+                a.nearest[sid], a.nearest_amount.get(sid), r.scheme, p.answers, lang
+            )
+            _item(con, "•", f"{text}{_pages(r)}.")
+    undecided = [r for r in mine if r.verdict == UNDECIDED]
+    if undecided:
+        _heading(
+            con,
+            tr(f"À vérifier ({len(undecided)}) :", f"To check ({len(undecided)}):"),
+            "bold yellow",
+        )
+        for r in undecided:
+            miss = ", ".join(fact_label(k, lang) for k in r.missing)
+            miss = miss or tr("à voir avec l'organisme", "ask the agency")
+            _item(con, "?", f"{w.title(r.scheme, lang)} — " + tr("manque : ", "missing: ") + miss)
+    others = [r for r in current if r.verdict == ELIGIBLE and a.relevant[r.scheme.id] is False]
+    if others:
+        what = tr("sans rapport avec vos projets", "unrelated to your projects")
+        _heading(
+            con,
+            tr(
+                f"Aussi ouverts à vous ({len(others)}, {what}) :",
+                f"Also open to you ({len(others)}, {what}):",
+            ),
+        )
+        if show_all:
+            for r in others:
+                amount = (r.estimate or {}).get("amount_eur")
+                extra = " — " + tr("jusqu'à ", "up to ") + euros(amount, lang) if amount else ""
+                _item(
+                    con,
+                    "✔",
+                    f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)}){extra}",
+                )
+        else:
+            _item(con, "", ", ".join(w.title(r.scheme, lang) for r in others) + ".")
+            _item(con, "", tr("Le détail : ajoutez --all.", "Details: add --all."), "dim")
+    refused = [r for r in current if r.verdict == INELIGIBLE]
+    if refused:
+        _heading(
+            con,
+            tr(f"Non éligibles ({len(refused)}) :", f"Not eligible ({len(refused)}):"),
+            "bold red",
+        )
+        listed = (
+            refused if show_all else [r for r in refused if a.relevant[r.scheme.id] is not False]
+        )
+        for r in listed:
+            _item(
+                con,
+                "✘",
+                f"{w.title(r.scheme, lang)} — {_short_reason(a.reasons.get(r.scheme.id) or [], lang)}",
+            )
+        rest = len(refused) - len(listed)
+        if rest:
+            _item(
+                con,
+                "",
+                tr(
+                    f"et {rest} sans rapport avec vos projets (--all).",
+                    f"and {rest} unrelated to your projects (--all).",
+                ),
+                "dim",
+            )
+    gone = [r for r in a.results if ended(r.scheme)]
+    if gone:
+        _heading(
+            con,
+            tr("Supprimés ou remplacés depuis le guide :", "Ended or replaced since the guide:"),
+        )
+        for r in gone:
+            bits = [w.status_text(r.scheme, lang), w.successor_text(r.scheme, lang)]
+            _item(
+                con, "–", f"{w.title(r.scheme, lang)} : " + " ; ".join(b for b in bits if b), "dim"
+            )
     con.print()
-    con.print(f"[bold]{t('summary', lang, e=e, u=u, i=i)}[/]")
-    con.print(f"[dim]{t('confirm', lang, date=_date([r.scheme for r in results]))}[/]")
+    if answers_file is not None:
+        con.print(
+            Text(
+                tr(
+                    f"Réponses : {answers_file} — le détail d'un dispositif : intertex why ID --answers {answers_file}",
+                    f"Answers: {answers_file} — one scheme in detail: intertex why ID --answers {answers_file}",
+                ),
+                style="dim",
+            )
+        )
+    con.print(Text(t("confirm", lang, date=_date([r.scheme for r in a.results])), style="dim"))
 
 
-def _short(text: str, width: int = 140) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+def _plan_body(a, catalog, lang: str) -> Table:
+    """Inside the plan's panel: each scheme with its amount and computation, what to do
+    first and whom to call; the total; what was left out and why."""
+    from intertex_cli.engine.vocab import PROJECTS
+
+    from . import words as w
+
+    p, plan = a.profile, a.plan
+    tr = partial(w.tr, lang)
+    region, department = p.answers.get("region"), p.answers.get("department")
+    body = _Lines()
+    head = []
+    if p.answers.get("projects"):
+        head.append(", ".join(PROJECTS[x][lang == "en"] for x in p.answers["projects"]))
+    budget = p.answers.get("project_budget_eur")
+    if isinstance(budget, (int, float)):
+        head.append(
+            tr(f"budget {euros(budget, lang)} HT", f"budget {euros(budget, lang)} excl. VAT")
+        )
+    if head:
+        body.add("", Text(" · ".join(head), style="bold"))
+    first = {x["for"]: x for x in plan.steps if x["when"] == "now"}
+    major = [e for e in plan.entries if e.amount or e.cover]
+    for i, e in enumerate(major, 1):
+        sch = e.scheme
+        if e.amount:
+            right = Text(tr("jusqu'à ", "up to ") + euros(e.amount, lang), style="bold green")
+        else:
+            right = Text(tr(*_KIND.get(sch.support_type, ("", ""))), style="cyan")
+        top = Table.grid(expand=True)
+        top.add_column(ratio=1, overflow="fold")
+        top.add_column(no_wrap=True, justify="right")
+        top.add_row(
+            Text(f"{w.title(sch, lang)} — {catalog.agency_name(sch.agency)}", style="bold"), right
+        )
+        body.add(f"{i}.", top)
+        lines = []
+        if e.amount:
+            lines.append(w.amount_text(e.result.estimate, sch, lang))
+            if e.reduced_from is not None:
+                lines.append(
+                    tr(
+                        f"base réduite des autres aides du plan : {euros(e.amount, lang)}",
+                        f"base reduced by the plan's other aid: {euros(e.amount, lang)}",
+                    )
+                )
+        elif e.cover:
+            lines.extend(w.cover_lines(e.cover, sch, lang))
+        lines.extend(w.off_budget_text(a.off_budget.get(sch.id) or [], sch, lang))
+        step = first.get(sch.id)
+        if step:
+            st = step["step"]
+            lines.append(tr("À faire : ", "To do: ") + f"{w.text_of(st, lang)} (p. {st.page})")
+            who = catalog.schemes.get(step["contact_scheme"])
+            cs = contacts_for(who, catalog, region, department) if who else []
+            if cs:
+                lines.append(tr("Contact : ", "Contact: ") + w.contact_line(cs[0], lang))
+        lines.append(tr("Statut : ", "Status: ") + w.status_text(sch, lang))
+        for line in lines:
+            body.add("", Text(line))
+    minor = [e for e in plan.entries if not (e.amount or e.cover)]
+    if minor:
+        names = ", ".join(w.title(e.scheme, lang) for e in minor)
+        body.add("", Text(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + "."))
+    if plan.entries:
+        total = tr("Total des aides chiffrées : ", "Total of the amounts computed: ")
+        body.add("", Text(total + euros(plan.total, lang), style="bold"))
+    else:
+        body.add(
+            "",
+            Text(
+                tr(
+                    "Aucun dispositif n'est encore certain : voir ci-dessous.",
+                    "No scheme is certain yet: see below.",
+                )
+            ),
+        )
+    for x in plan.left_out:
+        if x["reason"] in ("non-cumulation", "same-expenses"):
+            text = tr("Laissé de côté : ", "Left out: ") + w.left_out_text(x, catalog.schemes, lang)
+            body.add("", Text(text, style="dim"))
+    return body.grid
+
+
+def _heading(con: Console, text: str, style: str = "bold") -> None:
+    con.print()
+    con.print(Text(text, style=style))
+
+
+class _Lines:
+    """Rows of a panel: a narrow mark column, the text wrapping under itself."""
+
+    def __init__(self) -> None:
+        self.grid = Table.grid(padding=(0, 1), expand=True)
+        self.grid.add_column(width=3, no_wrap=True)
+        self.grid.add_column(ratio=1, overflow="fold")
+
+    def add(self, mark: str, content) -> None:
+        self.grid.add_row(mark, content)
+
+
+def _item(con: Console, mark: str, text: str, style: str = "") -> None:
+    """A bullet whose continuation lines stay indented under its text."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=3, no_wrap=True, justify="right")
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(mark, Text(text, style=style))
+    con.print(grid)
+
+
+_KIND = {
+    "insurance-guarantee": ("assurance", "insurance"),
+    "loan": ("prêt", "loan"),
+    "advice": ("conseil", "advice"),
+    "information": ("information", "information"),
+    "subsidy": ("subvention", "grant"),
+    "tax-credit": ("crédit d'impôt", "tax credit"),
+}
+
+
+def _pages(r) -> str:
+    pages = sorted({c.criterion.page for c in r.criteria if c.result != MET})
+    return f" (p. {', '.join(map(str, pages))})" if pages else ""
+
+
+def _short_reason(reasons, lang: str) -> str:
+    """The failing values with their pages, without the whole quote (see intertex why)."""
+    from .words import failure_text
+
+    bits = []
+    for cr, fails in reasons:
+        joined = " et " if lang == "fr" else " and "
+        text = (
+            joined.join(dict.fromkeys(failure_text(f, lang) for f in fails)) or cr.criterion.quote
+        )
+        bits.append(f"{text} (p. {cr.criterion.page})")
+    return " ; ".join(bits)
 
 
 def print_explain(con: Console, r, lang: str) -> None:

@@ -1,0 +1,74 @@
+"""Everything ``check`` tells a company, computed once: verdicts, reasons, nearest
+misses, relevance, covers, ceilings and the plan. Pure; the views only format it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .amounts import ceiling, cover, off_budget, projects_of
+from .explain import failures, nearest_miss
+from .plan import Plan, conflicts, ended, make_plan, relevant
+from .planner import _with
+from .profile import Profile
+from .rules import ELIGIBLE, INELIGIBLE, UNMET, evaluate, evaluate_scheme, outcome_of
+
+
+@dataclass
+class Assessment:
+    profile: Profile
+    results: list
+    plan: Plan
+    relevant: dict  # id -> True, False or None
+    reasons: dict  # id -> [(criterion result, [failures])]
+    nearest: dict  # id -> nearest miss (list of changes) or None
+    nearest_amount: dict  # id -> estimate of the scheme once the nearest miss is made
+    nearest_instead: dict  # id -> plan schemes it would displace once eligible
+    covers: dict  # id -> cover numbers or None
+    ceilings: dict  # id -> the most it can pay this company (budget unknown), or None
+    off_budget: dict  # id -> ceilings not paid from the budget
+
+    def result(self, scheme_id: str):
+        return next(r for r in self.results if r.scheme.id == scheme_id)
+
+
+def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
+    results = evaluate(schemes, p)
+    projects = projects_of(p)
+    plan = make_plan(results, p, schemes_by_id)
+    chosen = [e.result for e in plan.entries]
+    reasons, nearest, nearest_amount, instead = {}, {}, {}, {}
+    for r in results:
+        sid = r.scheme.id
+        if r.verdict == INELIGIBLE:
+            reasons[sid] = [(c, failures(c.outcome, p)) for c in r.criteria if c.result == UNMET]
+        if r.verdict != ELIGIBLE:
+            nm = nearest_miss(r.scheme, p, _with)
+            nearest[sid] = nm
+            if nm:
+                q = p
+                for change in nm:
+                    q = _with(q, change["key"], change["value"])
+                after = evaluate_scheme(r.scheme, q)
+                nearest_amount[sid] = (after.estimate or {}).get("amount_eur")
+                covers = {x.scheme.id: cover(x.scheme, q, outcome_of) for x in [*chosen, after]}
+                pairs = conflicts([*chosen, after], schemes_by_id, covers)
+                instead[sid] = sorted({b for pair in pairs if sid in pair for b in pair} - {sid})
+    return Assessment(
+        profile=p,
+        results=results,
+        plan=plan,
+        relevant={r.scheme.id: relevant(r.scheme, projects) for r in results},
+        reasons=reasons,
+        nearest=nearest,
+        nearest_amount=nearest_amount,
+        nearest_instead=instead,
+        covers={r.scheme.id: cover(r.scheme, p, outcome_of) for r in results},
+        ceilings={r.scheme.id: ceiling(r.scheme, p) for r in results},
+        off_budget={r.scheme.id: off_budget(r.scheme, p) for r in results},
+    )
+
+
+def question_schemes(schemes, p: Profile) -> tuple:
+    """The schemes a question may be asked for: current ones serving the projects."""
+    projects = projects_of(p)
+    return tuple(s for s in schemes if not ended(s) and relevant(s, projects) is not False)
