@@ -40,7 +40,7 @@ import time
 import zlib
 from pathlib import Path
 
-from .records import PARTIAL
+from .records import summary_of
 
 FORMAT = 2
 RACY_SECONDS = 2.0
@@ -49,33 +49,8 @@ HEADER_LIMIT = 1 << 20
 PREFIX = "catalog-"
 SUFFIX = ".jsonl"
 
-# the fields of a scheme that listing, searching and the check's summary read for every
-# scheme; ``funding`` only in part (its amounts, not its texts)
-SUMMARY_KEYS = frozenset(
-    (
-        "title",
-        "title_en",
-        "agency",
-        "regions",
-        "support_type",
-        "beneficiary",
-        "status",
-        "source",
-        "funding",
-    )
-)
-FUNDING_SUMMARY = (
-    "rate",
-    "cap_eur",
-    "min_expense_eur",
-    "max_expense_eur",
-    "duration_months",
-    "equity_cap",
-    "components",
-)
 
-
-class CacheError(Exception):
+class CacheError(ValueError):
     """A cache file that does not validate."""
 
 
@@ -223,7 +198,6 @@ class CachedCatalog:
             raise CacheError(str(e)) from None
         self._summary: dict | None = None
         self._search: list | None = None
-        self.summary_keys = SUMMARY_KEYS
 
     def _read(self, span) -> bytes:
         offset, length, crc = span
@@ -237,6 +211,7 @@ class CachedCatalog:
         return json.loads(self._read(self._sections[name]))
 
     def summary(self, scheme_id: str) -> dict:
+        """What records.SUMMARY keeps of a scheme ({} if the summary proves bad)."""
         if self._summary is None:
             try:
                 rows = self._section("summary")
@@ -245,7 +220,7 @@ class CachedCatalog:
                 self._summary = {}
                 self.discard()
         row = self._summary.get(scheme_id)
-        return row if isinstance(row, dict) else self.record(scheme_id)
+        return row if isinstance(row, dict) else {}
 
     def record(self, scheme_id: str) -> dict:
         """One scheme, whole. Read from its YAML file if the cache proves wrong."""
@@ -258,14 +233,31 @@ class CachedCatalog:
             self.discard()
             return _validated_record(self.catalog_dir, scheme_id)
 
-    def search_index(self) -> list | None:
-        """Per scheme, its texts folded for searching (see catalog/search.py)."""
+    def search_index(self):
+        """The search index (catalog/search.py): tokens now, postings when asked."""
         if self._search is None:
+            from .search import Index
+
             try:
-                self._search = self._section("search")
-            except (CacheError, ValueError, KeyError):
+                head = self._section("search")
+                tokens, spans = head["tokens"], head["spans"]
+                if len(tokens) != len(spans):
+                    raise CacheError("search index")
+            except (CacheError, ValueError, KeyError, TypeError):
                 self.discard()
                 return None
+
+            def postings(j: int) -> list[int]:
+                try:
+                    p = json.loads(self._read(spans[j]))
+                    if not isinstance(p, list) or len(p) % 3:
+                        raise CacheError("postings")
+                    return p
+                except (CacheError, ValueError, OSError) as e:
+                    self.discard()
+                    raise CacheError("a search posting does not validate") from e
+
+            self._search = Index(tokens, postings)
         return self._search
 
     def discard(self) -> None:
@@ -309,22 +301,13 @@ def _dumps(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def summary_of(record: dict) -> dict:
-    out = {k: record[k] for k in SUMMARY_KEYS if k in record}
-    funding = record.get("funding")
-    if isinstance(funding, dict):
-        out["funding"] = {k: funding[k] for k in FUNDING_SUMMARY if k in funding}
-        out["funding"][PARTIAL] = True
-    return out
-
-
 def write(
     key: str,
     catalog_dir: Path,
     files: list[tuple[str, os.stat_result]],
     schemes: list[dict],
     agencies: list[dict],
-    search: list | None = None,
+    search=None,
 ) -> Path | None:
     """Store a validated catalogue (plain dumps). Returns the file, or None if not written."""
     if racy(files):
@@ -347,8 +330,9 @@ def write(
         spans = [put(_dumps(s)) for s in schemes]
         sections["index"] = put(_dumps({"ids": [s["id"] for s in schemes], "spans": spans}))
         sections["summary"] = put(_dumps([summary_of(s) for s in schemes]))
-        if search is not None:
-            sections["search"] = put(_dumps(search))
+        if search is not None:  # each token's postings apart: read only when matched
+            spans = [put(_dumps(p)) for p in search._postings]
+            sections["search"] = put(_dumps({"tokens": search.tokens, "spans": spans}))
     except (TypeError, ValueError):
         return None  # not plain data: no cache
     head = _dumps({"format": FORMAT, "key": key, "size": size, "sections": sections})

@@ -3,19 +3,69 @@
 A catalogue that was validated once is cached as plain data (JSON); loading it again
 needs neither YAML nor pydantic. These views offer what the engine and the views read
 from the pydantic models: attributes, ``kind`` and ``ops()`` on rule nodes,
-``model_dump``. Nested values are wrapped when first read, not before: a command that
-reads three fields of a scheme pays for three.
+``model_dump``. Nested values are wrapped when first read, then kept as ordinary
+attributes: a command that reads three fields of a scheme pays for three.
 
-A :class:`LazyScheme` starts with nothing but its id: the fields that ``list`` and
-``search`` read come from the catalogue's summary, everything else from the scheme's
-own record, read from the cache when first needed.
+A :class:`LazyScheme` starts with nothing but its id. The fields that ``list`` and
+``search`` read for every scheme come from the catalogue's summary (``SUMMARY``: the
+status's value, the funding's amounts, not their texts); anything else, at any
+depth, from the scheme's own record, read from the cache when first needed.
 """
 
 from __future__ import annotations
 
 _RULE_KEYS = frozenset(("rule", "applies_if", "when"))
-PARTIAL = "__partial__"  # a summary's value that holds only some of its keys
 _OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
+PARTIAL = "__partial__"  # a summary's mapping that holds only some of its keys
+
+# What the summary keeps of a scheme: True keeps a value whole, a mapping keeps those
+# keys of a mapping, a one-item list applies it to every item of a list.
+SUMMARY: dict = {
+    "title": True,
+    "title_en": True,
+    "agency": True,
+    "regions": True,
+    "support_type": True,
+    "beneficiary": True,
+    "source": True,
+    "status": {"value": True},
+    "funding": {
+        "rate": True,
+        "cap_eur": True,
+        "min_expense_eur": True,
+        "max_expense_eur": True,
+        "duration_months": True,
+        "equity_cap": True,
+        "components": [
+            {
+                "id": True,
+                "rate": True,
+                "cap_eur": True,
+                "max_expense_eur": True,
+                "applies_to_budget": True,
+                "projects": True,
+            }
+        ],
+    },
+}
+SUMMARY_KEYS = frozenset(SUMMARY)
+
+
+def summary_of(record: dict) -> dict:
+    """The part of a scheme's record that ``SUMMARY`` keeps."""
+    return {k: _prune(record[k], spec) for k, spec in SUMMARY.items() if k in record}
+
+
+def _prune(value, spec):
+    if spec is True:
+        return value
+    if isinstance(spec, dict) and isinstance(value, dict):
+        out = {k: _prune(value[k], sub) for k, sub in spec.items() if k in value}
+        out[PARTIAL] = True
+        return out
+    if isinstance(spec, list) and isinstance(value, list):
+        return [_prune(x, spec[0]) for x in value]
+    return value
 
 
 class RuleNode:
@@ -50,26 +100,18 @@ class RuleNode:
 class Record:
     """Attribute access over a dict of validated data (as pydantic dumped it)."""
 
-    __slots__ = ("_data", "_seen")
-
     def __init__(self, data: dict):
         self._data = data
-        self._seen: dict = {}
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str):  # only for what is not yet an attribute
         if name.startswith("__"):
             raise AttributeError(name)
-        seen = self._seen
-        if name in seen:
-            return seen[name]
         data = self._fields(name)
         try:
             raw = data[name]
         except KeyError:
             raise AttributeError(name) from None
-        # a rule node is a mapping (cumulation's `rule` is a word)
-        v = RuleNode(raw) if name in _RULE_KEYS and isinstance(raw, dict) else _wrap(raw)
-        seen[name] = v
+        v = self.__dict__[name] = _value(name, raw)
         return v
 
     def _fields(self, name: str) -> dict:
@@ -88,15 +130,13 @@ class Record:
 class LazyScheme(Record):
     """A scheme of a cached catalogue, read from the cache only as far as it is used.
 
-    ``source`` is the cache: ``source.summary(id)`` gives the small fields that
-    listing and searching read for every scheme, ``source.record(id)`` the whole
-    scheme. Once the whole scheme is read, everything comes from it.
+    ``source`` is the cache: ``source.summary(id)`` gives what ``SUMMARY`` keeps,
+    ``source.record(id)`` the whole scheme. Once the whole scheme is read, everything
+    comes from it.
     """
 
-    __slots__ = ("_id", "_source", "_full")
-
     def __init__(self, scheme_id: str, source):
-        super().__init__({"id": scheme_id})
+        self._data = {"id": scheme_id}
         self._id = scheme_id
         self._source = source
         self._full = False
@@ -108,22 +148,14 @@ class LazyScheme(Record):
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        seen = self._seen
-        if name in seen:
-            return seen[name]
-        if not self._full and name in self._source.summary_keys:
-            raw = self._source.summary(self._id).get(name)
-            if isinstance(raw, dict) and raw.get(PARTIAL):
-                v = _Partial(raw, self, name)
-                seen[name] = v
+        if not self._full and name in SUMMARY_KEYS:
+            summary = self._source.summary(self._id)
+            if name in summary:
+                v = self.__dict__[name] = _part(summary[name], self, (name,))
                 return v
         return Record.__getattr__(self, name)
 
     def _fields(self, name: str) -> dict:
-        if self._full:
-            return self._data
-        if name and name in self._source.summary_keys:
-            return self._source.summary(self._id)
         self.load()
         return self._data
 
@@ -139,18 +171,51 @@ class LazyScheme(Record):
 
 
 class _Partial(Record):
-    """Part of a value that the summary holds (its amounts); the rest from the scheme."""
+    """A mapping the summary holds in part: the rest from the whole scheme, by its path."""
 
-    __slots__ = ("_owner", "_name")
+    def __init__(self, data: dict, owner: LazyScheme, path: tuple):
+        self._data = data
+        self._owner = owner
+        self._path = path
 
-    def __init__(self, data: dict, owner: LazyScheme, name: str):
-        super().__init__(data)
-        self._owner, self._name = owner, name
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self._data:
+            v = _part(self._data[name], self._owner, (*self._path, name))
+        else:
+            try:
+                raw = self._whole()[name]
+            except KeyError:
+                raise AttributeError(name) from None
+            v = _value(name, raw)
+        self.__dict__[name] = v
+        return v
+
+    def _whole(self) -> dict:
+        v = self._owner.load()._data
+        for step in self._path:
+            v = v[step]
+        return v
 
     def _fields(self, name: str) -> dict:
-        if name and name in self._data:
-            return self._data
-        return self._owner.load()._data[self._name]
+        return self._whole()
+
+
+def _part(raw, owner: LazyScheme, path: tuple):
+    """A value from the summary: partial mappings stay tied to the whole scheme."""
+    if isinstance(raw, dict) and raw.get(PARTIAL):
+        return _Partial(raw, owner, path)
+    if isinstance(raw, list):
+        return [_part(x, owner, (*path, i)) for i, x in enumerate(raw)]
+    return _value(path[-1] if isinstance(path[-1], str) else "", raw)
+
+
+def _value(name: str, raw):
+    # a rule node is a mapping (cumulation's `rule` is a word)
+    if name in _RULE_KEYS and isinstance(raw, dict):
+        return RuleNode(raw)
+    return _wrap(raw)
 
 
 def _wrap(v):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 _ACRONYM = re.compile(r"\b(\w)\.(?=\w\.?)")
@@ -12,8 +13,11 @@ _ACRONYM = re.compile(r"\b(\w)\.(?=\w\.?)")
 def fold(text: str) -> str:
     """Lower case, no accents, "V.I.E." read as "vie"; same length is NOT kept."""
     s = unicodedata.normalize("NFKD", text)
-    s = "".join(c for c in s if not unicodedata.combining(c)).lower()
-    return s.replace("’", "'").replace("œ", "oe")
+    if not s.isascii():  # drop the marks NFKD split off: each distinct character once
+        marks = {ord(c): None for c in set(s) if unicodedata.combining(c)}
+        if marks:
+            s = s.translate(marks)
+    return s.lower().replace("’", "'").replace("œ", "oe")
 
 
 def _acronyms(s: str) -> str:
@@ -71,25 +75,47 @@ FIELDS = (
 )
 
 
-def folded(scheme, catalog) -> str:
-    """A scheme's texts folded for searching: one line per text, ``@field.text tokens ``.
+class Index:
+    """An inverted index of a catalogue's texts: its tokens, sorted, and for each the
+    texts it is in, as a flat list ``[scheme, field, text, scheme, field, text, …]``
+    (positions in the catalogue, in ``FIELDS`` and in the field's texts).
 
-    Tokens are those of :func:`_tokens`, each once per text, each followed by a space,
-    so that a whole word is `` word `` and a prefix `` pre``. Computed once, when the
-    catalogue is validated, and kept in the cache.
+    Built once when the catalogue is validated and kept in the cache, where each
+    token's postings are read only when a query needs them: a search costs what
+    its terms match, not what the catalogue holds.
     """
-    lines = []
-    for fi, (_label, _weight, get) in enumerate(FIELDS):
-        for ti, text in enumerate(get(scheme, catalog)):
-            toks = list(dict.fromkeys(_tokens(text)))
-            if toks:
-                lines.append(f"@{fi}.{ti} {' '.join(toks)} ")
-    return "\n".join(lines)
+
+    def __init__(self, tokens: list[str], postings):
+        self.tokens = tokens
+        self._postings = postings  # a list, or a function of the token's position
+
+    def postings(self, j: int) -> list[int]:
+        p = self._postings
+        return p(j) if callable(p) else p[j]
+
+    def matching(self, term: str) -> list[int]:
+        """Positions of the tokens ``term`` matches (see _match)."""
+        toks = self.tokens
+        j = bisect_left(toks, term)
+        if len(term) <= 3:
+            return [j] if j < len(toks) and toks[j] == term else []
+        out = []
+        while j < len(toks) and toks[j].startswith(term):
+            out.append(j)
+            j += 1
+        return out
 
 
-def index_of(catalog) -> list[str]:
-    """The folded texts of every scheme, in the catalogue's order (for the cache)."""
-    return [folded(s, catalog) for s in catalog.schemes.values()]
+def index_of(catalog) -> Index:
+    """The catalogue's search index, computed from its texts."""
+    post: dict[str, list[int]] = {}
+    for i, s in enumerate(catalog.schemes.values()):
+        for fi, (_label, _weight, get) in enumerate(FIELDS):
+            for ti, text in enumerate(get(s, catalog)):
+                for tok in dict.fromkeys(_tokens(text)):
+                    post.setdefault(tok, []).extend((i, fi, ti))
+    tokens = sorted(post)
+    return Index(tokens, [post[t] for t in tokens])
 
 
 @dataclass
@@ -106,50 +132,71 @@ def _match(term: str, tokens: list[str]) -> bool:
     return any(tok.startswith(term) for tok in tokens)
 
 
-def _needle(term: str) -> str:
-    """What a folded text contains when ``term`` matches one of its tokens (see _match)."""
-    return f" {term} " if len(term) <= 3 else f" {term}"
-
-
 def search(catalog, query: str) -> list[Hit]:
+    """Schemes whose texts hold every term (a whole word up to 3 letters, else a word's
+    beginning), scored by the weight of each field a term is found in, per text."""
     terms = _tokens(query)
     if not terms:
         return []
-    needles = [(t, _needle(t)) for t in dict.fromkeys(terms)]
     source = getattr(catalog, "source", None)
     index = source.search_index() if source is not None else None
+    try:
+        where = _where(index or index_of(catalog), terms)
+    except ValueError:  # the cache's index proved bad (it is gone now): from the texts
+        where = _where(index_of(catalog), terms)
     schemes = list(catalog.schemes.values())
-    if index is None or len(index) != len(schemes):
-        index = index_of(catalog)
+    found: dict[int, set] = {}
+    for term, places in where.items():
+        for i, _, _ in places:
+            found.setdefault(i, set()).add(term)
+    wanted = len(where)
+    texts: dict[int, dict] = {i: {} for i, ts in found.items() if len(ts) == wanted}
+    for term in terms:  # in the query's order, as often as it is written
+        for i, fi, ti in where[term]:
+            if i in texts:
+                texts[i].setdefault((fi, ti), []).append(term)
     hits = []
-    for s, blob in zip(schemes, index):
-        if not all(n in blob for _, n in needles):
-            continue  # some term is in none of its texts
+    for i, matched_in in texts.items():
+        s = schemes[i]
         score = 0.0
-        found: set = set()
         places = []  # (label, field, text, terms): where the snippets come from
-        for line in blob.split("\n"):
-            head, _, toks = line.partition(" ")
-            toks = " " + toks
-            matched = [t for t in terms if _needle(t) in toks]
-            if not matched:
-                continue
-            fi, ti = (int(x) for x in head[1:].split("."))
+        for (fi, ti), matched in sorted(matched_in.items()):
             label, weight, _ = FIELDS[fi]
             score += weight * len(matched)
-            found.update(matched)
             if len(places) < 3 and label not in [x[0] for x in places]:
                 places.append((label, fi, ti, matched))
-        if found == set(terms):
-            if s.status.value == "abolished":
-                score *= 0.5
-            snippets = [
-                (label, _snippet(FIELDS[fi][2](s, catalog)[ti], matched))
-                for label, fi, ti, matched in places
-            ]
-            hits.append(Hit(s, score, terms, snippets))
+        if s.status.value == "abolished":
+            score *= 0.5
+        texts_of = _passing(s)
+        snippets = [
+            (label, _snippet(FIELDS[fi][2](texts_of, catalog)[ti], matched))
+            for label, fi, ti, matched in places
+        ]
+        hits.append(Hit(s, score, terms, snippets))
     hits.sort(key=lambda h: (-h.score, h.scheme.id))
     return hits
+
+
+def _passing(scheme):
+    """The scheme to read snippets from: a cached scheme's whole record is read for
+    them and not kept (a search for a common word would keep the whole catalogue)."""
+    if getattr(scheme, "_full", True):
+        return scheme
+    from .records import Record
+
+    return Record(scheme._source.record(scheme.id))
+
+
+def _where(index: Index, terms: list[str]) -> dict[str, set]:
+    """For each term, the texts it is in: {(scheme, field, text)}."""
+    where: dict[str, set] = {}
+    for term in dict.fromkeys(terms):
+        places: set = set()
+        for j in index.matching(term):
+            p = index.postings(j)
+            places.update(zip(p[0::3], p[1::3], p[2::3]))
+        where[term] = places
+    return where
 
 
 def _snippet(text: str, terms: list[str], width: int = 70) -> str:
