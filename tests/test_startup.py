@@ -200,3 +200,38 @@ def test_the_shipped_catalogue_is_found_without_importlib_resources():
 
     assert (builtin_dir() / "pass-export-occ.yaml").is_file()
     assert Path(builtin_dir()).is_absolute()
+
+
+# --------------------------------------------------------------------------- plain lines
+
+
+def test_piped_list_search_and_show_are_plain_lines_within_the_width(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("COLUMNS", "80")
+    runner = CliRunner()
+    for args in (["list"], ["search", "salons"], ["show", "credit-impot-export"]):
+        r = runner.invoke(cli.app, args)
+        assert r.exit_code == 0, r.output
+        assert not any(c in r.stdout for c in "┏┃│╭"), args  # no table, no panel
+        for line in r.stdout.splitlines():
+            assert len(line) <= 80 or " " not in line.strip(), line  # only a long word
+
+
+def test_plain_lines_carry_no_escape_sequences():
+    from intertex_cli.views.lines import clean
+
+    assert clean("a\x1b[2Jb\x1b]0;title\x07c\x9bd\te\nf") == "a[2Jb]0;titlec" + "d e\nf"
+
+
+def test_plain_is_for_pipes_and_long_lists():
+    import io
+
+    from intertex_cli.views.lines import TABLE_ROWS, plain
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    assert plain(io.StringIO())
+    assert not plain(Tty(), rows=TABLE_ROWS)
+    assert plain(Tty(), rows=TABLE_ROWS + 1)

@@ -174,6 +174,11 @@ def list_cmd(
             )
         _out("\n".join(lines))
         return
+    from .views.lines import plain, write_list
+
+    if plain(rows=len(schemes)):  # piped, or too many rows for a table
+        write_list(schemes, cat, lang)
+        return
     from .views.render import console, print_list
 
     print_list(console(), schemes, cat, lang)
@@ -207,6 +212,11 @@ def show_cmd(
 
         _out(show_markdown(s, cat, lang))
     else:
+        from .views.lines import plain, write_show
+
+        if plain():
+            write_show(s, cat, lang)
+            return
         from .views.render import console, print_show
 
         print_show(console(), s, cat, lang)
@@ -260,6 +270,11 @@ def search_cmd(
                 for h in hits
             )
         )
+        return
+    from .views.lines import plain, write_search
+
+    if plain(rows=len(hits)):
+        write_search(hits, cat, lang, query)
         return
     from .views.render import console, print_search
 
