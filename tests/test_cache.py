@@ -357,7 +357,7 @@ def test_show_reads_one_scheme(tmp_path, home, monkeypatch):
         r = CliRunner().invoke(app, ["show", "pass-export-occ", "--catalog", str(d), "-f", fmt])
         assert r.exit_code == 0, r.output
         assert "Pass Export" in r.output
-        assert read == ["pass-export-occ"], fmt
+        assert read == ["pass-export-occ"], (fmt, read)
 
 
 def test_the_same_catalogue_named_two_ways_has_one_key(tmp_path, home, monkeypatch):

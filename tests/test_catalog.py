@@ -219,3 +219,39 @@ def test_a_wrong_number_in_a_rule_is_one_problem_at_its_key(tmp_catalog):
     _edit(f, "{fact: headcount, lt: 250}", '{fact: headcount, lt: "x"}')
     (p,) = _problems(tmp_catalog)
     assert p.field == "criteria.1.rule.all.0.lt" and p.line == 37
+
+
+def test_a_scheme_serves_at_least_one_project(tmp_catalog):
+    import yaml
+
+    f = tmp_catalog / "pass-export-occ.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    data["projects"] = []
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    problems = _problems(tmp_catalog)
+    assert any(p.field == "projects" for p in problems), problems
+
+
+def test_cross_references_are_checked(tmp_catalog):
+    import yaml
+
+    f = tmp_catalog / "pass-export-occ.yaml"
+    data = yaml.safe_load(f.read_text(encoding="utf-8"))
+    data["steps"][0]["scheme"] = "nulle-part"
+    data["status"]["successor"] = {"id": "inconnu"}
+    data["cumulation"] = [{"rule": "not-with", "groups": ["aucun"], "quote": "non", "page": 6}]
+    data["groups"] = []
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    fields = {p.field for p in _problems(tmp_catalog)}
+    assert {"steps.0.scheme", "status.successor.id", "cumulation.0.groups.0"} <= fields
+
+
+def test_validate_reports_freshness(catalog):
+    from intertex_cli.catalog.freshness import check
+
+    warnings, oldest = check(catalog)
+    assert oldest is not None and oldest[0] >= "2018"  # nothing is older than the guide
+    by = {(w.scheme, w.message) for w in warnings}
+    # a scheme nothing newer was found for says so: no source, no date
+    assert ("pass-export-occ", "status 'not-checked' has no source") in by
+    assert not any(w.scheme == "credit-impot-export" and "status" in w.message for w in warnings)

@@ -234,15 +234,15 @@ def test_check_json_input_and_markdown(run):
     data = _json(run("check", "--answers", str(path), "--format", "json"))
     by = {r["id"]: r for r in data["results"]}
     assert by["strategie-export-na"]["verdict"] == "eligible"
-    md = run("check", "--answers", str(path), "--format", "markdown")
-    assert md.exit_code == 0 and "## Éligibles" in md.stdout or "## Eligible" in md.stdout
+    md = run("check", "--answers", str(path), "--format", "markdown", "--lang", "fr")
+    assert md.exit_code == 0 and "## Votre plan" in md.stdout
 
 
 def test_check_table_groups_and_explains(run):
     out = run("check", "--answers", str(EXAMPLE), "--lang", "fr").stdout
-    assert "Éligibles" in out and "Non éligibles" in out and "jusqu'à 15 000 €" in out
-    assert "PME* aquitaines" in out  # the guide's words for the failing criterion
-    assert "Supprimés depuis le guide" in out
+    assert "Votre plan" in out and "Non éligibles" in out and "jusqu'à 15 000 €" in out
+    assert "budget du projet 30 000 € < minimum 40 000 € (p. 8)" in out  # the failing value
+    assert "Supprimés ou remplacés depuis le guide" in out
 
 
 def test_why_checklist(run):
@@ -330,7 +330,7 @@ def test_unknown_word_in_file_means_skipped(run, tmp_path):
 
 def test_english_interface(run):
     out = run("check", "--answers", str(EXAMPLE), "--lang", "en").stdout
-    assert "Eligible" in out and "Not eligible" in out
+    assert "Your plan" in out and "Not eligible" in out and "€15,000" in out
     r = run("list", "--lang", "xx")
     assert r.exit_code == 2
 

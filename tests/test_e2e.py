@@ -34,11 +34,11 @@ def spawn(args, cwd):
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 def test_answer_a_few_questions_then_ctrl_c(tmp_path):
     child = spawn(["check", "--lang", "fr"], tmp_path)
+    child.expect("Que voulez-vous faire")
+    child.send("\x1b[B\x1b[B \r")  # the third project: trade fairs
     child.expect("département")
     child.send("Tarn\r")  # a name works as well as a number
-    child.expect("indépendante")
-    child.send("\r")  # Oui
-    child.expect("activité principale")
+    child.expect(r"\?")
     child.send("\x03")
     child.expect(pexpect.EOF)
     child.close()
@@ -46,7 +46,7 @@ def test_answer_a_few_questions_then_ctrl_c(tmp_path):
     (saved,) = tmp_path.glob("intertex-reponses-*.yaml")
     assert yaml.safe_load(saved.read_text(encoding="utf-8")) == {
         "department": "81",
-        "independent": True,
+        "projects": ["trade-fairs"],
     }
     assert "Traceback" not in child.before
 
@@ -58,17 +58,23 @@ def test_resume_from_a_file_to_the_results(tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text(yaml.safe_dump(answers), encoding="utf-8")
     child = spawn(["check", "--answers", str(f), "--ask-missing", "--lang", "fr"], tmp_path)
+    child.expect("Que voulez-vous faire")
+    child.send("\x1b[B\x1b[B \r")  # trade fairs
     child.expect("Budget HT")
     child.send("abc\r")  # invalid: the prompt says why and stays
     child.expect("Un nombre")
     child.send("\x7f\x7f\x7f30k\r")
     child.expect("Vérifiez vos réponses")
     child.send("\r")
-    child.expect("Éligibles")
+    child.expect("Votre plan")
+    child.expect("Enregistrer le plan")
+    out = child.before
+    child.send("n\r")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    assert "15 000 €" in child.before
+    assert "50 % × 30 000 € = 15 000 €" in out
+    assert list(tmp_path.glob("intertex-reponses-*.yaml"))  # saved after the wizard
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")

@@ -110,6 +110,8 @@ def _scheme(*criteria) -> Scheme:
             "support_type": "subsidy",
             "description": "d",
             "beneficiaries_text": "b",
+            "projects": [{"id": "trade-fairs", "quote": "salons", "page": 6}],
+            "steps": [{"id": "ask", "text": "Demandez.", "text_en": "Ask.", "page": 6}],
             "criteria": [
                 {"id": f"c{i}", "quote": "quote", "page": 6, "rule": rule}
                 for i, rule in enumerate(criteria)

@@ -119,9 +119,6 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
     # only the abolished tax credit asks it: never the reason for a question
     assert "taxed_on_real_profit" not in {*data["answers"], *data["unknown_answers"]}
     assert data["answers"]["independent"] is True and data["answers"]["financially_sound"] is True
-    assert (
-        "has_export_strategy" not in data["answers"]
-    )  # it decides nothing in the Tarn: never asked
     by = {x["id"]: x for x in data["results"]}
     assert by["pass-export-occ"]["verdict"] == "eligible"
     assert by["pass-export-occ"]["estimate"]["amount_eur"] == 6000
@@ -145,7 +142,7 @@ def test_progress_is_shown_and_the_answers_are_kept(pipe, schemes, tmp_path):
 def test_the_plan_is_saved_at_the_end(pipe, schemes, tmp_path):
     keys, _ = _session_keys(schemes, projects=["trade-fairs"])
     keys += ENTER + "o" + ENTER  # review: all correct; save the plan? yes
-    keys += BACKSPACE * 80 + "plan.html" + ENTER + "Tissages du Tarn" + ENTER
+    keys += BACKSPACE * 40 + "plan.html" + ENTER + "Tissages du Tarn" + ENTER
     pipe.send_text(keys)
     r = CliRunner().invoke(app, ["check", "--lang", "fr"])
     assert r.exit_code == 0, r.output

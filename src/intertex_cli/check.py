@@ -6,7 +6,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .engine.rules import Profile, evaluate
+from .engine.rules import Profile
 from .errors import Interrupted, UsageError
 
 
@@ -105,12 +105,10 @@ def run_check(
         # the hints printed after the results name this file: it must exist
         saved_to = _default_path("reponses" if lang == "fr" else "answers", "yaml")
         save_answers(profile, saved_to)
-    if target is not None:
-        results = evaluate(schemes, profile)
-        r = next(r for r in results if r.scheme.id == target.id)
-        _print_explain(r, catalog, profile, fmt, lang)
-        return
     assessment = assess(schemes, profile, catalog.schemes)
+    if target is not None:
+        _print_explain(assessment.result(target.id), catalog, assessment, fmt, lang)
+        return
     asked = plan(question_schemes(schemes, profile), profile)
     answers_file = saved_to if saved_to is not None else answers
     if fmt == "json":
@@ -127,7 +125,7 @@ def run_check(
         con = console()
         print_results(con, assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
         if saved_to is not None:
-            con.print(t("saved", lang, file=saved_to), markup=False, style="dim")
+            con.print(t("saved", lang, file=saved_to), markup=False, style="dim", soft_wrap=True)
     if report is None and wizard is not None and fmt == "table":
         report, name = wizard.ask_report(_default_path("plan", "md"))
         if name:
@@ -142,19 +140,21 @@ def run_check(
         if fmt == "table":
             from .views.render import console
 
-            console().print(t("report_saved", lang, file=report), markup=False, style="dim")
+            console().print(
+                t("report_saved", lang, file=report), markup=False, style="dim", soft_wrap=True
+            )
 
 
-def _print_explain(r, catalog, profile, fmt: str, lang: str) -> None:
+def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:
     if fmt == "json":
         from .views.present import dumps, result_json
 
-        sys.stdout.write(dumps(result_json(r, catalog, profile.answers.get("region"))) + "\n")
+        sys.stdout.write(dumps(result_json(r, catalog, assessment, lang)) + "\n")
     elif fmt == "markdown":
         from .views.present import explain_markdown
 
-        sys.stdout.write(explain_markdown(r, lang))
+        sys.stdout.write(explain_markdown(r, assessment, catalog, lang))
     else:
         from .views.render import console, print_explain
 
-        print_explain(console(), r, lang)
+        print_explain(console(), r, assessment, catalog, lang)

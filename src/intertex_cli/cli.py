@@ -296,11 +296,19 @@ def validate_cmd(
     Example: intertex validate data/schemes
     """
     from .catalog import loader as catalog_mod
+    from .catalog.freshness import check
     from .i18n import t
 
     lang = _lang(lang)
     cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)
     _out(t("valid", lang, n=len(cat.schemes), a=len(cat.agencies)) + f" ({cat.directory})")
+    warnings, oldest = check(cat)
+    for w in warnings:
+        sys.stderr.write(f"warning: {w.scheme}: {w.message}\n")
+    if oldest is not None:
+        _out(t("oldest_evidence", lang, date=oldest[0], id=oldest[1]))
+    if warnings:
+        _out(t("freshness_warnings", lang, n=len(warnings)))
 
 
 @app.command("schema")

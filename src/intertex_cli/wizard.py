@@ -144,7 +144,7 @@ class Wizard:
             return True if ext in ("md", "html", "htm", "markdown") else t("report_ext", lang)
 
         path = self.prompt(
-            questionary.text, t("save_plan_where", lang), default=str(default_path), validate=valid
+            questionary.text, t("save_plan_where", lang), default=default_path.name, validate=valid
         )
         name = self.prompt(questionary.text, t("company_name", lang), default="")
         return path.strip(), (name.strip() or None)
@@ -165,7 +165,13 @@ class Wizard:
         return tuple(picked) if picked else SKIP
 
     def prompt(self, kind, message: str, **kw):
-        """The one place that calls questionary; Ctrl-C raises Interrupted."""
+        """The one place that calls questionary; Ctrl-C raises Interrupted. Its own
+        hints ("(Use arrow keys)") are replaced by ours, in the interface's language."""
+        if kind in (questionary.select, questionary.checkbox) and not kw.get("instruction"):
+            which = "hint.checkbox" if kind is questionary.checkbox else "hint.select"
+            if kw.get("use_shortcuts"):
+                which = "hint.shortcuts"
+            kw["instruction"] = t(which, self.lang)
         try:
             return kind(message, qmark="?", style=STYLE, **kw).unsafe_ask()
         except KeyboardInterrupt:

@@ -28,8 +28,12 @@ def _tokens(s: str) -> list[str]:
 
 # (field label, weight)
 def _fields(scheme, catalog):
-    yield "titre", 10, [scheme.title]
+    from intertex_cli.engine.vocab import PROJECTS
+
+    yield "titre", 10, [scheme.title] + ([scheme.title_en] if scheme.title_en else [])
     yield "id", 8, [scheme.id]
+    yield "projets", 5, [w for link in scheme.projects for w in PROJECTS[link.id]]
+    yield "résumé", 3, [scheme.summary_en] if scheme.summary_en else []
     yield "mots-clés", 6, list(scheme.keywords)
     yield "organisme", 4, [catalog.agency_name(scheme.agency), scheme.agency]
     yield "objectifs", 3, list(scheme.objectives)
@@ -41,6 +45,7 @@ def _fields(scheme, catalog):
         [c.quote for c in scheme.criteria] + [c.note for c in scheme.criteria if c.note],
     )
     yield "conditions", 2, [c.text for c in scheme.conditions]
+    yield "étapes", 1, [x for st in scheme.steps for x in (st.text, st.text_en)]
     yield "dépenses éligibles", 2, list(scheme.expenses.eligible)
     yield "dépenses exclues", 1, list(scheme.expenses.excluded)
     f = scheme.funding

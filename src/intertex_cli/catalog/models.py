@@ -480,11 +480,11 @@ class Scheme(Strict):
     description: str
     beneficiaries_text: str = Field(description="The guide's 'Bénéficiaires', verbatim.")
     projects: list[ProjectLink] = Field(
-        [], description="The projects the scheme serves, with the guide's words."
+        min_length=1, description="The projects the scheme serves, with the guide's words."
     )
     criteria: list[Criterion] = []
     conditions: list[Condition] = []
-    steps: list[Step] = Field([], description="What to do, in order, first step first.")
+    steps: list[Step] = Field(min_length=1, description="What to do, in order, first step first.")
     documents: list[Document] = []
     groups: list[Slug] = Field(
         [], description="Groups the scheme belongs to, for non-cumulation clauses."

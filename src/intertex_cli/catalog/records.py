@@ -28,6 +28,7 @@ SUMMARY: dict = {
     "support_type": True,
     "beneficiary": True,
     "source": True,
+    "groups": True,  # a card names the members of the groups it does not combine with
     "status": {"value": True},
     "funding": {
         "rate": True,

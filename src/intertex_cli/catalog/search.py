@@ -47,10 +47,18 @@ def _amounts(scheme, catalog) -> list[str]:
     )
 
 
+def _projects(scheme, catalog) -> list[str]:
+    from intertex_cli.engine.vocab import PROJECTS
+
+    return [w for link in scheme.projects for w in PROJECTS[link.id]]
+
+
 # (field label, weight, texts): the order is the index's (field numbers in the cache)
 FIELDS = (
-    ("titre", 10, lambda s, cat: [s.title]),
+    ("titre", 10, lambda s, cat: [s.title] + ([s.title_en] if s.title_en else [])),
     ("id", 8, lambda s, cat: [s.id]),
+    ("projets", 5, _projects),
+    ("résumé", 3, lambda s, cat: [s.summary_en] if s.summary_en else []),
     ("mots-clés", 6, lambda s, cat: list(s.keywords)),
     ("organisme", 4, lambda s, cat: [cat.agency_name(s.agency), s.agency]),
     ("objectifs", 3, lambda s, cat: list(s.objectives)),
@@ -62,6 +70,7 @@ FIELDS = (
         lambda s, cat: [c.quote for c in s.criteria] + [c.note for c in s.criteria if c.note],
     ),
     ("conditions", 2, lambda s, cat: [c.text for c in s.conditions]),
+    ("étapes", 1, lambda s, cat: [x for st in s.steps for x in (st.text, st.text_en)]),
     ("dépenses éligibles", 2, lambda s, cat: list(s.expenses.eligible)),
     ("dépenses exclues", 1, lambda s, cat: list(s.expenses.excluded)),
     ("montants", 2, _amounts),

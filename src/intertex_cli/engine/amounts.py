@@ -265,5 +265,7 @@ def cover(scheme, p: Profile, outcome_of) -> dict | None:
     out["loan_max_eur"] = c.loan_max_eur
     equity = p.answers.get("equity_eur")
     if c.equity_limit and c.loan_max_eur is not None and isinstance(equity, (int, float)):
+        # equity and quasi-equity bound the loan: equity alone allows at least this
         out["equity_eur"] = equity
+        out["loan_within_equity_eur"] = _num(min(c.loan_max_eur, equity))
     return out

@@ -6,8 +6,9 @@ import json
 from dataclasses import dataclass, field
 
 from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
-from intertex_cli.i18n import euros, percent, t
+from intertex_cli.i18n import euros, months, percent, t
 
+from . import words as w
 from .describe import describe, fact_label, value_label
 
 ENDED = ("abolished", "replaced")
@@ -52,6 +53,7 @@ def headline(scheme, lang: str) -> str:
 
 def scheme_json(scheme, catalog) -> dict:
     data = scheme.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["status"] = status_json(scheme)
     agency = catalog.agencies.get(scheme.agency)
     data["agency_name"] = agency.name if agency else scheme.agency
     contacts, inherited = contacts_of(scheme, catalog)
@@ -98,56 +100,82 @@ def _contact_lines(c) -> list[str]:
     return bits
 
 
+def _kv(lang: str, key: str, value: str) -> str:
+    return f"{key} : {value}" if lang == "fr" else f"{key}: {value}"
+
+
 def funding_lines(scheme, lang: str) -> list[str]:
+    """Every amount of the card, labelled, in the language."""
     f = scheme.funding
+    e = lambda x: euros(x, lang)  # noqa: E731
     out = []
     if f.rate is not None:
-        out.append(
-            f"{t('rate', lang)} : {percent(f.rate)}" if lang == "fr" else f"rate: {percent(f.rate)}"
-        )
+        out.append(_kv(lang, t("rate", lang), percent(f.rate, lang)))
     for key, val in (
         ("cap", f.cap_eur),
         ("min_expense", f.min_expense_eur),
         ("max_expense", f.max_expense_eur),
     ):
         if val is not None:
-            out.append(
-                f"{t(key, lang)} : {euros(val)}"
-                if lang == "fr"
-                else f"{t(key, lang)}: {euros(val)}"
-            )
+            out.append(_kv(lang, t(key, lang), e(val)))
     if f.duration_months is not None:
-        out.append(f"{t('duration', lang)} : {f.duration_months} {t('months', lang)}")
+        out.append(_kv(lang, t("duration", lang), months(f.duration_months, lang)))
     if f.equity_cap:
         out.append(t("equity_cap", lang))
     for c in f.components:
-        bits = [c.label]
+        bits = [w.label(c, lang)]
         if c.rate is not None:
-            bits.append(percent(c.rate) + (f" ({c.base})" if c.base else ""))
+            bits.append(percent(c.rate, lang))
+        if c.max_expense_eur is not None:
+            bits.append(_kv(lang, t("max_expense_taken", lang), e(c.max_expense_eur)))
         if c.cap_eur is not None:
-            bits.append(f"{t('cap', lang)} {euros(c.cap_eur)}")
+            bits.append(_kv(lang, t("cap", lang), e(c.cap_eur)))
         if c.duration_months is not None:
-            bits.append(f"{c.duration_months} {t('months', lang)}")
+            bits.append(months(c.duration_months, lang))
+        if not c.applies_to_budget and (c.rate is not None or c.cap_eur is not None):
+            bits.append(t("off_budget", lang))
         out.append(" — ".join(bits))
+    if f.cover is not None:
+        out.extend(w.cover_lines(_generic_cover(f.cover), scheme, lang))
     for fig in f.figures:
-        out.append(f"{fig.label} : {figure_value(fig)}")
+        out.append(_kv(lang, w.label(fig, lang), figure_value(fig, lang)))
     return out
 
 
-def figure_value(fig) -> str:
+def _generic_cover(c) -> dict:
+    """A cover's numbers for anyone (the card), as the engine gives them for a company."""
+    rates = [q.rate for q in c.quota]
+    return {
+        "kind": c.kind,
+        "quota_is_max": c.quota_is_max,
+        "quota": rates[0] if len(rates) == 1 else None,
+        "quota_options": rates,
+        "budget_limit_eur": c.budget_max_eur,
+        "covered_eur": None,
+        "indemnity_max_eur": None,
+        "premium_eur": None,
+        "max_eur": c.max_eur,
+        "loan_min_eur": c.loan_min_eur,
+        "loan_max_eur": c.loan_max_eur,
+    }
+
+
+def figure_value(fig, lang: str = "fr") -> str:
     if fig.unit == "eur":
-        return euros(fig.value)
+        return euros(fig.value, lang)
     if fig.unit == "rate":
-        return percent(fig.value)
+        return percent(fig.value, lang)
     if fig.unit == "eur-per-day":
-        return euros(fig.value) + " / jour"
+        return euros(fig.value, lang) + (" / jour" if lang == "fr" else " a day")
     v = int(fig.value) if float(fig.value).is_integer() else fig.value
+    if fig.unit == "months":
+        return months(v, lang)
+    one = v == 1
     unit = {
-        "months": "mois",
-        "years": "an" if v == 1 else "ans",
-        "days": "jour" if v == 1 else "jours",
-        "count": "",
-    }[fig.unit]
+        "years": ("an" if one else "ans", "year" if one else "years"),
+        "days": ("jour" if one else "jours", "day" if one else "days"),
+        "count": ("", ""),
+    }[fig.unit][lang == "en"]
     return f"{v} {unit}".strip()
 
 
@@ -160,18 +188,82 @@ class Item:
     page: int | None = None
     subs: list = field(default_factory=list)
     quoted: bool = False
+    since: str | None = None  # a fact that appeared after the guide: its date
+
+
+def status_items(scheme, catalog, lang: str) -> list[Item]:
+    """The scheme today, beside the guide's data: status, evidence, successor, whom to
+    contact today, what changed (the guide's figure, dated, and the newer one)."""
+    st = scheme.status
+    items = [Item(w.status_text(scheme, lang))]
+    note = st.note_en if lang == "en" and st.note_en else st.note
+    if note:
+        items.append(Item(" ".join(note.split())))
+    if st.sources:
+        srcs = ", ".join(
+            x.url + (f" ({x.date})" if x.date else f" ({t('undated', lang)})") for x in st.sources
+        )
+        items.append(Item(srcs, head=t("sources", lang)))
+    elif st.value != "still-offered":
+        items.append(Item(t("no_newer_source", lang), head=t("sources", lang)))
+    if st.successor is not None:
+        succ = st.successor
+        name = succ.name or (
+            w.title(catalog.schemes[succ.id], lang) if succ.id in catalog.schemes else succ.id
+        )
+        text = (
+            name
+            + (f" ({succ.url})" if succ.url else "")
+            + (f" — intertex show {succ.id}" if succ.id else "")
+        )
+        items.append(Item(text, head=t("successor", lang)))
+    for c in st.contact_today:
+        cn = c.note_en if lang == "en" and c.note_en else c.note
+        items.append(
+            Item(
+                c.name + (f" ({c.url})" if c.url else "") + (f" — {cn}" if cn else ""),
+                head=t("today", lang),
+            )
+        )
+    for ch in st.changes:
+        now = ch.now_en if lang == "en" and ch.now_en else ch.now
+        label = ch.label_en if lang == "en" else ch.label
+        src = ", ".join(x.url for x in ch.sources)
+        text = t("change_line", lang, guide=ch.guide, now=now, date=ch.date) + (
+            f" ({src})" if src else ""
+        )
+        items.append(Item(text, head=label))
+    items.append(
+        Item(t("guide_of", lang, date=scheme.source.date), head=t("guide_date_head", lang))
+    )
+    return items
 
 
 def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
-    """The card after its status: (section title, items), the same for every format."""
+    """The card after its title: (section title, items), the same for every format."""
+    from intertex_cli.engine.vocab import PROJECTS
+
     out: list[tuple[str, list[Item]]] = []
 
     def add(key: str, items: list[Item]) -> None:
         if items:
             out.append((t(key, lang), items))
 
-    add("sec.description", [Item(scheme.description.strip())])
-    add("sec.objectives", [Item(o) for o in scheme.objectives])
+    add("sec.status", status_items(scheme, catalog, lang))
+    if lang == "en" and scheme.summary_en:
+        add(
+            "sec.summary", [Item(" ".join(scheme.summary_en.split()) + " " + t("translated", lang))]
+        )
+    else:
+        add("sec.description", [Item(" ".join(scheme.description.split()))])
+    add(
+        "sec.projects",
+        [
+            Item(link.quote, head=PROJECTS[link.id][lang == "en"], page=link.page, quoted=True)
+            for link in scheme.projects
+        ],
+    )
+    add("sec.objectives", [Item(o, quoted=True) for o in scheme.objectives])
     benef = [Item(scheme.beneficiaries_text.strip(), quoted=True)]
     if scheme.beneficiary != "company":
         benef.append(Item("", head=t("beneficiary." + scheme.beneficiary, lang)))
@@ -189,18 +281,38 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
             for c in scheme.criteria
         ],
     )
-    add("sec.conditions", [Item(c.text, page=c.page) for c in scheme.conditions])
-    add("sec.eligible", [Item(x) for x in scheme.expenses.eligible])
-    add("sec.excluded", [Item(x) for x in scheme.expenses.excluded])
+    add(
+        "sec.conditions",
+        [
+            Item(
+                w.text_of(c, lang) if c.since else c.text,
+                page=c.page,
+                quoted=c.since is None,
+                since=c.since.date if c.since else None,
+            )
+            for c in scheme.conditions
+        ],
+    )
+    add("sec.steps", [Item(w.text_of(st, lang), page=st.page) for st in scheme.steps])
+    add("sec.documents", [Item(w.text_of(d, lang), page=d.page) for d in scheme.documents])
+    add("sec.eligible", [Item(x, quoted=True) for x in scheme.expenses.eligible])
+    add("sec.excluded", [Item(x, quoted=True) for x in scheme.expenses.excluded])
     add(
         "sec.funding",
         [Item(x) for x in funding_lines(scheme, lang)]
         + [Item(x, quoted=True) for x in scheme.funding.terms],
     )
-    add("sec.payment", [Item(x) for x in scheme.payment])
+    add(
+        "sec.cumulation",
+        [
+            Item(c.quote, head=_cumulation_head(c, catalog, lang), page=c.page, quoted=True)
+            for c in scheme.cumulation
+        ],
+    )
+    add("sec.payment", [Item(x, quoted=True) for x in scheme.payment])
     contacts, inherited = contacts_of(scheme, catalog)
     items = (
-        [Item(t("via_agency", lang, agency=catalog.agency_name(scheme.agency)))]
+        [Item(t("via_agency", lang, agency=w.agency_label(catalog, scheme.agency, lang)))]
         if inherited
         else []
     )
@@ -210,23 +322,47 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
     ]
     add("sec.contacts", items if contacts else [])
     notes = list(scheme.notes) + ([scheme.funding.note] if scheme.funding.note else [])
-    add("sec.notes", [Item(n.strip()) for n in notes])
+    add("sec.notes", [Item(" ".join(n.split())) for n in notes])
     return out
+
+
+def _cumulation_head(c, catalog, lang: str) -> str:
+    names = [w.title(catalog.schemes[x], lang) for x in c.schemes if x in catalog.schemes]
+    for g in c.groups:
+        members = [w.title(s, lang) for s in catalog.schemes.values() if g in s.groups]
+        names.extend(m for m in members if m not in names)
+    listed = ", ".join(names)
+    if c.rule == "not-with":
+        return t("cumul.not_with", lang, names=listed)
+    if c.rule == "combines-with":
+        return t("cumul.combines", lang, names=listed)
+    if c.rule == "after":
+        return t("cumul.after", lang, names=listed)
+    return t("cumul.reduced", lang)
+
+
+def item_suffix(it: Item, lang: str) -> str:
+    """(p. 6) for the guide's words, (depuis le guide, 2023-04) for newer facts."""
+    if it.since:
+        return f" ({t('since_guide', lang, date=it.since)})"
+    return f" (p. {it.page})" if it.page else ""
 
 
 def show_markdown(scheme, catalog, lang: str) -> str:
     types = t("type." + scheme.support_type, lang)
     regions = ", ".join(t("region." + r, lang) for r in scheme.regions)
-    L = [f"# {scheme.title} — {catalog.agency_name(scheme.agency)}", ""]
+    L = [f"# {w.title(scheme, lang)} — {w.agency_label(catalog, scheme.agency, lang)}", ""]
     L += [f"`{scheme.id}` · {types} · {regions}", ""]
-    L.extend(_status_md(scheme, lang))
+    if scheme.status.value in ENDED:
+        L += [f"> **⚠ {t('ended_warning', lang)}**", ""]
+    elif scheme.status.value in ("changed", "renamed"):
+        L += [f"> **⚠ {t('changed_warning', lang)}**", ""]
     for title, items in card_sections(scheme, catalog, lang):
         L.append(f"## {title}\n")
         for it in items:
             text = f"« {it.text} »" if it.quoted and it.text else it.text
             head = f"**{it.head}**" + (" — " if text else "") if it.head else ""
-            page = f" (p. {it.page})" if it.page else ""
-            L.append(f"- {head}{text}{page}")
+            L.append(f"- {head}{text}{item_suffix(it, lang)}")
             L.extend(f"  - _{sub}_" for sub in it.subs)
         L.append("")
     L.append("---\n")
@@ -242,23 +378,6 @@ def _source_line(scheme, lang: str) -> str:
         + " "
         + t("confirm", lang, date=s.date)
     )
-
-
-def _status_md(scheme, lang: str) -> list[str]:
-    st = scheme.status
-    out = []
-    if st.value == "abolished":
-        out.append(f"> **⚠ {t('ended_warning', lang)}**")
-    elif st.value in ("changed", "renamed"):
-        out.append(f"> **⚠ {t('changed_warning', lang)}**")
-    head = (
-        f"**{t('sec.status', lang)} :** {t('status.' + st.value, lang)}"
-        if lang == "fr"
-        else f"**Status:** {t('status.' + st.value, lang)}"
-    )
-    out.append(("> " if out else "") + head + (f" — {st.note}" if st.note else ""))
-    out.append("")
-    return out
 
 
 # --------------------------------------------------------------------------- check results
@@ -354,7 +473,14 @@ def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
         "cover": assessment.covers.get(sid),
         "criteria": [criterion_json(c) for c in r.criteria],
         "conditions": [
-            {"id": c.id, "kind": c.kind, "text": c.text, "page": c.page} for c in r.conditions
+            {
+                "id": c.id,
+                "kind": c.kind,
+                "text": c.text,
+                "page": c.page,
+                **({"since": c.since.date, "text_en": c.text_en} if c.since else {}),
+            }
+            for c in r.conditions
         ],
         "steps": [
             {
@@ -452,93 +578,77 @@ def _sources(catalog) -> list[dict]:
     return [{"document": d, "date": date} for d, date in sorted(seen)]
 
 
-def _guide_date(catalog) -> str:
-    dates = sorted({s.source.date for s in catalog.schemes.values()})
-    return ", ".join(dates)
-
-
-def group_results(results) -> dict:
-    """Results in the order people read them: eligible, to check, not eligible, ended."""
-    groups = {"eligible": [], "unknown": [], "ineligible": [], "ended": []}
-    for r in results:
-        if r.scheme.status.value in ENDED:
-            groups["ended"].append(r)
-        else:
-            groups[r.verdict].append(r)
-    for k in ("eligible", "unknown"):
-        groups[k].sort(key=lambda r: -((r.estimate or {}).get("amount_eur") or 0))
-    return groups
-
-
-def reason_text(r, lang: str) -> str:
-    """Why: the first unmet criterion in the guide's words, or what is missing."""
-    if r.verdict == INELIGIBLE:
-        c = r.unmet[0]
-        return f"« {c.criterion.quote} » (p. {c.criterion.page})"
-    if r.verdict == UNDECIDED:
-        if r.missing:
-            return t("missing", lang, keys=", ".join(fact_label(k, lang) for k in r.missing))
-        return t("nothing_missing", lang)
-    return ""
-
-
-def check_markdown(results, catalog, profile, lang: str) -> str:
-    L = ["# intertex — " + ("résultats" if lang == "fr" else "results"), ""]
-    L.append(("## Vos réponses" if lang == "fr" else "## Your answers") + "\n")
-    for k, v in profile.answers.items():
-        L.append(f"- {fact_label(k, lang)} : {value_label(k, v, lang)}")
-    for k in sorted(profile.skipped):
-        L.append(f"- {fact_label(k, lang)} : {t('skipped', lang)}")
-    L.append("")
-    region = profile.answers.get("region")
-    for name, rs in group_results(results).items():
-        if not rs:
-            continue
-        L.append(f"## {t('group.' + name, lang)} ({len(rs)})\n")
-        for r in rs:
-            s = r.scheme
-            line = f"- **{s.title}** ({catalog.agency_name(s.agency)}, `{s.id}`)"
-            if r.estimate and name != "ended":
-                line += " — " + t("estimate", lang, amount=euros(r.estimate["amount_eur"]))
-            if s.beneficiary != "company":
-                line += f" — {t('beneficiary.' + s.beneficiary, lang)}"
-            L.append(line)
-            why = reason_text(r, lang)
-            if why:
-                L.append(f"  - {why}")
-            if r.verdict == ELIGIBLE and name != "ended":
-                for c in r.conditions:
-                    label = t("first" if c.kind == "prerequisite" else "condition", lang)
-                    L.append(f"  - {label} : {c.text} (p. {c.page})")
-                for c in contacts_for(s, catalog, region)[:2]:
-                    L.append(f"  - {t('contact', lang)} : " + " · ".join(_contact_lines(c)))
-            if s.status.value != "still-offered":
-                L.append(f"  - {t('sec.status', lang)} : {t('status.' + s.status.value, lang)}")
-        L.append("")
-    L.append(t("confirm", lang, date=_guide_date(catalog)))
-    return "\n".join(L) + "\n"
-
-
-def explain_markdown(r, lang: str) -> str:
+def explain_items(r, a, catalog, lang: str) -> dict:
+    """One scheme criterion by criterion, the same for Markdown and the terminal."""
     s = r.scheme
-    L = [f"# {t('explain_title', lang, title=s.title)}", "", f"**{t(r.verdict, lang)}**", ""]
-    if not r.criteria:
-        L.append(t("no_criteria", lang))
+    fails = {cr.criterion.id: f for cr, f in a.reasons.get(s.id, [])}
+    items = []
     for cr in r.criteria:
-        mark = {MET: "✔", UNMET: "✘"}.get(cr.result, "?")
-        used = ", ".join(
-            f"{fact_label(k, lang)} = {value_label(k, v, lang)}" for k, v in cr.outcome.used.items()
-        )
-        L.append(
-            f"- {mark} {describe(cr.criterion.rule, lang)} — « {cr.criterion.quote} » (p. {cr.criterion.page})"
-        )
-        if used:
-            L.append(f"  - {t('answer_used', lang)} : {used}")
-        if cr.outcome.missing:
-            L.append(
-                "  - "
-                + t(
-                    "missing", lang, keys=", ".join(fact_label(k, lang) for k in cr.outcome.missing)
-                )
+        subs = []
+        if cr.result == UNMET and fails.get(cr.criterion.id):
+            subs.append(
+                " ; ".join(dict.fromkeys(w.failure_text(f, lang) for f in fails[cr.criterion.id]))
             )
+        elif cr.outcome.used:
+            used = ", ".join(
+                f"{fact_label(k, lang)} = {value_label(k, v, lang)}"
+                for k, v in cr.outcome.used.items()
+            )
+            subs.append(f"{t('answer_used', lang)} : {used}")
+        if cr.outcome.missing:
+            subs.append(
+                t("missing", lang, keys=", ".join(fact_label(k, lang) for k in cr.outcome.missing))
+            )
+        items.append(
+            {
+                "mark": {MET: "✔", UNMET: "✘"}.get(cr.result, "?"),
+                "result": cr.result,
+                "rule": describe(cr.criterion.rule, lang),
+                "quote": cr.criterion.quote,
+                "page": cr.criterion.page,
+                "subs": subs,
+            }
+        )
+    near = a.nearest.get(s.id)
+    nearest = None
+    if near:
+        instead = [catalog.schemes[x] for x in a.nearest_instead.get(s.id, [])]
+        nearest = w.nearest_text(
+            near, a.nearest_amount.get(s.id), s, a.profile.answers, lang, instead
+        )
+    amount = None
+    if r.estimate and r.estimate.get("amount_eur"):
+        amount = w.amount_text(r.estimate, s, lang)
+    return {
+        "title": t("explain_title", lang, title=w.title(s, lang)),
+        "verdict": t(r.verdict, lang),
+        "criteria": items,
+        "nearest": nearest,
+        "amount": amount,
+        "cover": w.cover_lines(a.covers[s.id], s, lang) if a.covers.get(s.id) else [],
+        "status": w.status_text(s, lang),
+        "conditions": [
+            (
+                c.text if not c.since else w.text_of(c, lang),
+                item_suffix(Item("", page=c.page, since=c.since.date if c.since else None), lang),
+            )
+            for c in r.conditions
+        ],
+    }
+
+
+def explain_markdown(r, a, catalog, lang: str) -> str:
+    x = explain_items(r, a, catalog, lang)
+    L = [f"# {x['title']}", "", f"**{x['verdict']}** — {t('sec.status', lang)} : {x['status']}", ""]
+    if not x["criteria"]:
+        L.append(t("no_criteria", lang))
+    for it in x["criteria"]:
+        L.append(f"- {it['mark']} {it['rule']} — « {it['quote']} » (p. {it['page']})")
+        L.extend(f"  - {sub}" for sub in it["subs"])
+    for line in [x["amount"], *x["cover"], x["nearest"]]:
+        if line:
+            L += ["", line]
+    if x["conditions"]:
+        L += ["", f"## {t('sec.conditions', lang)}", ""]
+        L.extend(f"- {text}{ref}" for text, ref in x["conditions"])
     return "\n".join(L) + "\n"

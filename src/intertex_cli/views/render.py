@@ -10,10 +10,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
+from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED
 from intertex_cli.i18n import euros, t
 
-from .describe import describe, fact_label, value_label
+from . import words as w
+from .describe import fact_label
 from .present import (
     _source_line,
     card_sections,
@@ -53,7 +54,7 @@ def print_list(con: Console, schemes, catalog, lang: str, title: str | None = No
         table.add_row(
             _e(s.id),
             _e(s.title),
-            _e(catalog.agency_name(s.agency)),
+            _e(w.agency_label(catalog, s.agency, lang)),
             t("type." + s.support_type, lang),
             headline(s, lang),
             f"[{STATUS_STYLE[st]}]{t('mark.' + st, lang)}[/]",
@@ -73,44 +74,40 @@ def _section(title: str) -> Text:
 
 
 def print_show(con: Console, s, catalog, lang: str) -> None:
+    from .present import ENDED, item_suffix
+
     st = s.status
-    parts = []
-    if st.value == "abolished":
-        parts.append(
-            Panel(
-                f"[bold red]⚠ {t('ended_warning', lang)}[/]\n{_e(st.note or '')}",
-                border_style="red",
-            )
+    if st.value in ENDED:
+        con.print(
+            Panel(Text(f"⚠ {t('ended_warning', lang)}", style="bold red"), border_style="red")
         )
     elif st.value in ("changed", "renamed"):
-        parts.append(
-            Panel(
-                f"[yellow]⚠ {t('changed_warning', lang)}[/]\n{_e(st.note or '')}",
-                border_style="yellow",
-            )
+        con.print(
+            Panel(Text(f"⚠ {t('changed_warning', lang)}", style="yellow"), border_style="yellow")
         )
-    for p in parts:
-        con.print(p)
-    head = f"[bold]{_e(s.title)}[/] — {_e(catalog.agency_name(s.agency))}"
-    sub = f"[dim]{_e(s.id)} · {t('type.' + s.support_type, lang)} · {', '.join(t('region.' + r, lang) for r in s.regions)} · {t('status.' + st.value, lang)}[/]"
+    con.print(Text(f"{w.title(s, lang)} — {w.agency_label(catalog, s.agency, lang)}", style="bold"))
+    sub = f"{s.id} · {t('type.' + s.support_type, lang)} · " + ", ".join(
+        t("region." + r, lang) for r in s.regions
+    )
     if s.beneficiary != "company":
-        sub += f"  [bold]{t('beneficiary.' + s.beneficiary, lang)}[/]"
-    con.print(head)
-    con.print(sub)
-    if st.value not in ("abolished", "changed", "renamed") and st.note:
-        con.print(f"[dim]{_e(st.note)}[/]")
+        sub += f" · {t('beneficiary.' + s.beneficiary, lang)}"
+    con.print(Text(sub, style="dim"))
     for title, items in card_sections(s, catalog, lang):
         con.print()
         con.print(_section(title))
         for it in items:
-            text = f"« {_e(it.text)} »" if it.quoted and it.text else _e(it.text)
-            head = f"[bold]{_e(it.head)}[/]" + (" · " if text else "") if it.head else ""
-            page = f" [dim](p. {it.page})[/]" if it.page else ""
-            con.print(f" • {head}{text}{page}")
+            line = Text()
+            if it.head:
+                line.append(it.head, style="bold")
+                if it.text:
+                    line.append(" · ")
+            line.append(f"« {it.text} »" if it.quoted and it.text else it.text)
+            line.append(item_suffix(it, lang), style="dim")
+            _item(con, "•", line)
             for sub in it.subs:
-                con.print(f"   [dim]{_e(sub)}[/]")
+                _item(con, "", sub, "dim")
     con.print()
-    con.print(f"[dim]{_e(_source_line(s, lang))}[/]")
+    con.print(Text(_source_line(s, lang), style="dim"))
 
 
 def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
@@ -130,7 +127,9 @@ def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
             if s.status.value == "still-offered"
             else f" [{STATUS_STYLE[s.status.value]}]({t('status.' + s.status.value, lang)})[/]"
         )
-        table.add_row(_e(s.id), _e(s.title) + st, _e(catalog.agency_name(s.agency)), where)
+        table.add_row(
+            _e(s.id), _e(s.title) + st, _e(w.agency_label(catalog, s.agency, lang)), where
+        )
     con.print(table)
 
 
@@ -164,14 +163,12 @@ def print_results(
     """The plan first, in a panel; then what is almost possible, to check, the rest."""
     from intertex_cli.engine.plan import ended
 
-    from . import words as w
-
     p = a.profile
     plan = a.plan
     tr = partial(w.tr, lang)
     con.print(
         Panel(
-            _plan_body(a, catalog, lang),
+            _plan_body(a, catalog, lang, con.width),
             title=tr("Votre plan", "Your plan"),
             title_align="left",
             border_style="green",
@@ -196,8 +193,9 @@ def print_results(
         _heading(con, tr("Presque :", "Almost:"), "bold yellow")
         for r in near:
             sid = r.scheme.id
+            instead = [catalog.schemes[x] for x in a.nearest_instead.get(sid, [])]
             text = w.nearest_text(
-                a.nearest[sid], a.nearest_amount.get(sid), r.scheme, p.answers, lang
+                a.nearest[sid], a.nearest_amount.get(sid), r.scheme, p.answers, lang, instead
             )
             _item(con, "•", f"{text}{_pages(r)}.")
     undecided = [r for r in mine if r.verdict == UNDECIDED]
@@ -210,7 +208,13 @@ def print_results(
         for r in undecided:
             miss = ", ".join(fact_label(k, lang) for k in r.missing)
             miss = miss or tr("à voir avec l'organisme", "ask the agency")
-            _item(con, "?", f"{w.title(r.scheme, lang)} — " + tr("manque : ", "missing: ") + miss)
+            _item(
+                con,
+                "?",
+                f"{w.title(r.scheme, lang)} ({_mark(r.scheme, lang)}) — "
+                + tr("manque : ", "missing: ")
+                + miss,
+            )
     others = [r for r in current if r.verdict == ELIGIBLE and a.relevant[r.scheme.id] is False]
     if others:
         what = tr("sans rapport avec vos projets", "unrelated to your projects")
@@ -228,7 +232,8 @@ def print_results(
                 _item(
                     con,
                     "✔",
-                    f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)}){extra}",
+                    f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)}, "
+                    f"{_mark(r.scheme, lang)}){extra}",
                 )
         else:
             _item(con, "", ", ".join(w.title(r.scheme, lang) for r in others) + ".")
@@ -247,7 +252,8 @@ def print_results(
             _item(
                 con,
                 "✘",
-                f"{w.title(r.scheme, lang)} — {_short_reason(a.reasons.get(r.scheme.id) or [], lang)}",
+                f"{w.title(r.scheme, lang)} ({_mark(r.scheme, lang)}) — "
+                f"{_short_reason(a.reasons.get(r.scheme.id) or [], lang)}",
             )
         rest = len(refused) - len(listed)
         if rest:
@@ -255,8 +261,8 @@ def print_results(
                 con,
                 "",
                 tr(
-                    f"et {rest} sans rapport avec vos projets (--all).",
-                    f"and {rest} unrelated to your projects (--all).",
+                    f"{'et ' if listed else ''}{rest} sans rapport avec vos projets (--all).",
+                    f"{'and ' if listed else ''}{rest} unrelated to your projects (--all).",
                 ),
                 "dim",
             )
@@ -267,30 +273,31 @@ def print_results(
             tr("Supprimés ou remplacés depuis le guide :", "Ended or replaced since the guide:"),
         )
         for r in gone:
-            bits = [w.status_text(r.scheme, lang), w.successor_text(r.scheme, lang)]
+            bits = [
+                w.status_text(r.scheme, lang),
+                w.successor_text(r.scheme, lang, catalog.schemes),
+            ]
             _item(
                 con, "–", f"{w.title(r.scheme, lang)} : " + " ; ".join(b for b in bits if b), "dim"
             )
     con.print()
     if answers_file is not None:
-        con.print(
-            Text(
-                tr(
-                    f"Réponses : {answers_file} — le détail d'un dispositif : intertex why ID --answers {answers_file}",
-                    f"Answers: {answers_file} — one scheme in detail: intertex why ID --answers {answers_file}",
-                ),
-                style="dim",
-            )
-        )
-    con.print(Text(t("confirm", lang, date=_date([r.scheme for r in a.results])), style="dim"))
+        _say(con, tr("Le détail d'un dispositif :", "One scheme in detail:"), "dim")
+        _say(con, f"  intertex why ID --answers {answers_file}", "dim")
+    _say(con, t("confirm", lang, date=_date([r.scheme for r in a.results])), "dim")
 
 
-def _plan_body(a, catalog, lang: str) -> Table:
+def _say(con: Console, text: str, style: str = "") -> None:
+    """A plain line, wrapped without breaking amounts, no trailing spaces."""
+    from .words import wrap
+
+    con.print(Text(wrap(text, con.width), style=style), no_wrap=True, overflow="ignore")
+
+
+def _plan_body(a, catalog, lang: str, width: int) -> Table:
     """Inside the plan's panel: each scheme with its amount and computation, what to do
     first and whom to call; the total; what was left out and why."""
     from intertex_cli.engine.vocab import PROJECTS
-
-    from . import words as w
 
     p, plan = a.profile, a.plan
     tr = partial(w.tr, lang)
@@ -305,20 +312,26 @@ def _plan_body(a, catalog, lang: str) -> Table:
             tr(f"budget {euros(budget, lang)} HT", f"budget {euros(budget, lang)} excl. VAT")
         )
     if head:
-        body.add("", Text(" · ".join(head), style="bold"))
+        body.line(" · ".join(head), width, "bold")
     first = {x["for"]: x for x in plan.steps if x["when"] == "now"}
-    major = [e for e in plan.entries if e.amount or e.cover]
+    no_budget = not isinstance(budget, (int, float))
+    ceilings = {e.scheme.id: a.ceilings.get(e.scheme.id) for e in plan.entries if no_budget}
+    major = [e for e in plan.entries if e.amount or e.cover or ceilings.get(e.scheme.id)]
     for i, e in enumerate(major, 1):
         sch = e.scheme
-        if e.amount:
-            right = Text(tr("jusqu'à ", "up to ") + euros(e.amount, lang), style="bold green")
+        top_amount = e.amount or ceilings.get(sch.id)
+        if top_amount:
+            right = Text(tr("jusqu'à ", "up to ") + euros(top_amount, lang), style="bold green")
         else:
             right = Text(tr(*_KIND.get(sch.support_type, ("", ""))), style="cyan")
         top = Table.grid(expand=True)
         top.add_column(ratio=1, overflow="fold")
         top.add_column(no_wrap=True, justify="right")
         top.add_row(
-            Text(f"{w.title(sch, lang)} — {catalog.agency_name(sch.agency)}", style="bold"), right
+            Text(
+                f"{w.title(sch, lang)} — {w.agency_label(catalog, sch.agency, lang)}", style="bold"
+            ),
+            right,
         )
         body.add(f"{i}.", top)
         lines = []
@@ -331,7 +344,15 @@ def _plan_body(a, catalog, lang: str) -> Table:
                         f"base reduced by the plan's other aid: {euros(e.amount, lang)}",
                     )
                 )
-        elif e.cover:
+        elif ceilings.get(sch.id):
+            lines.append(
+                w.ceiling_text(ceilings[sch.id], sch, lang)
+                + tr(
+                    " : donnez votre budget pour le calcul",
+                    ": give your budget for the computation",
+                )
+            )
+        if e.cover:
             lines.extend(w.cover_lines(e.cover, sch, lang))
         lines.extend(w.off_budget_text(a.off_budget.get(sch.id) or [], sch, lang))
         step = first.get(sch.id)
@@ -344,29 +365,36 @@ def _plan_body(a, catalog, lang: str) -> Table:
                 lines.append(tr("Contact : ", "Contact: ") + w.contact_line(cs[0], lang))
         lines.append(tr("Statut : ", "Status: ") + w.status_text(sch, lang))
         for line in lines:
-            body.add("", Text(line))
-    minor = [e for e in plan.entries if not (e.amount or e.cover)]
+            body.line(line, width)
+    minor = [e for e in plan.entries if e not in major]
     if minor:
         names = ", ".join(w.title(e.scheme, lang) for e in minor)
-        body.add("", Text(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + "."))
-    if plan.entries:
-        total = tr("Total des aides chiffrées : ", "Total of the amounts computed: ")
-        body.add("", Text(total + euros(plan.total, lang), style="bold"))
-    else:
-        body.add(
-            "",
-            Text(
-                tr(
-                    "Aucun dispositif n'est encore certain : voir ci-dessous.",
-                    "No scheme is certain yet: see below.",
-                )
-            ),
+        body.line(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + ".", width)
+    if plan.entries and no_budget:
+        text = tr(
+            "Budget non renseigné : les montants ci-dessus sont des plafonds.",
+            "Budget not given: the amounts above are ceilings.",
         )
+        body.line(text, width, "bold")
+    elif plan.entries:
+        total = tr("Total des aides chiffrées : ", "Total of the amounts computed: ")
+        body.line(total + euros(plan.total, lang), width, "bold")
+    else:
+        text = tr(
+            "Aucun dispositif n'est encore certain : voir ci-dessous.",
+            "No scheme is certain yet: see below.",
+        )
+        body.line(text, width)
     for x in plan.left_out:
         if x["reason"] in ("non-cumulation", "same-expenses"):
             text = tr("Laissé de côté : ", "Left out: ") + w.left_out_text(x, catalog.schemes, lang)
-            body.add("", Text(text, style="dim"))
+            body.line(text, width, "dim")
     return body.grid
+
+
+def _mark(scheme, lang: str) -> str:
+    """The scheme's status today, in two words: "? non vérifié", "⚠ modifié"."""
+    return t("mark." + scheme.status.value, lang)
 
 
 def _heading(con: Console, text: str, style: str = "bold") -> None:
@@ -385,14 +413,32 @@ class _Lines:
     def add(self, mark: str, content) -> None:
         self.grid.add_row(mark, content)
 
+    def line(self, text: str, width: int, style: str = "") -> None:
+        """A line of the panel, wrapped so that no amount or phone number breaks."""
+        from .words import wrap
 
-def _item(con: Console, mark: str, text: str, style: str = "") -> None:
-    """A bullet whose continuation lines stay indented under its text."""
-    grid = Table.grid(padding=(0, 1))
-    grid.add_column(width=3, no_wrap=True, justify="right")
-    grid.add_column(ratio=1, overflow="fold")
-    grid.add_row(mark, Text(text, style=style))
-    con.print(grid)
+        self.grid.add_row("", Text(wrap(" ".join(text.split()), width - 8), style=style))
+
+
+def _item(con: Console, mark: str, text, style: str = "", spans=()) -> None:
+    """A bullet whose continuation lines stay indented under its text, wrapped by
+    ``words.wrap`` so that no amount or phone number is broken, with no trailing
+    spaces when piped; ``spans`` are (start, end, style) of the plain text."""
+    from .words import wrap
+
+    plain = text.plain.replace("\n", " ") if isinstance(text, Text) else " ".join(text.split())
+    body = Text(wrap(plain, con.width - 4), style=style)
+    if isinstance(text, Text):  # keep the styles of a Text built by the caller
+        spans = [(sp.start, sp.end, sp.style) for sp in text.spans]
+    for start, stop, st in spans:
+        body.stylize(st, start, stop)
+    out = Text()
+    for i, line in enumerate(body.split("\n")):
+        out.append(f"{mark:>3} " if i == 0 else "    ")
+        out.append_text(line)
+        out.append("\n")
+    out.rstrip()
+    con.print(out, no_wrap=True, overflow="ignore")
 
 
 _KIND = {
@@ -424,35 +470,39 @@ def _short_reason(reasons, lang: str) -> str:
     return " ; ".join(bits)
 
 
-def print_explain(con: Console, r, lang: str) -> None:
+def print_explain(con: Console, r, a, catalog, lang: str) -> None:
+    from .present import explain_items
+
+    x = explain_items(r, a, catalog, lang)
     s = r.scheme
-    con.print(f"[bold]{_e(t('explain_title', lang, title=s.title))}[/]")
-    con.print(f"[{VERDICT_STYLE[r.verdict]}]{t(r.verdict, lang)}[/]")
-    if s.beneficiary != "company":
-        con.print(f"[cyan]{t('beneficiary.' + s.beneficiary, lang)}[/]")
-    if not r.criteria:
-        con.print(t("no_criteria", lang))
-    for cr in r.criteria:
-        mark = {MET: "[green]✔[/]", UNMET: "[red]✘[/]"}.get(cr.result, "[yellow]?[/]")
-        con.print(
-            f" {mark} [bold]{_e(describe(cr.criterion.rule, lang))}[/]  [dim]({t('criterion.' + cr.result, lang)})[/]"
+    con.print(Text(x["title"], style="bold"))
+    con.print(
+        Text(
+            f"{x['verdict']} · {t('sec.status', lang)} : {x['status']}",
+            style=VERDICT_STYLE[r.verdict],
         )
-        con.print(f"    « {_e(cr.criterion.quote)} » [dim](p. {cr.criterion.page})[/]")
-        if cr.outcome.used:
-            used = ", ".join(
-                f"{fact_label(k, lang)} = {value_label(k, v, lang)}"
-                for k, v in cr.outcome.used.items()
-            )
-            con.print(f"    [dim]{t('answer_used', lang)} : {_e(used)}[/]")
-        if cr.result == UNDECIDED or cr.outcome.missing:
-            if cr.outcome.missing:
-                con.print(
-                    f"    [yellow]{t('missing', lang, keys=', '.join(fact_label(k, lang) for k in cr.outcome.missing))}[/]"
-                )
-    if r.conditions:
+    )
+    if s.beneficiary != "company":
+        con.print(Text(t("beneficiary." + s.beneficiary, lang), style="cyan"))
+    if not x["criteria"]:
+        con.print(t("no_criteria", lang))
+    style = {"met": "green", "unmet": "red"}
+    for it in x["criteria"]:
+        line = Text(f" {it['mark']} ", style=style.get(it["result"], "yellow"))
+        line.append(it["rule"], style="bold")
+        line.append(f"  ({t('criterion.' + it['result'], lang)})", style="dim")
+        con.print(line)
+        _item(con, "", f"« {it['quote']} » (p. {it['page']})")
+        for sub in it["subs"]:
+            _item(con, "", sub, "yellow" if it["result"] != "met" else "dim")
+    for line in [x["amount"], *x["cover"], x["nearest"]]:
+        if line:
+            con.print()
+            _item(con, "→", line)
+    if x["conditions"]:
         con.print(_section(t("sec.conditions", lang)))
-        for c in r.conditions:
-            con.print(f" • {_e(c.text)} [dim](p. {c.page})[/]")
+        for text, ref in x["conditions"]:
+            _item(con, "•", f"{text}{ref}")
 
 
 def print_problems(con: Console, message: str, problems, hint: str = "") -> None:

@@ -136,7 +136,9 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
             else:
                 amount = w.tr(lang, *_TYPE.get(s.support_type, ("—", "—")))
                 how = w.summary(s, lang)
-            rows.append([str(i), w.title(s, lang), catalog.agency_name(s.agency), amount, how])
+            rows.append(
+                [str(i), w.title(s, lang), w.agency_label(catalog, s.agency, lang), amount, how]
+            )
         sec.blocks.append(
             (
                 "table",
@@ -236,7 +238,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
         items = []
         for r in undecided:
             qs = [QUESTIONS[k].text[lang] for k in r.missing if k in QUESTIONS]
-            text = f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)})"
+            text = f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)})"
             if qs:
                 text += w.tr(lang, " — questions à poser : ", " — questions to ask: ") + " ".join(
                     qs
@@ -260,6 +262,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                         r.scheme,
                         p.answers,
                         lang,
+                        [schemes[x] for x in a.nearest_instead.get(r.scheme.id, [])],
                     )
                     + _pages(r)
                     for r in near
@@ -281,7 +284,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
             (
                 "list",
                 [
-                    f"{w.title(r.scheme, lang)} ({catalog.agency_name(r.scheme.agency)})"
+                    f"{w.title(r.scheme, lang)} ({w.agency_label(catalog, r.scheme.agency, lang)})"
                     for r in others
                 ],
             )
@@ -308,7 +311,10 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
         )
         items = []
         for r in gone:
-            bits = [w.status_text(r.scheme, lang), w.successor_text(r.scheme, lang)]
+            bits = [
+                w.status_text(r.scheme, lang),
+                w.successor_text(r.scheme, lang, catalog.schemes),
+            ]
             note = (
                 r.scheme.status.note_en
                 if lang == "en" and r.scheme.status.note_en
@@ -337,7 +343,11 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                     "aucune source plus récente que le guide",
                     "no source newer than the guide",
                 ),
-                "; ".join(x for x in (w.successor_text(s, lang), w.today_text(s, lang)) if x)
+                "; ".join(
+                    x
+                    for x in (w.successor_text(s, lang, catalog.schemes), w.today_text(s, lang))
+                    if x
+                )
                 or "—",
             ]
         )

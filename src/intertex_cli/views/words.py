@@ -4,6 +4,8 @@ the terminal, Markdown and HTML views all use these sentences."""
 
 from __future__ import annotations
 
+import re
+
 from intertex_cli.engine import geo
 from intertex_cli.i18n import euros, months, percent
 from intertex_cli.views.describe import fact_label, value_label
@@ -208,11 +210,11 @@ def cover_lines(c: dict, scheme, lang: str) -> list[str]:
                 ", dans la limite de vos fonds propres et quasi-fonds propres",
                 ", within your equity and quasi-equity",
             )
-            if c.get("equity_eur") is not None:
+            if c.get("loan_within_equity_eur") is not None:
                 text += tr(
                     lang,
-                    f" (fonds propres déclarés : {e(c['equity_eur'])})",
-                    f" (equity declared: {e(c['equity_eur'])})",
+                    f" : vos fonds propres seuls permettent au moins {e(c['loan_within_equity_eur'])}",
+                    f": your equity alone allows at least {e(c['loan_within_equity_eur'])}",
                 )
         lines.append(text)
     elif c.get("max_eur") is not None:
@@ -443,19 +445,24 @@ _CONFIDENCE = {
 
 
 def status_text(scheme, lang: str) -> str:
-    """ "modifié depuis le guide (confirmé, 2018-05-02)"."""
+    """ "modifié depuis le guide (confirmé, 2018-05-02)"; an ending that is only probable
+    says so: "probablement supprimé depuis le guide"."""
     st = scheme.status
     bits = [tr(lang, *_CONFIDENCE[st.confidence])]
     if st.evidence_date:
         bits.append(st.evidence_date)
-    return f"{tr(lang, *_STATUS[st.value])} ({', '.join(bits)})"
+    value = tr(lang, *_STATUS[st.value])
+    if st.confidence != "confirmed" and st.value in ("abolished", "replaced"):
+        value = tr(lang, "probablement ", "probably ") + value
+    return f"{value} ({', '.join(bits)})"
 
 
-def successor_text(scheme, lang: str) -> str:
+def successor_text(scheme, lang: str, schemes_by_id: dict | None = None) -> str:
     succ = scheme.status.successor
     if succ is None:
         return ""
-    name = succ.name or succ.id or ""
+    other = (schemes_by_id or {}).get(succ.id or "")
+    name = succ.name or (title(other, lang) if other is not None else succ.id) or ""
     url = f" ({succ.url})" if succ.url else ""
     return tr(lang, f"successeur : {name}{url}", f"successor: {name}{url}")
 
@@ -466,3 +473,43 @@ def today_text(scheme, lang: str) -> str:
     for c in scheme.status.contact_today:
         items.append(c.name + (f" ({c.url})" if c.url else ""))
     return "; ".join(items)
+
+
+# ----------------------------------------------------------------------------- wrapping
+
+_GLUE = "\x00"  # a space that must not break a line: inside an amount or a phone number
+_AMOUNT = re.compile(
+    r"(?<=\d) (?=\d{3}\b)|(?<=\d) (?=€)|(?<=€) (?=\d)|(?<=\d) (?=%)"
+    r"|(?<=«) | (?=»)|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)"
+)
+_PHONE = re.compile(r"\b\d{2}(?: \d{2}){4}\b|\b0 ?8\d{2}(?: \d{3}){2}\b|\+33 \(0\)\d(?: \d{2}){4}")
+
+
+def wrap(text: str, width: int) -> str:
+    """Lines of at most ``width`` characters, never breaking an amount ("20 000 €"), a
+    percentage or a phone number; a word longer than the line is folded, not cut."""
+    import textwrap
+
+    glued = _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text)
+    glued = _AMOUNT.sub(_GLUE, glued)
+    lines = textwrap.wrap(
+        glued,
+        width=max(width, 20),
+        break_long_words=True,
+        break_on_hyphens=False,
+        replace_whitespace=True,
+    )
+    return "\n".join(line.replace(_GLUE, " ") for line in lines)
+
+
+def agency_label(catalog, agency_id: str, lang: str) -> str:
+    """The agency as the guide names it, and its name today where it was renamed or
+    replaced: "DIRECCTE → DREETS"."""
+    name = catalog.agency_name(agency_id)
+    agency = catalog.agencies.get(agency_id)
+    st = getattr(agency, "status", None)
+    if st is not None and st.value in ("renamed", "replaced") and st.successor is not None:
+        now = st.successor.name or st.successor.id
+        if now and now != name:
+            return f"{name} → {now}"
+    return name
