@@ -29,6 +29,7 @@ SUMMARY: dict = {
     "beneficiary": True,
     "source": True,
     "groups": True,  # a card names the members of the groups it does not combine with
+    "projects": [{"id": True}],  # what the wizard asks about serves the projects
     "status": {"value": True},
     "funding": {
         "rate": True,
