@@ -115,9 +115,10 @@ def run_check(
     asked = plan(question_schemes(schemes, profile), profile)
     answers_file = saved_to if saved_to is not None else answers
     if fmt == "json":
-        from .views.present import check_json, dumps
+        from .views.jsonout import write
+        from .views.present import check_json
 
-        sys.stdout.write(dumps(check_json(assessment, catalog, asked, warnings, lang)) + "\n")
+        write(check_json(assessment, catalog, asked, warnings, lang), sys.stdout)
     elif fmt == "markdown":
         from .views.report import markdown_report
 
