@@ -72,43 +72,58 @@ def run(args: list[str], env: dict) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def profiles(schemes) -> dict:
-    """Profiles with 0, 3, 8 and 13 answers, in the order the planner asks them."""
+def next_question_times(cat_dir: Path, runs: int) -> dict:
+    """The planner as the wizard runs it, in-process, on the example's answers.
+
+    "wizard": each question asked right after the previous answer, the states kept
+    from the question before (what a person waits for); "fresh": the same profile
+    with nothing kept (a new compiled catalogue, as when a session resumes from a
+    file). The catalogue is read and frozen first, as the wizard does (memory.py).
+    """
+    import gc
+
     from intertex_cli.answers import read_file
+    from intertex_cli.catalog import loader
+    from intertex_cli.engine import compiled
     from intertex_cli.engine.planner import answer_from, next_question
     from intertex_cli.engine.rules import Profile
     from intertex_cli.engine.vocab import NATURAL_ORDER
 
+    schemes = tuple(loader.load(cat_dir).schemes.values())
+    for s in schemes:  # read every record now: the wizard's catalogue is loaded
+        s.load() if hasattr(s, "load") else None
+    gc.freeze()
     full, _ = read_file(str(EXAMPLE))
     full = Profile({**full.answers, "has_export_team": False}, full.skipped)
+    out: dict = {}
+    compiled._COMPILED.clear()
+    t = time.perf_counter()
+    compiled.compiled(schemes)
+    out["compile the catalogue's rules"] = time.perf_counter() - t
     p = Profile({}, frozenset())
-    out = {0: p}
+    kept: dict = {}
     order: list[str] = []
-    while len(order) < 13:
+    while len(order) <= 13:
+        t = time.perf_counter()
         key = next_question(schemes, p)
+        dt = time.perf_counter() - t
+        if len(order) in (0, 3, 8, 13):
+            out[f"next question, {len(order)} answers (wizard)"] = dt
+            kept[len(order)] = p
         if key is None:  # the planner is done: the rest in natural order
-            rest = [k for k in NATURAL_ORDER if k not in order and k not in p.answers]
-            key = rest[0]
+            key = [k for k in NATURAL_ORDER if k not in order and k not in p.answers][0]
         order.append(key)
         p = answer_from(full, key, p)
-        if len(order) in (3, 8, 13):
-            out[len(order)] = p
-    return out
-
-
-def next_question_times(cat_dir: Path, runs: int) -> dict:
-    from intertex_cli.catalog import loader
-    from intertex_cli.engine.planner import next_question
-
-    schemes = tuple(loader.load(cat_dir).schemes.values())
-    out = {}
-    for n, p in profiles(schemes).items():
+    for n, q in kept.items():
         times = []
         for _ in range(runs):
+            compiled._COMPILED.clear()
+            compiled.compiled(schemes)
             t = time.perf_counter()
-            next_question(schemes, p)
+            next_question(schemes, q)
             times.append(time.perf_counter() - t)
-        out[f"next question, {n} answers"] = statistics.median(times)
+        out[f"next question, {n} answers (fresh)"] = statistics.median(times)
+    gc.unfreeze()
     return out
 
 
