@@ -59,6 +59,12 @@ def directory() -> Path:
     return Path(base) / "intertex"
 
 
+def _uid() -> int:
+    """The user's id (0 where there is none to compare: st_uid is 0 there too)."""
+    geteuid = getattr(os, "geteuid", None)  # absent on Windows, whose stat says 0
+    return geteuid() if geteuid is not None else 0
+
+
 def private_directory(create: bool) -> Path | None:
     """The cache folder if it is the user's alone (made so if it is ours), else None."""
     d = directory()
@@ -74,7 +80,7 @@ def private_directory(create: bool) -> Path | None:
         st = os.lstat(d)
     except OSError:
         return None
-    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.geteuid():
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != _uid():
         return None
     if st.st_mode & 0o022:  # others could have written into it: nothing in it is ours
         return None
@@ -167,7 +173,7 @@ class CachedCatalog:
         fd = os.open(path, flags)
         try:
             st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid() or st.st_mode & 0o022:
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != _uid() or st.st_mode & 0o022:
                 raise CacheError("not a private file")
             self._fh = os.fdopen(fd, "rb")
         except BaseException:
