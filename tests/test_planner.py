@@ -18,10 +18,12 @@ from hypothesis import strategies as st
 from intertex_cli.answers import read_file
 from intertex_cli.catalog import loader
 from intertex_cli.engine import planner
+from intertex_cli.engine.profile import Range
 from intertex_cli.engine.rules import Profile, evaluate
 from tests.oracle import planner_v0 as old_planner
 from tests.oracle import rules_v0 as old_rules
 from tests.test_properties import full_profiles, partial_of
+from tests.test_ranges import ranged
 
 from .conftest import ROOT
 
@@ -96,3 +98,18 @@ def test_same_at_every_step_of_a_questionnaire(schemes, synthetic):
                 break
             p = planner.answer_from(full, key, p)
             _same_evaluation(cat, p)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_same_with_ranges_and_a_size_class(schemes, synthetic, data):
+    """Answers files may give ranges ({min, max}) and the size class directly."""
+    _, p = data.draw(ranged())
+    if data.draw(st.booleans()):
+        lo, hi = sorted(data.draw(st.lists(st.sampled_from(range(5)), min_size=2, max_size=2)))
+        sizes = ("micro", "small", "medium", "intermediate", "large")
+        p = Profile(p.answers, p.skipped, {**p.ranges, "size_class": Range(sizes[lo], sizes[hi])})
+    for cat in (schemes, synthetic):
+        _same_evaluation(cat, p)
+        _same_question(cat, p)
+    assert planner.plan(schemes, p) == old_planner.plan(schemes, p)

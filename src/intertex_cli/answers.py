@@ -6,13 +6,17 @@ import difflib
 import math
 
 from .engine import geo
+from .engine.profile import Range
 from .engine.rules import Profile
-from .engine.vocab import ANSWER_FACTS, PROJECT_IDS
+from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, SIZE_CLASSES
 from .errors import AnswersError, Problem
 
+# Keys accepted beside the questions' keys: the size class, when the figures are unknown.
+EXTRA_KEYS = ("size_class",)
+NUMBER_KEYS = tuple(k for k, f in ANSWER_FACTS.items() if f.kind in ("int", "number"))
 # Keys that no rule reads: what the company wants to do, and its name for reports.
 OTHER_KEYS = ("projects", "company_name")
-KNOWN_KEYS = (*ANSWER_FACTS, *OTHER_KEYS)
+KNOWN_KEYS = (*ANSWER_FACTS, *EXTRA_KEYS, *OTHER_KEYS)
 
 # An answer that means "je ne sais pas": the key stays unknown, and is not asked again.
 UNKNOWN_WORDS = {"unknown", "?", "je ne sais pas", "ne sais pas", "nsp", "skip", "inconnu"}
@@ -80,28 +84,105 @@ def _check_projects(value: object) -> tuple[object, str | None]:
     return tuple(out), None
 
 
-def _check_projects(value: object) -> tuple[object, str | None]:
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
-        return None, f"expected a list of project ids ({', '.join(PROJECT_IDS)})"
-    out = []
-    for x in items:
-        x = x.strip().lower()
-        if x not in PROJECT_IDS:
-            close = difflib.get_close_matches(x, PROJECT_IDS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            return None, f"{x!r} is not a project id; known: {', '.join(PROJECT_IDS)}{hint}"
-        if x not in out:
-            out.append(x)
-    return tuple(out), None
+def check_range(key: str, value: dict) -> tuple[object, str | None]:
+    """``{min: 20, max: 49}`` for a number key (or the size class): (Range or the exact
+    value when both bounds are equal, None) or (None, why it is invalid)."""
+    extra = sorted(str(k) for k in value if k not in ("min", "max"))
+    if extra:
+        return None, f"a range has only min and max, not {', '.join(extra)}"
+    lo, hi = value.get("min"), value.get("max")
+    if lo is None and hi is None:
+        return None, "a range needs min, max or both"
+    bounds = []
+    for bound in (lo, hi):
+        if bound is None:
+            bounds.append(None)
+            continue
+        canon, why = check_size(bound) if key == "size_class" else check_value(key, bound)
+        if why:
+            return None, why
+        bounds.append(canon)
+    lo, hi = bounds
+    if key == "size_class":
+        lo, hi = lo or SIZE_CLASSES[0], hi or SIZE_CLASSES[-1]
+        if SIZE_CLASSES.index(lo) > SIZE_CLASSES.index(hi):
+            return None, f"min ({lo}) is above max ({hi}); the order is {', '.join(SIZE_CLASSES)}"
+    else:
+        lo = 0 if lo is None else lo
+        hi = math.inf if hi is None else hi
+        if lo > hi:
+            return None, f"min ({lo}) is more than max ({hi})"
+    return (lo if lo == hi else Range(lo, hi)), None
 
 
-def cross_problems(answers: dict) -> list[tuple[str, str]]:
+def check_size(value: object) -> tuple[object, str | None]:
+    if value not in SIZE_CLASSES:
+        close = difflib.get_close_matches(str(value), SIZE_CLASSES, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return None, f"{value!r} is not one of: {', '.join(SIZE_CLASSES)}{hint}"
+    return value, None
+
+
+def _lo(key: str, answers: dict, ranges: dict):
+    if key in answers:
+        return answers[key]
+    return ranges[key].lo if key in ranges else None
+
+
+def _hi(key: str, answers: dict, ranges: dict):
+    if key in answers:
+        return answers[key]
+    return ranges[key].hi if key in ranges else None
+
+
+def _shown(key: str, answers: dict, ranges: dict) -> str:
+    if key in answers:
+        v = answers[key]
+        return str(v).lower() if isinstance(v, bool) else str(v)
+    r = ranges[key]
+    if r.hi == math.inf:
+        return f"≥ {r.lo}"
+    return f"≤ {r.hi}" if r.lo == 0 else f"{r.lo}-{r.hi}"
+
+
+def cross_problems(answers: dict, ranges: dict | None = None) -> list[tuple[str, str]]:
     """Contradictions between answers: (key, message)."""
+    ranges = ranges or {}
     out = []
-    e, t = answers.get("export_turnover_eur"), answers.get("turnover_eur")
+    e = _lo("export_turnover_eur", answers, ranges)
+    t = _hi("turnover_eur", answers, ranges)
     if e is not None and t is not None and e > t:
-        out.append(("export_turnover_eur", f"export turnover ({e}) is more than turnover ({t})"))
+        shown_e = _shown("export_turnover_eur", answers, ranges)
+        shown_t = _shown("turnover_eur", answers, ranges)
+        out.append(
+            (
+                "export_turnover_eur",
+                f"export turnover ({shown_e}) is more than turnover ({shown_t})",
+            )
+        )
+    if "size_class" in answers or "size_class" in ranges:
+        from .engine.rules import figures_size_domain, given_size
+
+        p = Profile(answers, frozenset(), ranges)
+        figures = figures_size_domain(p)
+        if not figures & given_size(p):
+            used = [
+                f"{k} {_shown(k, answers, ranges)}"
+                for k in ("headcount", "turnover_eur", "balance_sheet_total_eur", "independent")
+                if k in answers or k in ranges
+            ]
+            allowed = ", ".join(c for c in SIZE_CLASSES if c in figures)
+            given = (
+                answers["size_class"]
+                if "size_class" in answers
+                else f"{{min: {ranges['size_class'].lo}, max: {ranges['size_class'].hi}}}"
+            )
+            out.append(
+                (
+                    "size_class",
+                    f"size_class {given} contradicts the figures ({', '.join(used)}: {allowed})",
+                )
+            )
     dep, reg = answers.get("department"), answers.get("region")
     if dep is not None and reg is not None and geo.region_of(dep) != reg:
         out.append(("region", f"département {dep} is in {geo.region_of(dep)}, not {reg}"))
@@ -123,6 +204,7 @@ def parse(
             [Problem(file, "expected a mapping of keys to answers (key: value)", 1)],
         )
     answers: dict = {}
+    ranges: dict = {}
     skipped: set[str] = set()
     for key, value in data.items():
         line = lines.get((key,))
@@ -136,19 +218,26 @@ def parse(
         if _is_unknown(value):
             skipped.add(key)
             continue
-        canon, why = check_value(key, value)
+        if isinstance(value, dict) and (key in NUMBER_KEYS or key == "size_class"):
+            canon, why = check_range(key, value)
+        elif key == "size_class":
+            canon, why = check_size(value)
+        else:
+            canon, why = check_value(key, value)
         if why:
             problems.append(Problem(file, why, line, key))
+        elif isinstance(canon, Range):
+            ranges[key] = canon
         else:
             answers[key] = canon
-    for key, why in cross_problems(answers):
+    for key, why in cross_problems(answers, ranges):
         problems.append(Problem(file, why, lines.get((key,)), key))
     if problems:
         raise AnswersError(f"invalid answers file: {file}", problems)
     if "department" in answers and "region" not in answers:
         answers["region"] = geo.region_of(answers["department"])
         skipped.discard("region")
-    return Profile(answers, frozenset(skipped)), warnings
+    return Profile(answers, frozenset(skipped), ranges), warnings
 
 
 def read_file(path: str) -> tuple[Profile, list[str]]:
@@ -180,8 +269,14 @@ def read_file(path: str) -> tuple[Profile, list[str]]:
 
 
 def to_file_data(p: Profile) -> dict:
-    """The answers as written by --save: known values, and null for "je ne sais pas"."""
-    out = {k: p.answers[k] for k in KNOWN_KEYS if k in p.answers}
+    """The answers as written by --save: known values, ranges as ``{min, max}`` mappings,
+    and null for "je ne sais pas"."""
+    out = {}
+    for k in KNOWN_KEYS:
+        if k in p.answers:
+            out[k] = p.answers[k]
+        elif k in p.ranges:
+            out[k] = p.ranges[k].as_answer()
     if "projects" in out:
         out["projects"] = list(out["projects"])
     if "department" in out:

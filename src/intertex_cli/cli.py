@@ -410,6 +410,75 @@ def why_cmd(
     )
 
 
+# --------------------------------------------------------------------------- screen
+
+
+@app.command("screen")
+def screen_cmd(
+    files: list[Path] = typer.Argument(
+        None,
+        metavar="FILE...",
+        help="A portfolio (CSV, .xlsx or .parquet, columns named as the answers keys), or with --sirene INSEE's StockUniteLegale file and, optionally, StockEtablissement.",
+    ),
+    sirene: bool = typer.Option(
+        False, "--sirene", help="The files are INSEE's SIRENE stock files (CSV or Parquet)."
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write one row per company to this file: .csv, .xlsx, .parquet or .json.",
+    ),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help="table (the summary per scheme) or json (every company)."
+    ),
+    scheme_id: str | None = typer.Option(
+        None, "--scheme", "-s", metavar="ID", help="Screen for this scheme only."
+    ),
+    naf: str | None = typer.Option(
+        None, "--naf", help="With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes)."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="With --sirene: keep the units whose head office is there."
+    ),
+    on: str | None = typer.Option(
+        None, "--date", help="With --sirene: months of activity counted to this date (YYYY-MM-DD)."
+    ),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Screen many companies at once: a portfolio file or INSEE's SIRENE register.
+
+    Examples: intertex screen clients.csv -o resultats.xlsx   ·   intertex screen --sirene StockUniteLegale_utf8.csv StockEtablissement_utf8.csv --naf 13,14 --region occitanie
+    """
+    fmt = _choice("format", fmt, ("table", "json"))
+    lang = _lang(lang)
+    try:
+        from .screen.run import parse_date, run_screen
+    except ImportError as e:
+        raise UsageError(
+            f"intertex screen needs the optional libraries ({e.name} is missing): "
+            "pip install 'intertex-cli[screen]'"
+        ) from None
+    from .engine import geo
+
+    region = _choice("region", region, geo.REGIONS)
+    run_screen(
+        files=list(files or []),
+        sirene=sirene,
+        output=output,
+        fmt=fmt,
+        scheme_id=scheme_id,
+        naf=naf,
+        region=region,
+        on=parse_date(on),
+        lang=lang,
+        catalog=_catalog(catalog),
+    )
+
+
 # --------------------------------------------------------------------------- errors
 
 

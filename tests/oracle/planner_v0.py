@@ -1,4 +1,4 @@
-"""Frozen copy of engine/planner.py before compiled.py (the oracle of tests/test_planner.py).
+"""Frozen copy of engine/planner.py as main has it, without compiled.py (the oracle of tests/test_planner.py).
 
 The adaptive questionnaire: which question to ask next, and when to stop.
 
@@ -104,10 +104,10 @@ def probes(key: str, p: Profile, schemes: tuple) -> list:
 
 
 def _with(p: Profile, key: str, value) -> Profile:
-    answers = {**p.answers, key: value}
+    q = p.with_value(key, value)
     if key == "department":
-        answers["region"] = geo.region_of(value)
-    return Profile(answers, p.skipped)
+        q.answers["region"] = geo.region_of(value)
+    return q
 
 
 def candidates(results, p: Profile) -> list[str]:
@@ -173,13 +173,18 @@ def answer_from(full: Profile, key: str, p: Profile) -> Profile:
     """Answer ``key`` as ``full`` does: its value, or "je ne sais pas"."""
     if key in full.answers:
         return _with(p, key, full.answers[key])
-    return Profile(p.answers, p.skipped | {key})
+    if key in full.ranges:
+        return Profile(p.answers, p.skipped, {**p.ranges, key: full.ranges[key]})
+    return Profile(p.answers, p.skipped | {key}, p.ranges)
 
 
 def plan(schemes, full: Profile) -> list[str]:
     """The questions the wizard would ask, in order, if answered as ``full``."""
     schemes = tuple(schemes)
-    p = Profile({}, frozenset())
+    # what the wizard is never asked but takes from the file: a size class given directly
+    p = Profile({}, frozenset(), {k: r for k, r in full.ranges.items() if k == "size_class"})
+    if "size_class" in full.answers:
+        p.answers["size_class"] = full.answers["size_class"]
     asked: list[str] = []
     while True:
         key = next_question(schemes, p)

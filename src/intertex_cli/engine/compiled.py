@@ -23,7 +23,9 @@ What makes it fast:
   scheme. A scheme's own rules change value only at its own thresholds: between
   two of them its verdict is the same, so each stretch of the sorted probe values is
   tried once and counted with ``bisect``. Values within a hair of a threshold (the
-  float noise of ``export_turnover / turnover``) are tried one by one.
+  float noise of ``export_turnover / turnover``) are tried one by one. A profile with
+  ranges (``{min, max}`` answers, from a file) moves the change points to the ranges'
+  bounds: there every value is tried, as before.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ _REGIONAL = ("department", "region", "former_region")
 
 
 def fact_inputs(fact: str) -> tuple[str, ...]:
-    """The answers a fact's domain, and what is missing for it, are computed from."""
+    """The answers (exact values or ranges) a fact's domain, and what is missing for
+    it, are computed from (rules.domain, rules._leaf_missing)."""
     if fact in _REGIONAL:
         return ("department", "region")
     if fact == "size_class":
@@ -62,9 +65,12 @@ def fact_inputs(fact: str) -> tuple[str, ...]:
             "balance_sheet_total_eur",
             "independent",
             "export_turnover_eur",  # the lowest turnover when the turnover is unknown
+            "size_class",  # a size class given directly narrows the figures' classes
         )
     if fact in ("export_share", "turnover_eur", "export_turnover_eur"):
         return ("turnover_eur", "export_turnover_eur")
+    if fact in ("headcount", "independent"):  # an SME size class given bounds them
+        return (fact, "size_class")
     return (fact,)
 
 
@@ -176,13 +182,13 @@ class Env:
         return out
 
     def child(self, key: str, value) -> Env:
-        """The same profile with ``key`` answered ``value`` (as the planner tries it)."""
-        answers = {**self.p.answers, key: value}
+        """The same profile with ``key`` answered ``value`` (as planner._with tries it)."""
+        q = self.p.with_value(key, value)
         if key == "department":
-            answers["region"] = geo.region_of(value)
+            q.answers["region"] = geo.region_of(value)
         affected = AFFECTS[key]
         doms = {f: d for f, d in self.doms.items() if f not in affected}
-        return Env(Profile(answers, self.p.skipped), self.cat, doms)
+        return Env(q, self.cat, doms)
 
 
 # --------------------------------------------------------------------------- schemes
@@ -218,11 +224,14 @@ class CompiledScheme:
         self._k: dict = {}
 
     def projection(self, p: Profile) -> tuple:
-        a = p.answers
+        """What this scheme's state depends on: the answers and ranges it reads."""
+        a, r = p.answers, p.ranges
         out = [
             (v, v.__class__) if (v := a.get(k, _ABSENT)) is not _ABSENT else None
             for k in self.inputs
         ]
+        if r:
+            out.extend(r.get(k) for k in self.inputs)
         if self.regional:
             out.append("department" in p.skipped)
         return tuple(out)
@@ -366,7 +375,7 @@ class Compiled:
             counts = cache.get(sig)
             if counts is None:
                 nodes = [cs.crits[j][0] for j in ks]
-                if key in NUMERIC:
+                if key in NUMERIC and not env.p.ranges:
                     counts = self._count_pieces(nodes, key, env, values, cache)
                 else:
                     counts = self._count_each(nodes, key, env, values, cache)

@@ -560,7 +560,7 @@ def check_json(
         "results": [result_json(r, catalog, assessment, lang) for r in results],
         "plan": plan_json(assessment, catalog),
         "asked": asked,
-        "answers": answers,
+        "answers": {**answers, **{k: r.as_answer() for k, r in p.ranges.items()}},
         "unknown_answers": sorted(p.skipped),
         "summary": {
             v: sum(1 for r in results if r.verdict == v and r.scheme.status.value not in ENDED)
