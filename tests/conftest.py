@@ -40,5 +40,5 @@ def cached_catalog(catalog):
     from intertex_cli.catalog import loader as c
 
     cached = c.load(DATA)
-    assert type(next(iter(cached.schemes.values()))).__name__ == "Record"
+    assert type(next(iter(cached.schemes.values()))).__name__ == "LazyScheme"
     return cached

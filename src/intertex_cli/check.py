@@ -85,7 +85,10 @@ def run_check(
         else:
             from rich.console import Console
 
+            from .memory import long_lived
             from .wizard import Wizard
+
+            long_lived()
 
             # with a machine format on stdout, the conversation goes to stderr
             chat = Console(stderr=fmt != "table", highlight=False)
@@ -112,9 +115,10 @@ def run_check(
     asked = plan(question_schemes(schemes, profile), profile)
     answers_file = saved_to if saved_to is not None else answers
     if fmt == "json":
-        from .views.present import check_json, dumps
+        from .views.jsonout import write
+        from .views.present import check_json
 
-        sys.stdout.write(dumps(check_json(assessment, catalog, asked, warnings, lang)) + "\n")
+        write(check_json(assessment, catalog, asked, warnings, lang), sys.stdout)
     elif fmt == "markdown":
         from .views.report import markdown_report
 

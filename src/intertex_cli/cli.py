@@ -10,10 +10,12 @@ from pathlib import Path
 import typer
 
 from . import __version__
+from .coercion import Command, Group
 from .errors import ExitCode, Interrupted, IntertexError, UsageError
 
 app = typer.Typer(
     name="intertex",
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -172,6 +174,11 @@ def list_cmd(
             )
         _out("\n".join(lines))
         return
+    from .views.lines import plain, write_list
+
+    if plain(rows=len(schemes)):  # piped, or too many rows for a table
+        write_list(schemes, cat, lang)
+        return
     from .views.render import console, print_list
 
     print_list(console(), schemes, cat, lang)
@@ -205,6 +212,11 @@ def show_cmd(
 
         _out(show_markdown(s, cat, lang))
     else:
+        from .views.lines import plain, write_show
+
+        if plain():
+            write_show(s, cat, lang)
+            return
         from .views.render import console, print_show
 
         print_show(console(), s, cat, lang)
@@ -258,6 +270,11 @@ def search_cmd(
                 for h in hits
             )
         )
+        return
+    from .views.lines import plain, write_search
+
+    if plain(rows=len(hits)):
+        write_search(hits, cat, lang, query)
         return
     from .views.render import console, print_search
 
@@ -468,11 +485,35 @@ def screen_cmd(
 def run(args: list[str]) -> int:
     """Run the app; turn every user-facing error into a message and an exit code."""
     try:
-        app(args=args, prog_name="intertex", standalone_mode=True)
+        _app_for(args)(args=args, prog_name="intertex", standalone_mode=True)
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     return 0
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """``app``, with only the command named first when one is: typer builds every
+    registered command (its parameters, their types) before it runs one, and a
+    command's options cannot come before its name. Help, errors and behaviour are
+    the same; ``intertex --lang en show …`` and ``intertex --help`` get the whole app."""
+    if not args:
+        return app
+    infos = [i for i in app.registered_commands if i.name == args[0]]
+    if len(infos) != 1:
+        return app
+    one = typer.Typer(
+        name=app.info.name,
+        cls=app.info.cls,
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        help=app.info.help,
+    )
+    one.registered_callback = app.registered_callback
+    one.registered_commands = infos
+    return one
 
 
 def handle(exc: BaseException, debug: bool = False) -> int:
@@ -503,6 +544,8 @@ def _wrap_commands() -> None:
     import functools
 
     for info in app.registered_commands:
+        if Command is not None:
+            info.cls = Command  # plain coercion, no pydantic (coercion.py)
         fn = info.callback
 
         @functools.wraps(fn)

@@ -13,9 +13,9 @@ from .answers import check_range, check_value, cross_problems
 from .catalog.search import fold
 from .engine import geo
 from .engine.assess import question_schemes
-from .engine.planner import _with, next_question
+from .engine.planner import _with, next_question, progress
 from .engine.profile import Range
-from .engine.rules import UNDECIDED, Profile, evaluate
+from .engine.rules import Profile
 from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, PROJECTS
 from .errors import Interrupted
 from .i18n import euros, t
@@ -62,14 +62,11 @@ class Wizard:
         current scheme that serves the company's projects."""
         while True:
             schemes = question_schemes(self.schemes, p)
-            results = evaluate(schemes, p)
-            key = next_question(schemes, p, results)
+            key = next_question(schemes, p)
             if key is None:
                 return p
-            open_ = sum(1 for r in results if r.verdict == UNDECIDED)
-            self.console.print(
-                f"[dim]{t('progress', self.lang, d=len(results) - open_, o=open_)}[/]"
-            )
+            decided, open_ = progress(schemes, p)
+            self.console.print(f"[dim]{t('progress', self.lang, d=decided, o=open_)}[/]")
             p = self._answer(p, key)
 
     def _answer(self, p: Profile, key: str, default=None) -> Profile:

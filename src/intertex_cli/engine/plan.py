@@ -14,6 +14,7 @@ group of schemes that conflict (greedy beyond 18, which no real catalogue reache
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .amounts import cover, estimate, projects_of
 from .profile import Profile
@@ -54,7 +55,7 @@ class Plan:
     steps: list[dict] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
 
-    @property
+    @cached_property  # read for every result: the entries are fixed once made
     def ids(self) -> list[str]:
         return [e.scheme.id for e in self.entries]
 
@@ -71,12 +72,19 @@ def _covers_budget(c: dict | None) -> bool:
     return bool(c) and c.get("covered_eur") is not None
 
 
-def conflicts(cands: list, schemes_by_id: dict, covers: dict) -> dict:
-    """(id, id) -> {reason, by, quote, page}: pairs that cannot be in one plan."""
+def group_members(schemes_by_id: dict) -> dict[str, set]:
+    """group -> the ids of the schemes in it."""
     groups: dict[str, set] = {}
     for s in schemes_by_id.values():
         for g in s.groups:
             groups.setdefault(g, set()).add(s.id)
+    return groups
+
+
+def conflicts(cands: list, schemes_by_id: dict, covers: dict, groups: dict | None = None) -> dict:
+    """(id, id) -> {reason, by, quote, page}: pairs that cannot be in one plan."""
+    if groups is None:
+        groups = group_members(schemes_by_id)
     ids = {r.scheme.id for r in cands}
     out: dict = {}
 
@@ -206,6 +214,10 @@ def make_plan(results, p: Profile, schemes_by_id: dict) -> Plan:
         entries.append(e)
     entries = _in_order(entries)
 
+    pairs_of: dict[str, list] = {}  # id -> its pairs, in the order of pairs
+    for k, v in pairs.items():
+        for sid in dict.fromkeys(k):
+            pairs_of.setdefault(sid, []).append((k, v))
     left_out = []
     for r in results:
         sid = r.scheme.id
@@ -223,7 +235,7 @@ def make_plan(results, p: Profile, schemes_by_id: dict) -> Plan:
         elif r.verdict == UNDECIDED:
             item["reason"] = "undecided"
         else:
-            clash = [(k, v) for k, v in pairs.items() if sid in k and (set(k) - {sid}) & chosen_ids]
+            clash = [(k, v) for k, v in pairs_of.get(sid, ()) if (set(k) - {sid}) & chosen_ids]
             if not clash:  # pragma: no cover - every candidate left out lost to a conflict
                 continue
             (a, b), info = clash[0]

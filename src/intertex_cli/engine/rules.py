@@ -283,19 +283,27 @@ def verdict_of(scheme, p: Profile) -> str:
     return {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
 
 
-def evaluate_node(node, p: Profile) -> Outcome:
+def evaluate_node(node, p: Profile, doms: dict | None = None) -> Outcome:
+    """A node's outcome with what it used and what it lacks. ``doms``: the profile's
+    domains computed so far (``evaluate`` shares them between schemes)."""
     kind = node.kind
     if kind == "all" or kind == "any":
-        kids = [evaluate_node(n, p) for n in getattr(node, kind)]
+        kids = [evaluate_node(n, p, doms) for n in getattr(node, kind)]
         res = (_and if kind == "all" else _or)(k.result for k in kids)
         return _combine(res, node, kids)
     if kind == "not":
-        kid = evaluate_node(node.not_, p)
+        kid = evaluate_node(node.not_, p, doms)
         return _combine(_not(kid.result), node, [kid])
-    d = domain(node.fact, p)
+    fact = node.fact
+    if doms is None:
+        d = domain(fact, p)
+    else:
+        d = doms.get(fact)
+        if d is None:
+            d = doms[fact] = domain(fact, p)
     res = _and(check_domain(op, arg, d) for op, arg in node.ops())
-    used = {k: p.answers[k] for k in _inputs(node.fact) if k in p.answers}
-    used.update({k: p.ranges[k].as_answer() for k in _inputs(node.fact) if k in p.ranges})
+    used = {k: p.answers[k] for k in _inputs(fact) if k in p.answers}
+    used.update({k: p.ranges[k].as_answer() for k in _inputs(fact) if k in p.ranges})
     missing = tuple(_leaf_missing(node, p)) if res == UNKNOWN else ()
     return Outcome(res, node, [], used, missing)
 
@@ -422,14 +430,24 @@ def _size_missing_cached(known, within, lower_t, given, ops) -> tuple[str, ...]:
             probes = tuple(x for x in probes if x >= lower_t) or (lower_t,)
         axes.append(probes)
 
+    by_values: dict = {}  # the test's outcome for each set of classes (at most 10)
+
     def outcome(point) -> str | None:
-        values = figures_size_domain(Profile(dict(zip(keys, point))))
+        # figures_size_domain of a profile with these four answers, without building it
+        h, t, b, ind = point
+        c = SIZE_CLASSES.index(size_class_of(h, t, b))
+        values = frozenset(SIZE_CLASSES[c : c + 1] if ind else SIZE_CLASSES[max(c, 3) :])
         if given is not None:
             values &= given
             if not values:
                 return None  # a point that the given size class rules out
-        d = Choice(values)
-        return _and(check_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops)
+        got = by_values.get(values)
+        if got is None:
+            d = Choice(values)
+            got = by_values[values] = _and(
+                check_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops
+            )
+        return got
 
     grid = {pt: outcome(pt) for pt in product(*axes)}
     relevant = []
@@ -476,8 +494,8 @@ class SchemeResult:
         return [c for c in self.criteria if c.result == UNMET]
 
 
-def evaluate_scheme(scheme, p: Profile) -> SchemeResult:
-    crits = [CriterionResult(c, evaluate_node(c.rule, p)) for c in scheme.criteria]
+def evaluate_scheme(scheme, p: Profile, doms: dict | None = None) -> SchemeResult:
+    crits = [CriterionResult(c, evaluate_node(c.rule, p, doms)) for c in scheme.criteria]
     outcome = _and(c.result for c in crits)
     verdict = {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
     missing: list[str] = []
@@ -488,11 +506,12 @@ def evaluate_scheme(scheme, p: Profile) -> SchemeResult:
     conds = [
         c
         for c in scheme.conditions
-        if c.applies_if is None or evaluate_node(c.applies_if, p).result != UNMET
+        if c.applies_if is None or evaluate_node(c.applies_if, p, doms).result != UNMET
     ]
     est = estimate(scheme, p) if verdict != INELIGIBLE else None
     return SchemeResult(scheme, verdict, crits, missing, est, conds)
 
 
 def evaluate(schemes, p: Profile) -> list[SchemeResult]:
-    return [evaluate_scheme(s, p) for s in schemes]
+    doms: dict = {}  # each fact's domain, once for all the schemes
+    return [evaluate_scheme(s, p, doms) for s in schemes]

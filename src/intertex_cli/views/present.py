@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.i18n import euros, months, percent, t
 
+from . import jsonout
 from . import words as w
 from .describe import describe, fact_label, value_label
 
@@ -79,7 +79,7 @@ def list_item(scheme, catalog) -> dict:
 
 
 def dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=2)
+    return jsonout.dumps(obj)  # indent=2 near the top, deeper values on one line
 
 
 # --------------------------------------------------------------------------- markdown
