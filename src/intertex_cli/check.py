@@ -112,9 +112,9 @@ def run_check(
     if target is not None:
         _print_explain(assessment.result(target.id), catalog, assessment, fmt, lang)
         return
-    asked = plan(question_schemes(schemes, profile), profile)
     answers_file = saved_to if saved_to is not None else answers
-    if fmt == "json":
+    if fmt == "json":  # the questions the wizard would ask: for scripts only
+        asked = plan(question_schemes(schemes, profile), profile)
         from .views.jsonout import write
         from .views.present import check_json
 
@@ -153,7 +153,7 @@ def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:
     if fmt == "json":
         from .views.present import dumps, result_json
 
-        sys.stdout.write(dumps(result_json(r, catalog, assessment, lang)) + "\n")
+        sys.stdout.write(dumps(result_json(r, catalog, assessment, lang, detail=True)) + "\n")
     elif fmt == "markdown":
         from .views.present import explain_markdown
 

@@ -253,6 +253,7 @@ def cover_lines(c: dict, scheme, lang: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- reasons
 
+
 def _value(f: dict, lang: str) -> str:
     fact, answer, key = f["fact"], f["answer"], f["key"]
     if fact in ("region", "former_region") and key == "department" and answer in geo.DEPARTMENTS:
