@@ -41,5 +41,5 @@ def cached_catalog(catalog):
 
     c.load(DATA)  # writes the cache if no command did yet
     cached = c.load(DATA)
-    assert type(next(iter(cached.schemes.values()))).__name__ == "Record"
+    assert type(next(iter(cached.schemes.values()))).__name__ == "LazyScheme"
     return cached

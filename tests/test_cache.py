@@ -1,15 +1,29 @@
-"""The catalogue cache: same answers as the validated catalogue, never stale."""
+"""The catalogue cache: same answers as the validated catalogue, never stale, never code.
+
+Defects 3 and 4 of issue #7: a pickle anyone could plant ran code; an edit that kept
+a file's size and mtime was never seen.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import pickle
 import shutil
+import stat
+import time
 from pathlib import Path
+
+import pytest
 
 from intertex_cli.answers import parse
 from intertex_cli.catalog import cache
 from intertex_cli.catalog import loader as cat_mod
 from intertex_cli.engine.rules import evaluate
+from intertex_cli.errors import CatalogError
 from intertex_cli.views.present import scheme_json
+
+BUILTIN = Path(cat_mod.builtin_dir())
 
 
 def test_cached_catalogue_equals_the_validated_one(catalog, cached_catalog):
@@ -27,27 +41,328 @@ def test_cached_catalogue_equals_the_validated_one(catalog, cached_catalog):
     assert a == b
 
 
-def test_a_changed_file_is_validated_again(tmp_path):
+# --------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    """A cache of its own, files counted as settled at once (no racy window)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    return tmp_path / "xdg" / "intertex"
+
+
+def _catalogue(tmp_path: Path, *ids: str) -> Path:
     d = tmp_path / "cat"
-    d.mkdir()
-    shutil.copy(Path(cat_mod.builtin_dir()) / "vie-bf.yaml", d)
+    d.mkdir(exist_ok=True)
+    for i in ids or ("vie-bf", "vie-occ"):
+        shutil.copy(BUILTIN / f"{i}.yaml", d)
+    return d
+
+
+def _cached(d: Path) -> bool:
+    """Loaded from the cache (lazy records), not validated from YAML."""
+    cat = cat_mod.load(d)
+    return cat.source is not None
+
+
+def _cache_files(home: Path) -> list[Path]:
+    return sorted(home.glob("catalog-*"))
+
+
+def _tick() -> None:
+    time.sleep(0.05)  # past the file system's clock tick: a new ctime
+
+
+# --------------------------------------------------------------------------- plain data
+
+
+def test_the_cache_is_plain_json_in_a_private_folder(tmp_path, home):
+    d = _catalogue(tmp_path)
+    assert not _cached(d)
+    assert _cached(d)
+    assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
+    (f,) = _cache_files(home)
+    assert f.suffix == ".jsonl"
+    assert stat.S_IMODE(os.stat(f).st_mode) & 0o077 == 0
+    for line in f.read_bytes().splitlines():
+        json.loads(line)  # every line is JSON: nothing in it can run
+
+
+class _Payload:
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_planted_pickle_never_runs(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    marker = tmp_path / "pwned"
+    payload = _Payload()
+    payload.marker = marker
+    home.mkdir(parents=True, exist_ok=True)
+    # where intertex 0.1 looked, and in place of today's file
+    key = cache.fingerprint(d, cat_mod._files(d)[0] + cat_mod._files(d)[1])
+    old = home / f"catalog-{key[:32]}.pickle"
+    old.write_bytes(pickle.dumps((key, payload)))
+    for f in _cache_files(home):
+        if f.suffix == ".jsonl":
+            f.write_bytes(pickle.dumps((key, payload)))
+    cat = cat_mod.load(d)
+    assert list(cat.schemes) == ["vie-bf", "vie-occ"]
+    assert cat.schemes["vie-bf"].title.startswith("Volontariat")
+    assert not marker.exists()
+    assert not old.exists()  # old versions are removed when a new cache is written
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "garbage",
+        "truncated",
+        "extended",
+        "another-key",
+        "another-format",
+        "record-bytes",
+        "record-swapped",
+        "summary-bytes",
+    ],
+)
+def test_a_cache_file_that_does_not_validate_is_ignored(tmp_path, home, damage):
+    d = _catalogue(tmp_path)
+    expected = {
+        sid: scheme_json(s, cat) for cat in [cat_mod.load(d)] for sid, s in cat.schemes.items()
+    }
+    (f,) = _cache_files(home)
+    raw = f.read_bytes()
+    head_line, _, body = raw.partition(b"\n")
+    head = json.loads(head_line)
+    if damage == "garbage":
+        raw = b"\x80\x04not json at all"
+    elif damage == "truncated":
+        raw = raw[:-10]
+    elif damage == "extended":
+        raw = raw + b"{}\n"
+    elif damage == "another-key":
+        head["key"] = "0" * 64
+        raw = json.dumps(head).encode() + b"\n" + body
+    elif damage == "another-format":
+        head["format"] = 1
+        raw = json.dumps(head).encode() + b"\n" + body
+    elif damage in ("record-bytes", "summary-bytes"):
+        if damage == "record-bytes":
+            offset, length, _ = json.loads(_section(raw, head, "index"))["spans"][0]
+        else:
+            offset, length, _ = head["sections"]["summary"]
+        at = len(head_line) + 1 + offset + length // 2
+        raw = raw[:at] + (b"X" if raw[at : at + 1] != b"X" else b"Y") + raw[at + 1 :]
+    elif damage == "record-swapped":  # a valid record under another scheme's name
+        index = json.loads(_section(raw, head, "index"))
+        a, b = index["spans"]
+        index["spans"] = [b, a]
+        raw = _replace_section(
+            raw, head, "index", json.dumps(index, separators=(",", ":")).encode()
+        )
+    f.write_bytes(raw)
+    cat = cat_mod.load(d)
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    cat_mod.load(d)
+    assert _cached(d)  # rebuilt
+
+
+def _section(raw: bytes, head: dict, name: str) -> bytes:
+    start = raw.index(b"\n") + 1
+    offset, length, _ = head["sections"][name]
+    return raw[start + offset : start + offset + length]
+
+
+def _replace_section(raw: bytes, head: dict, name: str, data: bytes) -> bytes:
+    """Same length, valid checksum: only the content is wrong."""
+    import zlib
+
+    old = _section(raw, head, name)
+    data = data.ljust(len(old))[: len(old)] if len(data) <= len(old) else data
+    assert len(data) == len(old)
+    head["sections"][name][2] = zlib.crc32(data) & 0xFFFFFFFF
+    start = raw.index(b"\n") + 1
+    offset = head["sections"][name][0]
+    body = raw[start:]
+    body = body[:offset] + data + body[offset + len(old) :]
+    return json.dumps(head).encode() + b"\n" + body
+
+
+# --------------------------------------------------------------------------- the folder
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o722])
+def test_a_folder_others_can_write_is_not_used(tmp_path, home, mode):
+    home.mkdir(parents=True)
+    os.chmod(home, mode)
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    assert not _cached(d)
+    assert _cache_files(home) == []
+    assert stat.S_IMODE(os.stat(home).st_mode) == mode  # left as it is
+
+
+def test_an_older_private_folder_is_tightened(tmp_path, home):
+    home.mkdir(parents=True)
+    os.chmod(home, 0o755)  # what intertex 0.1 made
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    assert _cached(d)
+    assert stat.S_IMODE(os.stat(home).st_mode) == 0o700
+
+
+def test_a_symlinked_folder_is_not_used(tmp_path, home):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    home.parent.mkdir(parents=True)
+    home.symlink_to(elsewhere)
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    assert not _cached(d)
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the folder away")
+def test_a_folder_of_another_user_is_not_used(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    assert _cached(d)
+    os.chown(home, 65534, 65534)
+    assert not _cached(d)
+
+
+def test_a_cache_file_others_can_write_is_not_read(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    os.chmod(f, 0o666)
+    assert cache.open_catalog(cache.fingerprint(d, sum(cat_mod._files(d), [])), d) is None
+
+
+def test_no_cache_where_none_can_be_written(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    d = _catalogue(tmp_path)
+    assert "vie-bf" in cat_mod.load(d).schemes
+    assert "vie-bf" in cat_mod.load(d).schemes
+
+
+# --------------------------------------------------------------------------- the key
+
+
+def _edit_keeping_size_and_mtime(f: Path, old: str, new: str) -> None:
+    assert len(old.encode()) == len(new.encode())
+    st = f.stat()
+    f.write_text(f.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # what touch -r does
+    assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    assert _cached(d)
+    _tick()
+    _edit_keeping_size_and_mtime(d / "vie-bf.yaml", "support_type: advice", "support_type: nonsen")
+    with pytest.raises(CatalogError):
+        cat_mod.load(d)
+    _tick()
+    _edit_keeping_size_and_mtime(d / "vie-bf.yaml", "support_type: nonsen", "support_type: loan  ")
+    assert cat_mod.load(d).schemes["vie-bf"].support_type == "loan"
+
+
+def test_a_file_copied_with_cp_p_is_seen(tmp_path, home):
+    """cp -p and rsync -a write a new file with the old times: another inode."""
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    f = d / "vie-bf.yaml"
+    changed = tmp_path / "vie-bf.yaml"
+    changed.write_text(
+        f.read_text(encoding="utf-8").replace('title: "Volontariat', 'title: "Volontaxiat'),
+        encoding="utf-8",
+    )
+    st = f.stat()
+    os.utime(changed, ns=(st.st_atime_ns, st.st_mtime_ns))
+    _tick()
+    os.replace(changed, f)  # as rsync -a does: a temporary file renamed over the old one
+    assert cat_mod.load(d).schemes["vie-bf"].title.startswith("Volontaxiat")
+
+
+def test_a_file_changed_just_now_is_not_cached(tmp_path, home, monkeypatch):
+    """Racy files: a second change within the clock tick would keep the stat data."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", 60)
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    assert not _cached(d)
+    assert _cache_files(home) == []
+
+
+def test_a_changed_file_is_validated_again(tmp_path, home):
+    d = _catalogue(tmp_path, "vie-bf")
     assert cat_mod.load(d).schemes["vie-bf"].title.startswith("Volontariat")
     f = d / "vie-bf.yaml"
+    _tick()
     f.write_text(
         f.read_text(encoding="utf-8").replace("support_type: advice", "support_type: nonsense"),
         encoding="utf-8",
     )
-    import pytest
-
-    with pytest.raises(cat_mod.CatalogError):
+    with pytest.raises(CatalogError):
         cat_mod.load(d)
 
 
-def test_a_broken_cache_is_ignored(tmp_path):
+def test_one_file_per_catalogue_and_no_more_than_a_few(tmp_path, home, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_FILES", 3)
+    d = _catalogue(tmp_path)
+    for n in range(3):
+        _tick()
+        with open(d / "vie-bf.yaml", "a", encoding="utf-8") as f:
+            f.write(f"# edit {n}\n")
+        assert not _cached(d)  # validated again, and written
+        assert _cached(d)
+        assert len(_cache_files(home)) == 1  # the new version replaced the old
+    for i in range(5):
+        other = tmp_path / f"other{i}"
+        other.mkdir()
+        shutil.copy(BUILTIN / "vie-bf.yaml", other)
+        cat_mod.load(other)
+    assert len(_cache_files(home)) == 3
+
+
+# --------------------------------------------------------------------------- reading little
+
+
+def test_show_reads_one_scheme(tmp_path, home, monkeypatch):
+    from typer.testing import CliRunner
+
+    from intertex_cli.cli import app
+
     d = tmp_path / "cat"
-    d.mkdir()
-    shutil.copy(Path(cat_mod.builtin_dir()) / "vie-bf.yaml", d)
+    shutil.copytree(BUILTIN, d, ignore=shutil.ignore_patterns("agencies"))
     cat_mod.load(d)
-    for f in cache.directory().glob("catalog-*.pickle"):
-        f.write_bytes(b"not a pickle")
-    assert "vie-bf" in cat_mod.load(d).schemes
+    read: list[str] = []
+    real = cache.CachedCatalog.record
+
+    def counting(self, scheme_id):
+        read.append(scheme_id)
+        return real(self, scheme_id)
+
+    monkeypatch.setattr(cache.CachedCatalog, "record", counting)
+    for fmt in ("table", "json", "markdown"):
+        read.clear()
+        r = CliRunner().invoke(app, ["show", "pass-export-occ", "--catalog", str(d), "-f", fmt])
+        assert r.exit_code == 0, r.output
+        assert "Pass Export" in r.output
+        assert read == ["pass-export-occ"], (fmt, read)
+
+
+def test_the_same_catalogue_named_two_ways_has_one_key(tmp_path, home, monkeypatch):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    monkeypatch.chdir(tmp_path)
+    assert _cached(Path("cat"))
+    assert _cached(Path("cat") / ".." / "cat")

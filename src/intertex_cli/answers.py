@@ -19,16 +19,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import geo
-from .engine.profile import Profile
-from .engine.vocab import ANSWER_FACTS, PROJECT_IDS
+from .engine.profile import Range
+from .engine.rules import Profile
+from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, SIZE_CLASSES
 from .errors import AnswersError, Problem
 from .sanitize import clean_data, shown, shown_path
 
 MAX_BYTES = 1_000_000  # an answers file is a few lines; over 1 MB it is something else
 
+# Keys accepted beside the questions' keys: the size class, when the figures are unknown.
+EXTRA_KEYS = ("size_class",)
+NUMBER_KEYS = tuple(k for k, f in ANSWER_FACTS.items() if f.kind in ("int", "number"))
 # Keys that no rule reads: what the company wants to do, and its name for reports.
 OTHER_KEYS = ("projects", "company_name")
-KNOWN_KEYS = (*ANSWER_FACTS, *OTHER_KEYS)
+KNOWN_KEYS = (*ANSWER_FACTS, *EXTRA_KEYS, *OTHER_KEYS)
 
 # An answer that means "je ne sais pas": the key stays unknown, and is not asked again.
 UNKNOWN_WORDS = {"unknown", "?", "je ne sais pas", "ne sais pas", "nsp", "skip", "inconnu"}
@@ -128,6 +132,67 @@ def _check_projects(value: object) -> tuple[object, str | None]:
     return tuple(out), None
 
 
+def check_range(key: str, value: dict) -> tuple[object, str | None]:
+    """``{min: 20, max: 49}`` for a number key (or the size class): (Range or the exact
+    value when both bounds are equal, None) or (None, why it is invalid)."""
+    extra = sorted(str(k) for k in value if k not in ("min", "max"))
+    if extra:
+        return None, f"a range has only min and max, not {shown(', '.join(extra))}"
+    lo, hi = value.get("min"), value.get("max")
+    if lo is None and hi is None:
+        return None, "a range needs min, max or both"
+    bounds = []
+    for bound in (lo, hi):
+        if bound is None:
+            bounds.append(None)
+            continue
+        canon, why = check_size(bound) if key == "size_class" else check_value(key, bound)
+        if why:
+            return None, why
+        bounds.append(canon)
+    lo, hi = bounds
+    if key == "size_class":
+        lo, hi = lo or SIZE_CLASSES[0], hi or SIZE_CLASSES[-1]
+        if SIZE_CLASSES.index(lo) > SIZE_CLASSES.index(hi):
+            return None, f"min ({lo}) is above max ({hi}); the order is {', '.join(SIZE_CLASSES)}"
+    else:
+        lo = 0 if lo is None else lo
+        hi = math.inf if hi is None else hi
+        if lo > hi:
+            return None, f"min ({lo}) is more than max ({hi})"
+    return (lo if lo == hi else Range(lo, hi)), None
+
+
+def check_size(value: object) -> tuple[object, str | None]:
+    if value not in SIZE_CLASSES:
+        close = difflib.get_close_matches(str(value)[:100], SIZE_CLASSES, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        return None, f"{shown(value)} is not one of: {', '.join(SIZE_CLASSES)}{hint}"
+    return value, None
+
+
+def _lo(key: str, answers: dict, ranges: dict):
+    if key in answers:
+        return answers[key]
+    return ranges[key].lo if key in ranges else None
+
+
+def _hi(key: str, answers: dict, ranges: dict):
+    if key in answers:
+        return answers[key]
+    return ranges[key].hi if key in ranges else None
+
+
+def _shown_answer(key: str, answers: dict, ranges: dict) -> str:
+    if key in answers:
+        v = answers[key]
+        return str(v).lower() if isinstance(v, bool) else str(v)
+    r = ranges[key]
+    if r.hi == math.inf:
+        return f"≥ {r.lo}"
+    return f"≤ {r.hi}" if r.lo == 0 else f"{r.lo}-{r.hi}"
+
+
 def _plain(n: float) -> str:
     return f"{int(n):,}".replace(",", " ")
 
@@ -142,30 +207,63 @@ class Contradiction:
     message: str  # English, for files
 
 
-def contradictions(answers: dict) -> list[Contradiction]:
+def contradictions(answers: dict, ranges: dict | None = None) -> list[Contradiction]:
+    """What cannot all be true, ranges included (their bounds): each names both keys."""
+    ranges = ranges or {}
     out = []
-    e, t = answers.get("export_turnover_eur"), answers.get("turnover_eur")
+    e = _lo("export_turnover_eur", answers, ranges)
+    t = _hi("turnover_eur", answers, ranges)
     if e is not None and t is not None and e > t:
+        shown_e = _shown_answer("export_turnover_eur", answers, ranges)
+        shown_t = _shown_answer("turnover_eur", answers, ranges)
         out.append(
             Contradiction(
                 ("export_turnover_eur", "turnover_eur"),
                 "export_gt_turnover",
                 {"e": e, "t": t},
-                f"export_turnover_eur ({_num(e)}) is more than turnover_eur ({_num(t)})",
+                f"export_turnover_eur ({shown_e}) is more than turnover_eur ({shown_t})",
             )
         )
-    m, c = answers.get("months_of_activity"), answers.get("closed_fiscal_years")
-    if m is not None and c is not None and c > max_closed_years(m):
+    m = _hi("months_of_activity", answers, ranges)
+    c = _lo("closed_fiscal_years", answers, ranges)
+    if m is not None and c is not None and m != math.inf and c > max_closed_years(m):
+        shown_m = _shown_answer("months_of_activity", answers, ranges)
+        shown_c = _shown_answer("closed_fiscal_years", answers, ranges)
         out.append(
             Contradiction(
                 ("closed_fiscal_years", "months_of_activity"),
                 "closed_gt_months",
-                {"c": c, "m": m, "n": max_closed_years(m)},
-                f"closed_fiscal_years ({c}) is more than a company can close in "
-                f"months_of_activity ({m}) months: at most {max_closed_years(m)} "
+                {"c": shown_c, "m": shown_m, "n": max_closed_years(m)},
+                f"closed_fiscal_years ({shown_c}) is more than a company can close in "
+                f"months_of_activity ({shown_m}) months: at most {max_closed_years(m)} "
                 "(one year per 12 months, plus a first short one)",
             )
         )
+    if "size_class" in answers or "size_class" in ranges:
+        from .engine.rules import figures_size_domain, given_size
+
+        p = Profile(answers, frozenset(), ranges)
+        figures = figures_size_domain(p)
+        if not figures & given_size(p):
+            used = [
+                f"{k} {_shown_answer(k, answers, ranges)}"
+                for k in ("headcount", "turnover_eur", "balance_sheet_total_eur", "independent")
+                if k in answers or k in ranges
+            ]
+            allowed = ", ".join(c for c in SIZE_CLASSES if c in figures)
+            given = (
+                answers["size_class"]
+                if "size_class" in answers
+                else f"{{min: {ranges['size_class'].lo}, max: {ranges['size_class'].hi}}}"
+            )
+            out.append(
+                Contradiction(
+                    ("size_class", "headcount"),
+                    "size_contradicts",
+                    {"given": given, "allowed": allowed},
+                    f"size_class {given} contradicts the figures ({', '.join(used)}: {allowed})",
+                )
+            )
     dep, reg = answers.get("department"), answers.get("region")
     if dep is not None and reg is not None and geo.region_of(dep) != reg:
         out.append(
@@ -189,9 +287,9 @@ def _num(x) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
-def cross_problems(answers: dict) -> list[tuple[str, str]]:
+def cross_problems(answers: dict, ranges: dict | None = None) -> list[tuple[str, str]]:
     """Contradictions between answers as (first key, message naming both keys)."""
-    return [(c.keys[0], c.message) for c in contradictions(answers)]
+    return [(c.keys[0], c.message) for c in contradictions(answers, ranges)]
 
 
 def parse(
@@ -210,6 +308,7 @@ def parse(
         )
     data = clean_data(data)
     answers: dict = {}
+    ranges: dict = {}
     skipped: set[str] = set()
     for key, value in data.items():
         line = lines.get((key,))
@@ -227,19 +326,26 @@ def parse(
         if _is_unknown(value):
             skipped.add(key)
             continue
-        canon, why = check_value(key, value)
+        if isinstance(value, dict) and (key in NUMBER_KEYS or key == "size_class"):
+            canon, why = check_range(key, value)
+        elif key == "size_class":
+            canon, why = check_size(value)
+        else:
+            canon, why = check_value(key, value)
         if why:
             problems.append(Problem(file, why, line, key))
+        elif isinstance(canon, Range):
+            ranges[key] = canon
         else:
             answers[key] = canon
-    for c in contradictions(answers):
+    for c in contradictions(answers, ranges):
         problems.append(Problem(file, c.message, lines.get((c.keys[0],)), c.keys[0]))
     if problems:
         raise AnswersError(f"invalid answers file: {file}", problems)
     if "department" in answers and "region" not in answers:
         answers["region"] = geo.region_of(answers["department"])
         skipped.discard("region")
-    return Profile(answers, frozenset(skipped)), warnings
+    return Profile(answers, frozenset(skipped), ranges), warnings
 
 
 # --------------------------------------------------------------------------- reading
@@ -363,8 +469,14 @@ def _json_lines(text: str, file: str) -> tuple[dict, list[Problem]]:
 
 
 def to_file_data(p: Profile) -> dict:
-    """The answers as written by --save: known values, and null for "je ne sais pas"."""
-    out = {k: p.answers[k] for k in KNOWN_KEYS if k in p.answers}
+    """The answers as written by --save: known values, ranges as ``{min, max}`` mappings,
+    and null for "je ne sais pas"."""
+    out = {}
+    for k in KNOWN_KEYS:
+        if k in p.answers:
+            out[k] = p.answers[k]
+        elif k in p.ranges:
+            out[k] = p.ranges[k].as_answer()
     if "projects" in out:
         out["projects"] = list(out["projects"])
     if "department" in out:
@@ -381,7 +493,13 @@ def _same(key: str, old: object, new: object) -> bool:
         return _is_unknown(old)
     if _is_unknown(old):
         return False
-    canon, why = check_value(key, old)
+    if isinstance(old, dict) and (key in NUMBER_KEYS or key == "size_class"):
+        canon, why = check_range(key, old)
+        canon = canon.as_answer() if isinstance(canon, Range) else canon
+    elif key == "size_class":
+        canon, why = check_size(old)
+    else:
+        canon, why = check_value(key, old)
     if isinstance(canon, tuple):  # projects
         canon = list(canon)
     return why is None and canon == new

@@ -122,7 +122,10 @@ def run_check(
         else:
             from rich.console import Console
 
+            from .memory import long_lived
             from .wizard import Wizard
+
+            long_lived()
 
             # with a machine format on stdout, the conversation goes to stderr
             chat = Console(stderr=fmt != "table", highlight=False)
@@ -143,12 +146,19 @@ def run_check(
     if target is not None:
         _print_explain(assessment.result(target.id), catalog, assessment, fmt, lang)
         return
-    asked = plan(question_schemes(schemes, profile), profile)
     answers_file = saved_to if saved_to is not None else answers
-    if fmt == "json":
+    if fmt == "json":  # the questions the wizard would ask: for scripts only
+        asked = plan(question_schemes(schemes, profile), profile)
+        from .views.jsonout import write
         from .views.present import check_json, dumps
 
-        sys.stdout.write(dumps(check_json(assessment, catalog, asked, warnings, lang)) + "\n")
+        data = check_json(assessment, catalog, asked, warnings, lang)
+        from .sanitize import stdout_is_utf8
+
+        if stdout_is_utf8():
+            write(data, sys.stdout)
+        else:  # \u escapes keep the JSON exact on an ASCII or Latin-1 stdout
+            sys.stdout.write(dumps(data) + "\n")
     elif fmt == "markdown":
         from .views.report import markdown_report
 
@@ -186,7 +196,7 @@ def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:
     if fmt == "json":
         from .views.present import dumps, result_json
 
-        sys.stdout.write(dumps(result_json(r, catalog, assessment, lang)) + "\n")
+        sys.stdout.write(dumps(result_json(r, catalog, assessment, lang, detail=True)) + "\n")
     elif fmt == "markdown":
         from .views.present import explain_markdown
 

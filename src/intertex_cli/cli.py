@@ -10,10 +10,12 @@ from pathlib import Path
 import typer
 
 from . import __version__
+from .coercion import Command, Group
 from .errors import ExitCode, Interrupted, IntertexError, UsageError
 
 app = typer.Typer(
     name="intertex",
+    cls=Group,
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -177,6 +179,11 @@ def list_cmd(
             )
         _out("\n".join(lines))
         return
+    from .views.lines import plain, write_list
+
+    if plain(rows=len(schemes)):  # piped, or too many rows for a table
+        write_list(schemes, cat, lang)
+        return
     from .views.render import console, print_list
 
     print_list(console(), schemes, cat, lang)
@@ -210,6 +217,11 @@ def show_cmd(
 
         _out(show_markdown(s, cat, lang))
     else:
+        from .views.lines import plain, write_show
+
+        if plain():
+            write_show(s, cat, lang)
+            return
         from .views.render import console, print_show
 
         print_show(console(), s, cat, lang)
@@ -265,6 +277,11 @@ def search_cmd(
                 for h in hits
             )
         )
+        return
+    from .views.lines import plain, write_search
+
+    if plain(rows=len(hits)):
+        write_search(hits, cat, lang, query)
         return
     from .views.render import console, print_search
 
@@ -400,13 +417,82 @@ def why_cmd(
     )
 
 
+# --------------------------------------------------------------------------- screen
+
+
+@app.command("screen")
+def screen_cmd(
+    files: list[Path] = typer.Argument(
+        None,
+        metavar="FILE...",
+        help="A portfolio (CSV, .xlsx or .parquet, columns named as the answers keys), or with --sirene INSEE's StockUniteLegale file and, optionally, StockEtablissement.",
+    ),
+    sirene: bool = typer.Option(
+        False, "--sirene", help="The files are INSEE's SIRENE stock files (CSV or Parquet)."
+    ),
+    output: Path | None = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write one row per company to this file: .csv, .xlsx, .parquet or .json.",
+    ),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", help="table (the summary per scheme) or json (every company)."
+    ),
+    scheme_id: str | None = typer.Option(
+        None, "--scheme", "-s", metavar="ID", help="Screen for this scheme only."
+    ),
+    naf: str | None = typer.Option(
+        None, "--naf", help="With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes)."
+    ),
+    region: str | None = typer.Option(
+        None, "--region", "-r", help="With --sirene: keep the units whose head office is there."
+    ),
+    on: str | None = typer.Option(
+        None, "--date", help="With --sirene: months of activity counted to this date (YYYY-MM-DD)."
+    ),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """Screen many companies at once: a portfolio file or INSEE's SIRENE register.
+
+    Examples: intertex screen clients.csv -o resultats.xlsx   ·   intertex screen --sirene StockUniteLegale_utf8.csv StockEtablissement_utf8.csv --naf 13,14 --region occitanie
+    """
+    fmt = _choice("format", fmt, ("table", "json"))
+    lang = _lang(lang)
+    try:
+        from .screen.run import parse_date, run_screen
+    except ImportError as e:
+        raise UsageError(
+            f"intertex screen needs the optional libraries ({e.name} is missing): "
+            "pip install 'intertex-cli[screen]'"
+        ) from None
+    from .engine import geo
+
+    region = _choice("region", region, geo.REGIONS)
+    run_screen(
+        files=list(files or []),
+        sirene=sirene,
+        output=output,
+        fmt=fmt,
+        scheme_id=scheme_id,
+        naf=naf,
+        region=region,
+        on=parse_date(on),
+        lang=lang,
+        catalog=_catalog(catalog),
+    )
+
+
 # --------------------------------------------------------------------------- errors
 
 
 def run(args: list[str]) -> int:
     """Run the app; turn every user-facing error into a message and an exit code."""
     try:
-        app(args=args, prog_name="intertex", standalone_mode=True)
+        _app_for(args)(args=args, prog_name="intertex", standalone_mode=True)
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)
@@ -422,6 +508,30 @@ def _silence_stdout() -> None:
         os.close(devnull)
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _app_for(args: list[str]) -> typer.Typer:
+    """``app``, with only the command named first when one is: typer builds every
+    registered command (its parameters, their types) before it runs one, and a
+    command's options cannot come before its name. Help, errors and behaviour are
+    the same; ``intertex --lang en show …`` and ``intertex --help`` get the whole app."""
+    if not args:
+        return app
+    infos = [i for i in app.registered_commands if i.name == args[0]]
+    if len(infos) != 1:
+        return app
+    one = typer.Typer(
+        name=app.info.name,
+        cls=app.info.cls,
+        add_completion=False,
+        no_args_is_help=True,
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        help=app.info.help,
+    )
+    one.registered_callback = app.registered_callback
+    one.registered_commands = infos
+    return one
 
 
 def handle(exc: BaseException, debug: bool = False) -> int:
@@ -466,6 +576,8 @@ def _wrap_commands() -> None:
     import functools
 
     for info in app.registered_commands:
+        if Command is not None:
+            info.cls = Command  # plain coercion, no pydantic (coercion.py)
         fn = info.callback
 
         @functools.wraps(fn)

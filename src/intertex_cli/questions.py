@@ -44,15 +44,15 @@ QUESTIONS: dict[str, Question] = {
             "headcount",
             "Combien de salariés compte l'entreprise (effectif) ?",
             "How many employees does the company have (headcount)?",
-            "Un nombre entier : 20",
-            "A whole number: 20",
+            "Un nombre entier (20) ou une fourchette (20-49)",
+            "A whole number (20) or a range (20-49)",
         ),
         _q(
             "turnover_eur",
             "Chiffre d'affaires HT du dernier exercice clos (en euros) ?",
             "Turnover excluding VAT of the last closed year (euros)?",
-            "Par exemple 4 200 000, 4,2 M ou 4.2M€",
-            "For example 4 200 000, 4.2 M or 4.2M€",
+            "Par exemple 4 200 000, 4,2 M ou 4.2M€ ; une fourchette : 1-2 M€",
+            "For example 4 200 000, 4.2 M or 4.2M€; a range: 1-2 M€",
         ),
         _q(
             "export_turnover_eur",
@@ -254,3 +254,24 @@ def parse_int(text: str) -> int:
     if not re.fullmatch(r"\d+", s):
         raise ValueError("not a whole number")
     return int(s)
+
+
+_RANGE_SEP = re.compile(r"\s*(?:–|—|-|\bà\b|\ba\b|\bto\b|\bet\b|\band\b)\s*", re.IGNORECASE)
+_RANGE_HEAD = re.compile(r"^(?:entre|between|de|from)\s+", re.IGNORECASE)
+_UNIT_TAIL = re.compile(r"^[\d\s.,'_\u202f\u00a0]*\d(.*)$")
+
+
+def split_range(text: str) -> tuple[str, str] | None:
+    """ "20-49", "20 à 49", "entre 20 et 49", "20 to 49", "1-2 M€" → the two bounds as
+    text, the unit of the second carried to a first one without its own; else None."""
+    s = _RANGE_HEAD.sub("", text.strip())
+    parts = _RANGE_SEP.split(s)
+    if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        return None
+    lo, hi = parts[0].strip(), parts[1].strip()
+    lo_unit, hi_unit = _UNIT_TAIL.match(lo), _UNIT_TAIL.match(hi)
+    if not lo_unit or not hi_unit:
+        return None
+    if not lo_unit.group(1).strip() and hi_unit.group(1).strip():
+        lo = lo + " " + hi_unit.group(1).strip()
+    return lo, hi

@@ -9,16 +9,17 @@ from __future__ import annotations
 import questionary
 from rich.console import Console
 
-from .answers import check_value, contradictions
+from .answers import check_range, check_value, contradictions
 from .catalog.search import fold
 from .engine import geo
 from .engine.assess import question_schemes
-from .engine.planner import _with, next_question
-from .engine.rules import UNDECIDED, Profile, evaluate
+from .engine.planner import _with, next_question, progress
+from .engine.profile import Range
+from .engine.rules import Profile
 from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, PROJECTS
 from .errors import Interrupted
 from .i18n import euros, t
-from .questions import QUESTIONS, parse_amount, parse_int, parse_months
+from .questions import QUESTIONS, parse_amount, parse_int, parse_months, split_range
 from .views.describe import fact_label, value_label
 
 SKIP = "__skip__"  # "je ne sais pas" (questionary returns a Choice's title when its value is None)
@@ -75,26 +76,26 @@ class Wizard:
         current scheme that serves the company's projects."""
         while True:
             schemes = question_schemes(self.schemes, p)
-            results = evaluate(schemes, p)
-            key = next_question(schemes, p, results)
+            key = next_question(schemes, p)
             if key is None:
                 return p
-            open_ = sum(1 for r in results if r.verdict == UNDECIDED)
-            self.console.print(
-                f"[dim]{t('progress', self.lang, d=len(results) - open_, o=open_)}[/]"
-            )
+            decided, open_ = progress(schemes, p)
+            self.console.print(f"[dim]{t('progress', self.lang, d=decided, o=open_)}[/]")
             p = self._answer(p, key)
 
     def _answer(self, p: Profile, key: str, default=None) -> Profile:
         value = self.ask_projects(default) if key == "projects" else self.ask(key, p, default)
         answers = {k: v for k, v in p.answers.items() if k != key}
         skipped = set(p.skipped) - {key}
+        ranges = {k: r for k, r in p.ranges.items() if k != key}
         if key == "department":
             answers.pop("region", None)
         if value == SKIP:
-            p = Profile(answers, frozenset(skipped | {key}))
+            p = Profile(answers, frozenset(skipped | {key}), ranges)
+        elif isinstance(value, Range):
+            p = Profile(answers, frozenset(skipped), {**ranges, key: value})
         else:
-            p = _with(Profile(answers, frozenset(skipped)), key, value)
+            p = _with(Profile(answers, frozenset(skipped), ranges), key, value)
         self.current = p
         return p
 
@@ -104,7 +105,7 @@ class Wizard:
             keys = [
                 k
                 for k in ("projects", *QUESTIONS)
-                if (k in p.answers or k in p.skipped)
+                if (k in p.answers or k in p.skipped or k in p.ranges)
                 and not (k == "region" and "department" in p.answers)
             ]
             if not keys:
@@ -119,10 +120,16 @@ class Wizard:
             key = self.prompt(questionary.select, t("review_prompt", self.lang), choices=choices)
             if key == DONE:
                 return p
-            p = self._answer(p, key, default=p.answers.get(key))
+            default = p.answers.get(key)
+            if key in p.ranges:
+                r = p.ranges[key]
+                default = f"{r.lo}-{r.hi}" if r.hi != float("inf") else None
+            p = self._answer(p, key, default=default)
             p = self.ask_open(p)
 
     def _shown(self, key: str, p: Profile) -> str:
+        if key in p.ranges:
+            return value_label(key, p.ranges[key].as_answer(), self.lang)
         if key not in p.answers:
             return t("skipped", self.lang)
         if key == "projects":
@@ -238,7 +245,8 @@ class Wizard:
 
     def check(self, key: str, raw: str, p: Profile):
         """What a typed answer means: (value, None), (SKIP, None), or (None, the reason
-        it is refused, in the interface's language: asked again)."""
+        it is refused, in the interface's language: asked again). A range ("20-49",
+        "entre 20 et 49", "1-2 M€") is checked bound by bound."""
         spec = ANSWER_FACTS[key]
         lang = self.lang
         s = raw.strip()
@@ -250,41 +258,57 @@ class Wizard:
             "dont know",
         ):
             return SKIP, None
+
+        def number(text: str):
+            if key == "months_of_activity":
+                return parse_months(text)
+            if spec.kind == "int":
+                return parse_int(text)
+            v = parse_amount(text)
+            return int(v) if float(v).is_integer() else round(v, 2)
+
+        bounds = split_range(s) if key != "department" else None
         try:
             if key == "department":
                 v = _department_from(s)
                 if v is None:
                     return None, t("invalid_department", lang)
-            elif key == "months_of_activity":
-                v = parse_months(s)
-            elif spec.kind == "int":
-                v = parse_int(s)
+            elif bounds is not None:  # "20-49", "entre 20 et 49", "1-2 M€"
+                v = {"min": number(bounds[0]), "max": number(bounds[1])}
             else:
-                v = parse_amount(s)
-                v = int(v) if float(v).is_integer() else round(v, 2)
+                v = number(s)
         except (ValueError, OverflowError):
             what = {"int": "invalid_int"}.get(spec.kind, "invalid_number")
             if key == "months_of_activity":
                 what = "invalid_months"
             return None, t(what, lang)
-        if spec.max is not None and v > spec.max:
+        highest = max(v.values()) if isinstance(v, dict) else v
+        if spec.max is not None and highest > spec.max:
             if spec.unit == "eur":
                 bound = euros(spec.max, lang)
             else:
                 bound = f"{int(spec.max):,}".replace(",", " " if lang == "fr" else ",")
             return None, t("implausible", lang, max=bound)
-        canon, why = check_value(key, v)
+        canon, why = check_range(key, v) if isinstance(v, dict) else check_value(key, v)
         if why:
             return None, why
-        trial = {**p.answers, key: canon}
+        trial = {**p.answers}
+        trial_ranges = {k: r for k, r in p.ranges.items() if k != key}
+        trial.pop(key, None)
+        if isinstance(canon, Range):
+            trial_ranges[key] = canon
+        else:
+            trial[key] = canon
         if key == "department":
             trial.pop("region", None)
-        for c in contradictions(trial):
+        for c in contradictions(trial, trial_ranges):
             if key in c.keys:
                 params, code = dict(c.params), c.code
                 if code == "export_gt_turnover":
                     params = {"t": euros(params["t"], lang), "e": euros(params["e"], lang)}
                     if key == "turnover_eur":
                         code = "turnover_lt_export"
-                return None, t(code, lang, **params)
+                elif code == "size_contradicts":
+                    code, params = None, {}
+                return None, t(code, lang, **params) if code else c.message
         return canon, None

@@ -13,13 +13,16 @@ ENV_VAR = "INTERTEX_CATALOG"
 
 def builtin_dir() -> Path:
     """The shipped catalogue: inside the wheel, or the repository's data/ (editable)."""
-    from importlib.resources import files
-
-    packaged = Path(str(files("intertex_cli"))) / "schemes"
+    package = Path(__file__).resolve().parents[1]
+    packaged = package / "schemes"  # the wheel's copy (force-include), beside the code
     if packaged.is_dir():
         return packaged
-    repo = Path(__file__).resolve().parents[3] / "data" / "schemes"
-    return repo
+    repo = package.parents[1] / "data" / "schemes"
+    if repo.is_dir():
+        return repo
+    from importlib.resources import files  # an installation that is not plain files
+
+    return Path(str(files("intertex_cli"))) / "schemes"
 
 
 def resolve_dir(option: str | Path | None) -> Path:
@@ -32,6 +35,7 @@ class Catalog:
     directory: Path
     schemes: dict = field(default_factory=dict)  # id -> Scheme, in file-name order
     agencies: dict = field(default_factory=dict)  # id -> Agency
+    source: object = None  # the cache file the schemes are read from, if any
 
     def find(self, scheme_id: str):
         """The scheme with this id, or a UsageError naming the closest ids."""
@@ -42,7 +46,9 @@ class Catalog:
 
         wanted = scheme_id.strip().lower()
         if wanted in self.schemes:
-            return self.schemes[wanted]
+            found = self.schemes[wanted]
+            load = getattr(found, "load", None)  # a cached scheme: read it whole, now
+            return load() if load is not None else found
         close = difflib.get_close_matches(wanted[:100], list(self.schemes), n=3, cutoff=0.5)
         hint = f"Did you mean {', '.join(close)}?" if close else "See: intertex list"
         raise UsageError(f"unknown scheme id {shown(scheme_id)}. {hint}")
@@ -130,24 +136,44 @@ def _load_models(paths, model, problems: list[Problem]) -> dict:
     return out
 
 
-def _yaml_files(d: Path) -> list[Path]:
-    """``*.yaml`` and ``*.yml`` files (a scheme saved as .yml is read, not ignored)."""
-    return sorted(p for p in (*d.glob("*.yaml"), *d.glob("*.yml")) if not p.name.startswith("."))
+def _scan(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """The ``*.yaml`` and ``*.yml`` files of a folder (a scheme saved as .yml is read,
+    not ignored), by name, with their stat data (one pass). An entry that is no regular
+    file (a FIFO, a folder named x.yaml) is kept: reading it reports it, never blocks."""
+    out = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return out
+    for e in entries:
+        if e.name.endswith((".yaml", ".yml")) and not e.name.startswith("."):
+            try:
+                out.append((e.path, e.stat()))
+            except OSError:
+                continue
+    out.sort()
+    return out
 
 
-def _paths(d: Path) -> tuple[list[Path], list[Path]]:
-    scheme_paths = _yaml_files(d)
+def _files(d: Path) -> tuple[list, list]:
+    schemes = _scan(d)
     agency_dir = d / "agencies"
     if not agency_dir.is_dir():
         agency_dir = builtin_dir() / "agencies"
-    return scheme_paths, _yaml_files(agency_dir)
+    return schemes, _scan(agency_dir)
+
+
+def _paths(d: Path) -> tuple[list[Path], list[Path]]:
+    schemes, agencies = _files(d)
+    return [Path(p) for p, _ in schemes], [Path(p) for p, _ in agencies]
 
 
 def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog:
     """Read and validate a catalogue; raise CatalogError listing every problem.
 
-    A catalogue validated before and unchanged since (same files, sizes, times, same
-    intertex) is read from a cache as plain data: no YAML parsing, no pydantic.
+    A catalogue validated before and unchanged since (same files, same stat data, same
+    intertex) is read from the cache (catalog/cache.py) as plain data: no YAML parsing,
+    no pydantic, and each scheme only when it is used.
     """
     d = resolve_dir(directory)
     try:
@@ -163,32 +189,32 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
         from intertex_cli.sanitize import shown_path
 
         raise CatalogError(f"catalogue directory not found: {shown_path(d)}")
-    scheme_paths, agency_paths = _paths(d)
-    if use_cache and os.environ.get("INTERTEX_NO_CACHE") != "1":
-        from . import cache
+    scheme_files, agency_files = _files(d)
+    scheme_paths = [Path(p) for p, _ in scheme_files]
+    agency_paths = [Path(p) for p, _ in agency_files]
+    if not use_cache or os.environ.get("INTERTEX_NO_CACHE") == "1":
+        return _validate(d, scheme_paths, agency_paths)
+    from . import cache
 
-        key = cache.fingerprint(d, scheme_paths + agency_paths)
-        data = cache.read(key)
-        if data is not None:
-            from .records import Record
+    files = scheme_files + agency_files
+    key = cache.fingerprint(d, files)
+    cached = cache.open_catalog(key, d)
+    if cached is not None:
+        from .records import LazyScheme, Record
 
-            return Catalog(
-                directory=d,
-                schemes={x["id"]: Record(x) for x in data["schemes"]},
-                agencies={x["id"]: Record(x) for x in data["agencies"]},
-            )
-        cat = _validate(d, scheme_paths, agency_paths)
-        cache.write(
-            key,
-            {
-                "schemes": [s.model_dump(mode="json", by_alias=True) for s in cat.schemes.values()],
-                "agencies": [
-                    a.model_dump(mode="json", by_alias=True) for a in cat.agencies.values()
-                ],
-            },
+        return Catalog(
+            directory=d,
+            schemes={i: LazyScheme(i, cached) for i in cached.ids},
+            agencies={a["id"]: Record(a) for a in cached.agencies},
+            source=cached,
         )
-        return cat
-    return _validate(d, scheme_paths, agency_paths)
+    cat = _validate(d, scheme_paths, agency_paths)
+    from .search import index_of
+
+    schemes = [s.model_dump(mode="json", by_alias=True) for s in cat.schemes.values()]
+    agencies = [a.model_dump(mode="json", by_alias=True) for a in cat.agencies.values()]
+    cache.write(key, d, files, schemes, agencies, search=index_of(cat))
+    return cat
 
 
 def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Catalog:

@@ -1,20 +1,82 @@
 """Light read-only views of validated catalogue data, for the fast path.
 
-A catalogue that was validated once is cached as plain data; loading it again needs
-neither YAML nor pydantic. These views offer what the engine and the views read from
-the pydantic models: attributes, ``kind`` and ``ops()`` on rule nodes, ``model_dump``.
+A catalogue that was validated once is cached as plain data (JSON); loading it again
+needs neither YAML nor pydantic. These views offer what the engine and the views read
+from the pydantic models: attributes, ``kind`` and ``ops()`` on rule nodes,
+``model_dump``. Nested values are wrapped when first read, then kept as ordinary
+attributes: a command that reads three fields of a scheme pays for three.
+
+A :class:`LazyScheme` starts with nothing but its id. The fields that ``list`` and
+``search`` read for every scheme come from the catalogue's summary (``SUMMARY``: the
+status's value, the funding's amounts, not their texts); anything else, at any
+depth, from the scheme's own record, read from the cache when first needed.
 """
 
 from __future__ import annotations
 
-_RULE_KEYS = ("rule", "applies_if", "when")
+_RULE_KEYS = frozenset(("rule", "applies_if", "when"))
 _OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in")
+PARTIAL = "__partial__"  # a summary's mapping that holds only some of its keys
+
+# What the summary keeps of a scheme: True keeps a value whole, a mapping keeps those
+# keys of a mapping, a one-item list applies it to every item of a list.
+SUMMARY: dict = {
+    "title": True,
+    "title_en": True,
+    "agency": True,
+    "regions": True,
+    "support_type": True,
+    "beneficiary": True,
+    "source": True,
+    "groups": True,  # a card names the members of the groups it does not combine with
+    "projects": [{"id": True}],  # what the wizard asks about serves the projects
+    "status": {"value": True},
+    "funding": {
+        "rate": True,
+        "cap_eur": True,
+        "min_expense_eur": True,
+        "max_expense_eur": True,
+        "duration_months": True,
+        "equity_cap": True,
+        "components": [
+            {
+                "id": True,
+                "rate": True,
+                "cap_eur": True,
+                "max_expense_eur": True,
+                "applies_to_budget": True,
+                "projects": True,
+            }
+        ],
+    },
+}
+SUMMARY_KEYS = frozenset(SUMMARY)
+
+
+def summary_of(record: dict) -> dict:
+    """The part of a scheme's record that ``SUMMARY`` keeps."""
+    return {k: _prune(record[k], spec) for k, spec in SUMMARY.items() if k in record}
+
+
+def _prune(value, spec):
+    if spec is True:
+        return value
+    if isinstance(spec, dict) and isinstance(value, dict):
+        out = {k: _prune(value[k], sub) for k, sub in spec.items() if k in value}
+        out[PARTIAL] = True
+        return out
+    if isinstance(spec, list) and isinstance(value, list):
+        return [_prune(x, spec[0]) for x in value]
+    return value
 
 
 class RuleNode:
-    __slots__ = ("kind", "fact", "all", "any", "not_", "_ops")
+    """A rule as the engine reads it: ``kind``, ``fact``, ``all``/``any``/``not_``, ``ops()``."""
+
+    __slots__ = ("kind", "fact", "all", "any", "not_", "_ops", "_data")
 
     def __init__(self, data: dict):
+        self._data = data
         self.fact = None
         self.all = self.any = self.not_ = None
         self._ops: list = []
@@ -31,26 +93,131 @@ class RuleNode:
     def ops(self) -> list:
         return list(self._ops)
 
+    def model_dump(
+        self, mode: str | None = None, by_alias: bool = True, exclude_none: bool = False
+    ):
+        return _strip_none(self._data) if exclude_none else self._data
+
 
 class Record:
     """Attribute access over a dict of validated data (as pydantic dumped it)."""
 
     def __init__(self, data: dict):
         self._data = data
-        for k, v in data.items():
-            if k in _RULE_KEYS and isinstance(v, dict):  # cumulation's `rule` is a word
-                v = RuleNode(v)
-            else:
-                v = _wrap(v)
-            setattr(self, k, v)
+
+    def __getattr__(self, name: str):  # only for what is not yet an attribute
+        if name.startswith("__"):
+            raise AttributeError(name)
+        data = self._fields(name)
+        try:
+            raw = data[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        v = self.__dict__[name] = _value(name, raw)
+        return v
+
+    def _fields(self, name: str) -> dict:
+        return self._data
 
     def model_dump(
         self, mode: str | None = None, by_alias: bool = True, exclude_none: bool = False
     ):
-        return _strip_none(self._data) if exclude_none else self._data
+        data = self._fields("")
+        return _strip_none(data) if exclude_none else data
 
     def __repr__(self) -> str:
-        return f"Record({getattr(self, 'id', '?')})"
+        return f"{type(self).__name__}({self._data.get('id', '?')})"
+
+
+class LazyScheme(Record):
+    """A scheme of a cached catalogue, read from the cache only as far as it is used.
+
+    ``source`` is the cache: ``source.summary(id)`` gives what ``SUMMARY`` keeps,
+    ``source.record(id)`` the whole scheme. Once the whole scheme is read, everything
+    comes from it.
+    """
+
+    def __init__(self, scheme_id: str, source):
+        self._data = {"id": scheme_id}
+        self._id = scheme_id
+        self._source = source
+        self._full = False
+
+    @property
+    def id(self) -> str:  # never reads anything
+        return self._id
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if not self._full and name in SUMMARY_KEYS:
+            summary = self._source.summary(self._id)
+            if name in summary:
+                v = self.__dict__[name] = _part(summary[name], self, (name,))
+                return v
+        return Record.__getattr__(self, name)
+
+    def _fields(self, name: str) -> dict:
+        self.load()
+        return self._data
+
+    def load(self) -> LazyScheme:
+        """Read the whole scheme now (``show`` does, for the one it prints)."""
+        if not self._full:
+            self._data = self._source.record(self._id)
+            self._full = True
+        return self
+
+    def __repr__(self) -> str:
+        return f"LazyScheme({self._id})"
+
+
+class _Partial(Record):
+    """A mapping the summary holds in part: the rest from the whole scheme, by its path."""
+
+    def __init__(self, data: dict, owner: LazyScheme, path: tuple):
+        self._data = data
+        self._owner = owner
+        self._path = path
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in self._data:
+            v = _part(self._data[name], self._owner, (*self._path, name))
+        else:
+            try:
+                raw = self._whole()[name]
+            except KeyError:
+                raise AttributeError(name) from None
+            v = _value(name, raw)
+        self.__dict__[name] = v
+        return v
+
+    def _whole(self) -> dict:
+        v = self._owner.load()._data
+        for step in self._path:
+            v = v[step]
+        return v
+
+    def _fields(self, name: str) -> dict:
+        return self._whole()
+
+
+def _part(raw, owner: LazyScheme, path: tuple):
+    """A value from the summary: partial mappings stay tied to the whole scheme."""
+    if isinstance(raw, dict) and raw.get(PARTIAL):
+        return _Partial(raw, owner, path)
+    if isinstance(raw, list):
+        return [_part(x, owner, (*path, i)) for i, x in enumerate(raw)]
+    return _value(path[-1] if isinstance(path[-1], str) else "", raw)
+
+
+def _value(name: str, raw):
+    # a rule node is a mapping (cumulation's `rule` is a word)
+    if name in _RULE_KEYS and isinstance(raw, dict):
+        return RuleNode(raw)
+    return _wrap(raw)
 
 
 def _wrap(v):

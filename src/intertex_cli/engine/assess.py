@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .amounts import ceiling, cover, off_budget, projects_of
 from .explain import failures, nearest_miss
-from .plan import Plan, conflicts, ended, make_plan, relevant
+from .plan import Displaced, Plan, ended, group_members, make_plan, relevant
 from .planner import _with
 from .profile import Profile
 from .rules import ELIGIBLE, INELIGIBLE, UNMET, evaluate, evaluate_scheme, outcome_of
@@ -36,6 +36,8 @@ def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
     projects = projects_of(p)
     plan = make_plan(results, p, schemes_by_id)
     chosen = [e.result for e in plan.entries]
+    covers = {r.scheme.id: cover(r.scheme, p, outcome_of) for r in results}
+    displaced = Displaced(chosen, schemes_by_id, covers, group_members(schemes_by_id))
     reasons, nearest, nearest_amount, instead = {}, {}, {}, {}
     for r in results:
         sid = r.scheme.id
@@ -50,9 +52,7 @@ def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
                     q = _with(q, change["key"], change["value"])
                 after = evaluate_scheme(r.scheme, q)
                 nearest_amount[sid] = (after.estimate or {}).get("amount_eur")
-                covers = {x.scheme.id: cover(x.scheme, q, outcome_of) for x in [*chosen, after]}
-                pairs = conflicts([*chosen, after], schemes_by_id, covers)
-                instead[sid] = sorted({b for pair in pairs if sid in pair for b in pair} - {sid})
+                instead[sid] = displaced.by(after, cover(r.scheme, q, outcome_of))
     return Assessment(
         profile=p,
         results=results,
@@ -62,7 +62,7 @@ def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
         nearest=nearest,
         nearest_amount=nearest_amount,
         nearest_instead=instead,
-        covers={r.scheme.id: cover(r.scheme, p, outcome_of) for r in results},
+        covers=covers,
         ceilings={r.scheme.id: ceiling(r.scheme, p) for r in results},
         off_budget={r.scheme.id: off_budget(r.scheme, p) for r in results},
     )

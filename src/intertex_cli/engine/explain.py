@@ -47,6 +47,9 @@ def _answer_for(fact: str, p: Profile) -> tuple[str, object, dict]:
         d = domain(fact, p)
         inputs = {k: a[k] for k in ("export_turnover_eur", "turnover_eur") if k in a}
         return "export_share", (d.lo if d.lo == d.hi else [d.lo, d.hi]), inputs
+    if fact in p.ranges:  # a range as given: {min, max}
+        r = p.ranges[fact].as_answer()
+        return fact, r, {fact: r}
     return fact, a.get(fact), ({fact: a[fact]} if fact in a else {})
 
 
@@ -190,7 +193,7 @@ def nearest_miss(scheme, p: Profile, with_=None) -> list[dict] | None:
             continue
         q = p
         for k, v in changes:
-            q = with_(q, k, v) if with_ else Profile({**q.answers, k: v}, q.skipped - {k})
+            q = with_(q, k, v) if with_ else q.with_value(k, v)
         if verdict_of(scheme, q) != ELIGIBLE:
             continue
         cost = (len(changes), sum(_cost(k, v, p) for k, v in changes))

@@ -14,6 +14,7 @@ group of schemes that conflict (greedy beyond 18, which no real catalogue reache
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .amounts import cover, estimate, projects_of
 from .profile import Profile
@@ -54,9 +55,13 @@ class Plan:
     steps: list[dict] = field(default_factory=list)
     documents: list[dict] = field(default_factory=list)
 
-    @property
+    @cached_property  # read for every result: the entries are fixed once made
     def ids(self) -> list[str]:
         return [e.scheme.id for e in self.entries]
+
+    @cached_property
+    def id_set(self) -> frozenset:
+        return frozenset(self.ids)
 
 
 def _amount(r) -> int:
@@ -71,12 +76,19 @@ def _covers_budget(c: dict | None) -> bool:
     return bool(c) and c.get("covered_eur") is not None
 
 
-def conflicts(cands: list, schemes_by_id: dict, covers: dict) -> dict:
-    """(id, id) -> {reason, by, quote, page}: pairs that cannot be in one plan."""
+def group_members(schemes_by_id: dict) -> dict[str, set]:
+    """group -> the ids of the schemes in it."""
     groups: dict[str, set] = {}
     for s in schemes_by_id.values():
         for g in s.groups:
             groups.setdefault(g, set()).add(s.id)
+    return groups
+
+
+def conflicts(cands: list, schemes_by_id: dict, covers: dict, groups: dict | None = None) -> dict:
+    """(id, id) -> {reason, by, quote, page}: pairs that cannot be in one plan."""
+    if groups is None:
+        groups = group_members(schemes_by_id)
     ids = {r.scheme.id for r in cands}
     out: dict = {}
 
@@ -111,6 +123,48 @@ def conflicts(cands: list, schemes_by_id: dict, covers: dict) -> dict:
         for b in insured[i + 1 :]:
             add(a.scheme.id, b.scheme.id, "same-expenses", b.scheme.id)
     return out
+
+
+class Displaced:
+    """Which schemes of a plan a newcomer would conflict with: the same rules as
+    ``conflicts``, only for the pairs that involve the newcomer (fast on big plans)."""
+
+    def __init__(self, chosen: list, schemes_by_id: dict, covers: dict, groups: dict):
+        self.groups = groups
+        self.ids = {r.scheme.id for r in chosen}
+        self.targets = {}  # id -> what its non-cumulation clauses name
+        for r in chosen:
+            t = self._targets(r.scheme)
+            if t:
+                self.targets[r.scheme.id] = t
+        self.aid = {r.scheme.id for r in chosen if _amount(r) > 0 and not _reduced(r.scheme)}
+        self.combines = {
+            r.scheme.id: {
+                t for c in r.scheme.cumulation if c.rule == "combines-with" for t in c.schemes
+            }
+            for r in chosen
+        }
+        self.insured = {r.scheme.id for r in chosen if _covers_budget(covers.get(r.scheme.id))}
+
+    def _targets(self, scheme) -> set:
+        out: set = set()
+        for rule in scheme.cumulation:
+            if rule.rule == "not-with":
+                out |= set(rule.schemes)
+                for g in rule.groups:
+                    out |= self.groups.get(g, set())
+        return out
+
+    def by(self, r, cover_of_r: dict | None) -> list[str]:
+        sid = r.scheme.id
+        out = set(self._targets(r.scheme) & self.ids)
+        out |= {o for o, t in self.targets.items() if sid in t}
+        if _amount(r) > 0 and not _reduced(r.scheme):
+            mine = {t for c in r.scheme.cumulation if c.rule == "combines-with" for t in c.schemes}
+            out |= {o for o in self.aid if o not in mine and sid not in self.combines.get(o, ())}
+        if _covers_budget(cover_of_r):
+            out |= self.insured
+        return sorted(out - {sid})
 
 
 def _value(chosen: list, covers: dict, order: dict) -> tuple:
@@ -206,6 +260,10 @@ def make_plan(results, p: Profile, schemes_by_id: dict) -> Plan:
         entries.append(e)
     entries = _in_order(entries)
 
+    pairs_of: dict[str, list] = {}  # id -> its pairs, in the order of pairs
+    for k, v in pairs.items():
+        for sid in dict.fromkeys(k):
+            pairs_of.setdefault(sid, []).append((k, v))
     left_out = []
     for r in results:
         sid = r.scheme.id
@@ -223,7 +281,7 @@ def make_plan(results, p: Profile, schemes_by_id: dict) -> Plan:
         elif r.verdict == UNDECIDED:
             item["reason"] = "undecided"
         else:
-            clash = [(k, v) for k, v in pairs.items() if sid in k and (set(k) - {sid}) & chosen_ids]
+            clash = [(k, v) for k, v in pairs_of.get(sid, ()) if (set(k) - {sid}) & chosen_ids]
             if not clash:  # pragma: no cover - every candidate left out lost to a conflict
                 continue
             (a, b), info = clash[0]

@@ -12,172 +12,148 @@ are counted.
 from __future__ import annotations
 
 from . import geo
-from .amounts import potential
-from .rules import (
-    INELIGIBLE,
-    SIZE_PROBES,
-    UNDECIDED,
-    Profile,
-    evaluate_scheme,
-    verdict_of,
-)
-from .vocab import ANSWER_FACTS, NATURAL_ORDER
+from .amounts import estimate
+from .compiled import compiled
+from .rules import INELIGIBLE, UNDECIDED, Profile
+from .vocab import NATURAL_ORDER
 
 AMOUNT_KEYS = ("project_budget_eur", "equity_eur")
 
 
-def _walk_leaves(node):
-    kind = node.kind
-    if kind in ("all", "any"):
-        for n in getattr(node, kind):
-            yield from _walk_leaves(n)
-    elif kind == "not":
-        yield from _walk_leaves(node.not_)
-    else:
-        yield node
-
-
-_THRESHOLDS: dict = {}
-
-
-def _thresholds(schemes: tuple) -> dict:
-    """Numeric constants that criteria compare each fact with (cached per catalogue)."""
-    key = tuple(id(s) for s in schemes)
-    hit = _THRESHOLDS.get(key)
-    if hit is not None and hit[0] == schemes:
-        return hit[1]
-    out: dict[str, set] = {}
-    for s in schemes:
-        rules = [c.rule for c in s.criteria] + [c.applies_if for c in s.conditions if c.applies_if]
-        for r in rules:
-            for leaf in _walk_leaves(r):
-                for _, a in leaf.ops():
-                    for x in a if isinstance(a, list) else [a]:
-                        if isinstance(x, (int, float)) and not isinstance(x, bool):
-                            out.setdefault(leaf.fact, set()).add(x)
-    if len(_THRESHOLDS) > 8:
-        _THRESHOLDS.clear()
-    _THRESHOLDS[key] = (schemes, out)
-    return out
-
-
-_DEPARTMENT_PROBES = tuple(
-    sorted({f: d for d, (_, f) in sorted(geo.DEPARTMENTS.items(), reverse=True)}.values())
-)
-
-
 def probes(key: str, p: Profile, schemes: tuple) -> list:
-    """Plausible answers to try for ``key``."""
-    spec = ANSWER_FACTS[key]
-    if key == "department":
-        return list(_DEPARTMENT_PROBES)
-    if spec.kind == "bool":
-        return [True, False]
-    if spec.kind == "enum":
-        return list(spec.values)
-    th = _thresholds(schemes)
-    consts = set(th.get(key, ()))
-    if key in SIZE_PROBES:
-        consts |= set(SIZE_PROBES[key])
-    t, e = p.answers.get("turnover_eur"), p.answers.get("export_turnover_eur")
-    shares = th.get("export_share", set())
-    if key == "export_turnover_eur":
-        consts |= th.get("turnover_eur", set())
-        if t:
-            consts |= {s * t for s in shares}
-    if key == "turnover_eur":
-        consts |= th.get("export_turnover_eur", set())
-        if e:
-            consts |= {e / s for s in shares if s > 0}
-    values = {0.0, 1e12}
-    for c in consts:
-        values |= {c - 1, c, c + 1}
-    if key == "export_turnover_eur" and t is not None:
-        values = {v for v in values if v <= t} | {t}
-    if key == "turnover_eur" and e is not None:
-        values = {v for v in values if v >= e} | {e}
-    if spec.kind == "int":
-        values = {int(v) for v in values if v == int(v) or v > 1e11}
-    return sorted(v for v in values if v >= 0)
+    """Plausible answers to try for ``key``: every threshold that a criterion compares
+    it with (and its neighbours), the size classes' bounds, one département per former
+    region, both booleans, every value of a choice."""
+    return list(compiled(schemes).probes(key, p)[1])
 
 
 def _with(p: Profile, key: str, value) -> Profile:
-    answers = {**p.answers, key: value}
+    q = p.with_value(key, value)
     if key == "department":
-        answers["region"] = geo.region_of(value)
-    return Profile(answers, p.skipped)
+        q.answers["region"] = geo.region_of(value)
+    return q
 
 
-def candidates(results, p: Profile) -> list[str]:
-    """Keys whose answer could still change a verdict or an amount."""
-    keys: list[str] = []
-    for r in results:
-        if r.verdict == UNDECIDED:
-            keys.extend(k for k in r.missing if k not in keys)
-    for k in AMOUNT_KEYS:
-        if k not in keys and p.askable(k) and _amount_relevant(k, results, p):
-            keys.append(k)
-    return [k for k in keys if p.askable(k)]
+class _Round:
+    """One profile, every scheme's state: what next_question weighs."""
 
+    def __init__(self, schemes, p: Profile):
+        self.cat = compiled(schemes)
+        self.p = p
+        self.env, self.states = self.cat.states(p)
+        self._estimates: dict = {}
 
-def _amount_relevant(key: str, results, p: Profile) -> bool:
-    live = [r for r in results if r.verdict != INELIGIBLE and potential(r.scheme) > 0]
-    if key == "project_budget_eur":
-        return bool(live)
-    # equity caps an amount only once the amount is known
-    return any(
-        r.scheme.funding.equity_cap and r.estimate and r.estimate["amount_eur"] > 0 for r in live
-    )
+    def estimate(self, i: int):
+        """The scheme's estimate (None if ineligible), as evaluate_scheme gives it."""
+        if i not in self._estimates:
+            st = self.states[i]
+            scheme = self.cat.items[i].scheme
+            self._estimates[i] = estimate(scheme, self.p) if st.verdict != INELIGIBLE else None
+        return self._estimates[i]
 
+    def candidates(self) -> list[str]:
+        """Keys whose answer could still change a verdict or an amount."""
+        p = self.p
+        keys: list[str] = []
+        seen: set = set()
+        for st in self.states:
+            if st.verdict == UNDECIDED:
+                for k in st.missing:
+                    if k not in seen:
+                        seen.add(k)
+                        keys.append(k)
+        for k in AMOUNT_KEYS:
+            if k not in seen and p.askable(k) and self._amount_relevant(k):
+                keys.append(k)
+        return [k for k in keys if p.askable(k)]
 
-def score(key: str, results, p: Profile, schemes: tuple) -> float:
-    """How much answering ``key`` can settle: undecided schemes and their euros."""
-    open_ = [r for r in results if r.verdict == UNDECIDED and key in r.missing]
-    total = 0.0
-    values = probes(key, p, schemes)
-    if open_ and values:
-        for r in open_:
-            decided = sum(1 for v in values if verdict_of(r.scheme, _with(p, key, v)) != UNDECIDED)
-            total += (decided / len(values)) * (1 + potential(r.scheme) / 1e6)
-    if key in AMOUNT_KEYS:
-        for r in results:
-            if r.verdict == INELIGIBLE:
-                continue
-            if key == "project_budget_eur" and potential(r.scheme) > 0:
-                total += potential(r.scheme) / 1e6
-            elif key == "equity_eur" and r.scheme.funding.equity_cap and r.estimate:
-                total += r.estimate["amount_eur"] / 1e6
-    return total
+    def _live(self):
+        for i, st in enumerate(self.states):
+            if st.verdict != INELIGIBLE and self.cat.items[i].potential > 0:
+                yield i
+
+    def _amount_relevant(self, key: str) -> bool:
+        if key == "project_budget_eur":
+            return any(True for _ in self._live())
+        # equity caps an amount only once the amount is known
+        for i in self._live():
+            if self.cat.items[i].scheme.funding.equity_cap:
+                est = self.estimate(i)
+                if est and est["amount_eur"] > 0:
+                    return True
+        return False
+
+    def score(self, key: str, cache: dict) -> float:
+        """How much answering ``key`` can settle: undecided schemes and their euros."""
+        cat, states = self.cat, self.states
+        total = 0.0
+        pid, values = cat.probes(key, self.p)
+        n = len(values)
+        if values:
+            for i, st in enumerate(states):
+                if st.verdict == UNDECIDED and key in st.missing:
+                    decided = cat.decided(i, st, key, self.env, pid, values, cache)
+                    total += (decided / n) * (1 + cat.items[i].potential / 1e6)
+        if key in AMOUNT_KEYS:
+            for i, st in enumerate(states):
+                if st.verdict == INELIGIBLE:
+                    continue
+                item = cat.items[i]
+                if key == "project_budget_eur" and item.potential > 0:
+                    total += item.potential / 1e6
+                elif key == "equity_eur" and item.scheme.funding.equity_cap:
+                    est = self.estimate(i)
+                    if est:
+                        total += est["amount_eur"] / 1e6
+        return total
 
 
 def next_question(schemes, p: Profile, results=None) -> str | None:
-    """The question to ask next, or None when nothing more can be decided."""
-    schemes = tuple(schemes)
-    if results is None:
-        results = [evaluate_scheme(s, p) for s in schemes]
-    keys = candidates(results, p)
+    """The question to ask next, or None when nothing more can be decided.
+
+    Each candidate answer is tried: every plausible value of it (``probes``) is put
+    into the profile and the schemes it would settle are counted, weighted by what
+    they may pay; the key that settles the most comes first. ``results`` (the
+    profile's evaluation, once needed here) is not: compiled.py keeps every scheme's
+    state from one question to the next and evaluates only what an answer changed.
+    """
+    r = _Round(schemes, p)
+    keys = r.candidates()
     if not keys:
         return None
-    scored = [(score(k, results, p, schemes), -NATURAL_ORDER.index(k), k) for k in keys]
+    cache: dict = {}
+    scored = [(r.score(k, cache), -NATURAL_ORDER.index(k), k) for k in keys]
     best = max(scored)
     if best[0] > 0:
         return best[2]
     # no single answer settles anything alone: ask what most schemes still lack
-    counts = {k: sum(1 for r in results if k in r.missing) for k in keys}
+    counts = {k: sum(1 for st in r.states if k in st.missing) for k in keys}
     return max(keys, key=lambda k: (counts[k], -NATURAL_ORDER.index(k)))
+
+
+def progress(schemes, p: Profile) -> tuple[int, int]:
+    """(decided, undecided) schemes for this profile: what the wizard shows."""
+    _, states = compiled(schemes).states(p)
+    open_ = sum(1 for st in states if st.verdict == UNDECIDED)
+    return len(states) - open_, open_
 
 
 def answer_from(full: Profile, key: str, p: Profile) -> Profile:
     """Answer ``key`` as ``full`` does: its value, or "je ne sais pas"."""
     if key in full.answers:
         return _with(p, key, full.answers[key])
-    return Profile(p.answers, p.skipped | {key})
+    if key in full.ranges:
+        return Profile(p.answers, p.skipped, {**p.ranges, key: full.ranges[key]})
+    return Profile(p.answers, p.skipped | {key}, p.ranges)
 
 
 def plan(schemes, full: Profile) -> list[str]:
     """The questions the wizard would ask, in order, if answered as ``full``."""
     schemes = tuple(schemes)
-    p = Profile({}, frozenset())
+    # what the wizard is never asked but takes from the file: a size class given directly
+    p = Profile({}, frozenset(), {k: r for k, r in full.ranges.items() if k == "size_class"})
+    if "size_class" in full.answers:
+        p.answers["size_class"] = full.answers["size_class"]
     asked: list[str] = []
     while True:
         key = next_question(schemes, p)

@@ -1,19 +1,44 @@
-"""A company profile as the engine sees it: known answers and the keys answered "je ne sais pas"."""
+"""A company profile as the engine sees it: known answers, ranges, and the keys answered
+"je ne sais pas"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Range:
+    """A value known to lie between ``lo`` and ``hi``, both inclusive.
+
+    For a number: ``Range(20, 49)`` (``hi`` may be ``math.inf``). For the size class:
+    ``Range("micro", "medium")``, in the order of ``vocab.SIZE_CLASSES``.
+    """
+
+    lo: object = 0
+    hi: object = math.inf
+
+    def as_answer(self) -> dict:
+        """The form of an answers file: ``{min: 20, max: 49}`` (an open bound left out)."""
+        out = {}
+        if isinstance(self.lo, str) or self.lo != 0:
+            out["min"] = self.lo
+        if isinstance(self.hi, str) or self.hi != math.inf:
+            out["max"] = self.hi
+        return out or {"min": 0}
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Known answers and the keys explicitly answered as unknown."""
+    """Known answers, ranges known to hold the value, and keys explicitly unknown."""
 
     answers: dict
     skipped: frozenset = frozenset()
+    ranges: dict = field(default_factory=dict)  # key -> Range: the value lies in it
 
     def open(self, key: str) -> bool:
-        """No value known: an answer could still be given (even after "je ne sais pas")."""
+        """No exact value known: an answer could still decide (even after "je ne sais pas",
+        even within a range)."""
         if key in self.answers:
             return False
         if key == "region":  # derived from the département, unless that is unknown
@@ -21,5 +46,17 @@ class Profile:
         return True
 
     def askable(self, key: str) -> bool:
-        """Open and not answered "je ne sais pas": the wizard may ask it."""
-        return self.open(key) and key not in self.skipped
+        """Open, not answered "je ne sais pas" nor by a range: the wizard may ask it."""
+        return self.open(key) and key not in self.skipped and key not in self.ranges
+
+    def given(self) -> dict:
+        """Every answer as given: exact values, and ranges as ``{min, max}`` mappings."""
+        out = dict(self.answers)
+        for k, r in self.ranges.items():
+            out[k] = r.as_answer()
+        return out
+
+    def with_value(self, key: str, value) -> Profile:
+        """This profile with ``key`` answered exactly (its range and "je ne sais pas" gone)."""
+        ranges = {k: r for k, r in self.ranges.items() if k != key}
+        return Profile({**self.answers, key: value}, self.skipped - {key}, ranges)

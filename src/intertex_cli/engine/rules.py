@@ -82,20 +82,22 @@ def domain(fact: str, p: Profile):
         return _size_domain(p)
     if fact == "export_share":
         return _share_domain(p)
-    if fact == "turnover_eur":
-        if fact in a:
-            return Num(a[fact], a[fact])
-        e = a.get("export_turnover_eur")
-        return Num(e if e is not None else 0, INF)
-    if fact == "export_turnover_eur":
-        if fact in a:
-            return Num(a[fact], a[fact])
-        t = a.get("turnover_eur")
-        return Num(0, t if t is not None else INF)
+    if fact == "turnover_eur":  # never less than the export turnover
+        t = _bounds(fact, p)
+        return Num(max(t.lo, _bounds("export_turnover_eur", p).lo), t.hi)
+    if fact == "export_turnover_eur":  # never more than the turnover
+        e = _bounds(fact, p)
+        return Num(e.lo, min(e.hi, _bounds("turnover_eur", p).hi))
+    if fact in ("headcount", "independent") and fact not in a:
+        cap = _sme_headcount_cap(p)
+        if cap is not None:  # an SME size class given: independent, fewer than its staff
+            if fact == "independent":
+                return Choice(frozenset([True]))
+            h = _bounds(fact, p)
+            return Num(h.lo, min(h.hi, cap)) if h.lo <= cap else h
     spec = ANSWER_FACTS[fact]
     if spec.kind in ("int", "number"):
-        v = a.get(fact)
-        return Num(v, v) if v is not None else Num(0, INF)
+        return _bounds(fact, p)
     if spec.kind == "bool":
         v = a.get(fact)
         return Choice(frozenset([v] if v is not None else [True, False]))
@@ -124,7 +126,50 @@ def size_class_of(headcount: float, turnover: float, balance: float) -> str:
     return "large"
 
 
+def _bounds(key: str, p: Profile) -> Num:
+    """A number answer alone: its value, its range, or anything from 0 up."""
+    v = p.answers.get(key)
+    if v is not None:
+        return Num(v, v)
+    r = p.ranges.get(key)
+    if r is not None:
+        return Num(r.lo, r.hi)
+    return Num(0, INF)
+
+
+def given_size(p: Profile) -> frozenset | None:
+    """The size classes that the answers allow directly (``size_class``), if given."""
+    v = p.answers.get("size_class")
+    if v is not None:
+        return frozenset([v])
+    r = p.ranges.get("size_class")
+    if r is not None:
+        i, j = SIZE_CLASSES.index(r.lo), SIZE_CLASSES.index(r.hi)
+        return frozenset(SIZE_CLASSES[i : j + 1])
+    return None
+
+
+_SME = frozenset(("micro", "small", "medium"))
+
+
+def _sme_headcount_cap(p: Profile) -> int | None:
+    """The most staff that a given SME size class allows (49 for ``small``): a company of
+    the class is independent and has fewer staff than its threshold; else None."""
+    given = given_size(p)
+    if given is None or not given <= _SME:
+        return None
+    return max(staff for name, staff, _, _ in SIZE_THRESHOLDS if name in given) - 1
+
+
 def _size_domain(p: Profile) -> Choice:
+    """The size classes that the figures allow, narrowed by a given ``size_class``."""
+    values = figures_size_domain(p)
+    given = given_size(p)
+    return Choice(values & given if given is not None else values)
+
+
+def figures_size_domain(p: Profile) -> frozenset:
+    """The size classes that headcount, turnover, balance sheet and independence allow."""
     h, t, b = (
         domain("headcount", p),
         domain("turnover_eur", p),
@@ -140,7 +185,7 @@ def _size_domain(p: Profile) -> Choice:
         # held 25 % or more by a company that is not an SME: its group decides,
         # an ETI or a large company whatever its own figures
         values.update(SIZE_CLASSES[max(lo, 3) :])
-    return Choice(frozenset(values))
+    return frozenset(values)
 
 
 def _share_domain(p: Profile) -> Num:
@@ -238,18 +283,27 @@ def verdict_of(scheme, p: Profile) -> str:
     return {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
 
 
-def evaluate_node(node, p: Profile) -> Outcome:
+def evaluate_node(node, p: Profile, doms: dict | None = None) -> Outcome:
+    """A node's outcome with what it used and what it lacks. ``doms``: the profile's
+    domains computed so far (``evaluate`` shares them between schemes)."""
     kind = node.kind
     if kind == "all" or kind == "any":
-        kids = [evaluate_node(n, p) for n in getattr(node, kind)]
+        kids = [evaluate_node(n, p, doms) for n in getattr(node, kind)]
         res = (_and if kind == "all" else _or)(k.result for k in kids)
         return _combine(res, node, kids)
     if kind == "not":
-        kid = evaluate_node(node.not_, p)
+        kid = evaluate_node(node.not_, p, doms)
         return _combine(_not(kid.result), node, [kid])
-    d = domain(node.fact, p)
+    fact = node.fact
+    if doms is None:
+        d = domain(fact, p)
+    else:
+        d = doms.get(fact)
+        if d is None:
+            d = doms[fact] = domain(fact, p)
     res = _and(check_domain(op, arg, d) for op, arg in node.ops())
-    used = {k: p.answers[k] for k in _inputs(node.fact) if k in p.answers}
+    used = {k: p.answers[k] for k in _inputs(fact) if k in p.answers}
+    used.update({k: p.ranges[k].as_answer() for k in _inputs(fact) if k in p.ranges})
     missing = tuple(_leaf_missing(node, p)) if res == UNKNOWN else ()
     return Outcome(res, node, [], used, missing)
 
@@ -273,11 +327,13 @@ def _inputs(fact: str) -> tuple[str, ...]:
     if fact in ("region", "department", "former_region"):
         return ("department", "region")
     if fact == "size_class":
-        return ("headcount", "turnover_eur", "balance_sheet_total_eur", "independent")
+        return ("headcount", "turnover_eur", "balance_sheet_total_eur", "independent", "size_class")
     if fact == "export_share":
         return ("export_turnover_eur", "turnover_eur")
     if fact in _CROSS:
         return (fact, _CROSS[fact])
+    if fact in ("headcount", "independent"):
+        return (fact, "size_class")
     return (fact,)
 
 
@@ -295,7 +351,7 @@ def _leaf_missing(leaf, p: Profile) -> list[str]:
     if other and p.open(other):
         # an answer to the other amount bounds this one (export ≤ turnover)
         for probe in _leaf_constants(leaf):
-            q = Profile({**p.answers, other: probe}, p.skipped)
+            q = p.with_value(other, probe)
             if _and(check_domain(op, a, domain(fact, q)) for op, a in leaf.ops()) != UNKNOWN:
                 out.append(other)
                 break
@@ -319,41 +375,89 @@ SIZE_PROBES = {
 }
 
 
+# The size class compares headcount with "below" thresholds and the amounts with "at most"
+# ones: every value of a class interval gives the same class, so the grid below is tried
+# on the interval's first value (the cache then serves every company of the interval).
+_BELOW = {"headcount": tuple(staff for _, staff, _, _ in SIZE_THRESHOLDS)}
+_AT_MOST = {
+    "turnover_eur": tuple(t for _, _, t, _ in SIZE_THRESHOLDS),
+    "balance_sheet_total_eur": tuple(b for _, _, _, b in SIZE_THRESHOLDS),
+}
+
+
+def _canon(key: str, v):
+    """A value of the same size-class interval as ``v`` (its first value)."""
+    if v is None or isinstance(v, bool) or v == INF:
+        return v
+    if key in _BELOW:
+        return max((x for x in (0, *_BELOW[key]) if x <= v), default=0)
+    if key in _AT_MOST:
+        below = [x for x in _AT_MOST[key] if x < v]
+        return max(below) + 1 if below else 0
+    return v
+
+
 def _size_missing(p: Profile, leaf) -> tuple[str, ...]:
-    known = tuple(p.answers.get(k) for k in SIZE_PROBES)
-    lower_t = p.answers.get("export_turnover_eur") or 0
+    keys = tuple(SIZE_PROBES)
+    known = tuple(_canon(k, p.answers.get(k)) for k in keys)
+    within = tuple(
+        (_canon(k, r.lo), _canon(k, r.hi)) if (r := p.ranges.get(k)) else None for k in keys
+    )
+    lower_t = _canon("turnover_eur", _bounds("export_turnover_eur", p).lo)
     ops = tuple((op, tuple(a) if isinstance(a, list) else a) for op, a in leaf.ops())
-    return _size_missing_cached(known, lower_t, ops)
+    return _size_missing_cached(known, within, lower_t, given_size(p), ops)
 
 
 @lru_cache(maxsize=4096)
-def _size_missing_cached(known, lower_t, ops) -> tuple[str, ...]:
+def _size_missing_cached(known, within, lower_t, given, ops) -> tuple[str, ...]:
     """The unknown inputs of the size class that change this test somewhere: every
-    combination of the inputs' thresholds is tried (at most 9 × 9 × 9 × 2 points)."""
+    combination of the inputs' thresholds is tried (at most 9 × 9 × 9 × 2 points), within
+    the ranges given, among the points that the given size class allows."""
     keys = list(SIZE_PROBES)
     free = [k for k, v in zip(keys, known) if v is None]
     if not free:
         return ()
     axes = []
-    for k, v in zip(keys, known):
+    for k, v, r in zip(keys, known, within):
         if v is not None:
             axes.append((v,))
-        else:
-            probes = SIZE_PROBES[k]
-            if k == "turnover_eur":
-                probes = tuple(x for x in probes if x >= lower_t) or (lower_t,)
-            axes.append(probes)
+            continue
+        probes = SIZE_PROBES[k]
+        if r is not None:
+            lo, hi = r
+            probes = (lo, *(x for x in probes if lo < x < hi), *((hi,) if hi != INF else ()))
+        if k == "turnover_eur":
+            probes = tuple(x for x in probes if x >= lower_t) or (lower_t,)
+        axes.append(probes)
 
-    def outcome(point) -> str:
-        d = _size_domain(Profile(dict(zip(keys, point))))
-        return _and(check_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops)
+    by_values: dict = {}  # the test's outcome for each set of classes (at most 10)
+
+    def outcome(point) -> str | None:
+        # figures_size_domain of a profile with these four answers, without building it
+        h, t, b, ind = point
+        c = SIZE_CLASSES.index(size_class_of(h, t, b))
+        values = frozenset(SIZE_CLASSES[c : c + 1] if ind else SIZE_CLASSES[max(c, 3) :])
+        if given is not None:
+            values &= given
+            if not values:
+                return None  # a point that the given size class rules out
+        got = by_values.get(values)
+        if got is None:
+            d = Choice(values)
+            got = by_values[values] = _and(
+                check_domain(op, list(a) if isinstance(a, tuple) else a, d) for op, a in ops
+            )
+        return got
 
     grid = {pt: outcome(pt) for pt in product(*axes)}
     relevant = []
     for k in free:
         i = keys.index(k)
         for pt, res in grid.items():
-            if any(grid[pt[:i] + (v,) + pt[i + 1 :]] != res for v in axes[i] if v != pt[i]):
+            if res is None:
+                continue
+            others = (grid[pt[:i] + (v,) + pt[i + 1 :]] for v in axes[i] if v != pt[i])
+            if any(o is not None and o != res for o in others):
                 relevant.append(k)
                 break
     return tuple(relevant)
@@ -390,8 +494,8 @@ class SchemeResult:
         return [c for c in self.criteria if c.result == UNMET]
 
 
-def evaluate_scheme(scheme, p: Profile) -> SchemeResult:
-    crits = [CriterionResult(c, evaluate_node(c.rule, p)) for c in scheme.criteria]
+def evaluate_scheme(scheme, p: Profile, doms: dict | None = None) -> SchemeResult:
+    crits = [CriterionResult(c, evaluate_node(c.rule, p, doms)) for c in scheme.criteria]
     outcome = _and(c.result for c in crits)
     verdict = {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
     missing: list[str] = []
@@ -402,11 +506,12 @@ def evaluate_scheme(scheme, p: Profile) -> SchemeResult:
     conds = [
         c
         for c in scheme.conditions
-        if c.applies_if is None or evaluate_node(c.applies_if, p).result != UNMET
+        if c.applies_if is None or evaluate_node(c.applies_if, p, doms).result != UNMET
     ]
     est = estimate(scheme, p) if verdict != INELIGIBLE else None
     return SchemeResult(scheme, verdict, crits, missing, est, conds)
 
 
 def evaluate(schemes, p: Profile) -> list[SchemeResult]:
-    return [evaluate_scheme(s, p) for s in schemes]
+    doms: dict = {}  # each fact's domain, once for all the schemes
+    return [evaluate_scheme(s, p, doms) for s in schemes]

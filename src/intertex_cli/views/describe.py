@@ -62,6 +62,15 @@ def fact_label(fact: str, lang: str) -> str:
 
 
 def value_label(fact: str, value, lang: str) -> str:
+    if isinstance(value, dict):  # a range, as in an answers file: {min: 20, max: 49}
+        lo, hi = value.get("min"), value.get("max")
+        a = value_label(fact, lo, lang) if lo is not None else None
+        b = value_label(fact, hi, lang) if hi is not None else None
+        if a is not None and b is not None:
+            return f"{a} à {b}" if lang == "fr" else f"{a} to {b}"
+        if a is not None:
+            return f"{a} ou plus" if lang == "fr" else f"{a} or more"
+        return f"jusqu'à {b}" if lang == "fr" else f"up to {b}"
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("oui" if value else "non")
     if fact.endswith("_eur") and isinstance(value, (int, float)):

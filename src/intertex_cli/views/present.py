@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.i18n import euros, months, percent, t
 
+from . import jsonout
 from . import words as w
 from .describe import describe, fact_label, value_label
 from .md import md
@@ -82,8 +83,9 @@ def list_item(scheme, catalog) -> dict:
 def dumps(obj) -> str:
     from intertex_cli.sanitize import stdout_is_utf8
 
-    # on a stdout that is not UTF-8, \u escapes keep the JSON exact
-    return json.dumps(obj, ensure_ascii=not stdout_is_utf8(), indent=2)
+    if not stdout_is_utf8():  # \u escapes keep the JSON exact on an ASCII or Latin-1 stdout
+        return json.dumps(obj, ensure_ascii=True, indent=2)
+    return jsonout.dumps(obj)  # indent=2 near the top, deeper values on one line
 
 
 # --------------------------------------------------------------------------- markdown
@@ -401,8 +403,11 @@ def criterion_json(cr) -> dict:
     }
 
 
-def status_json(scheme) -> dict:
-    """The contract's status object: the scheme today, beside the guide's data."""
+def status_json(scheme, full: bool = True) -> dict:
+    """The contract's status object: the scheme today, beside the guide's data. In
+    ``check`` results (``full`` false), the notes and the list of changes stay in
+    ``show``: a check of a national catalogue would otherwise repeat them thousands of
+    times."""
     st = scheme.status
     data = st.model_dump(mode="json", exclude_none=True)
     out = {
@@ -412,7 +417,7 @@ def status_json(scheme) -> dict:
         "sources": data.get("sources", []),
         "successor": data.get("successor"),
     }
-    for k in ("contact_today", "changes", "note", "note_en"):
+    for k in ("contact_today", "changes", "note", "note_en") if full else ("contact_today",):
         if data.get(k):
             out[k] = data[k]
     out["guide_date"] = scheme.source.date
@@ -444,7 +449,9 @@ def reasons_json(assessment, r, lang: str = "fr") -> list[dict]:
     return out
 
 
-def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
+def result_json(r, catalog, assessment, lang: str = "fr", detail: bool = False) -> dict:
+    """One result. ``detail`` adds every criterion, condition and step (``why``); the
+    contacts, nearest first, come with every result a company can act on."""
     s = r.scheme
     p = assessment.profile
     region, department = p.answers.get("region"), p.answers.get("department")
@@ -465,9 +472,9 @@ def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
         "estimate": est,
         "relevant": assessment.relevant[sid],
         "projects": [link.id for link in s.projects],
-        "status": status_json(s),
+        "status": status_json(s, full=detail),
         "ended": s.status.value in ENDED,
-        "in_plan": sid in assessment.plan.ids,
+        "in_plan": sid in assessment.plan.id_set,
         "beneficiary": s.beneficiary,
         "page": s.source.page,
         "reasons": reasons_json(assessment, r, lang) if r.verdict == INELIGIBLE else [],
@@ -475,8 +482,15 @@ def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
         "ceiling_eur": assessment.ceilings.get(sid),
         "off_budget": assessment.off_budget.get(sid) or [],
         "cover": assessment.covers.get(sid),
-        "criteria": [criterion_json(c) for c in r.criteria],
-        "conditions": [
+    }
+    if r.verdict != INELIGIBLE and s.status.value not in ENDED:
+        out["contacts"] = [
+            c.model_dump(mode="json", exclude_none=True)
+            for c in contacts_for(s, catalog, region, department)
+        ]
+    if detail:
+        out["criteria"] = [criterion_json(c) for c in r.criteria]
+        out["conditions"] = [
             {
                 "id": c.id,
                 "kind": c.kind,
@@ -485,8 +499,8 @@ def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
                 **({"since": c.since.date, "text_en": c.text_en} if c.since else {}),
             }
             for c in r.conditions
-        ],
-        "steps": [
+        ]
+        out["steps"] = [
             {
                 "id": st.id,
                 "text": st.text,
@@ -495,12 +509,7 @@ def result_json(r, catalog, assessment, lang: str = "fr") -> dict:
                 "scheme": st.scheme,
             }
             for st in s.steps
-        ],
-        "contacts": [
-            c.model_dump(mode="json", exclude_none=True)
-            for c in contacts_for(s, catalog, region, department)
-        ],
-    }
+        ]
     if sid in assessment.nearest_amount:
         out["nearest_miss_estimate_eur"] = assessment.nearest_amount[sid]
         out["nearest_miss_instead_of"] = assessment.nearest_instead.get(sid, [])
@@ -515,7 +524,9 @@ def plan_json(assessment, catalog) -> dict:
     for item in plan.steps:
         st = item["step"]
         who = catalog.schemes.get(item["contact_scheme"])
-        contact = contacts_for(who, catalog, region, department)[:1] if who else []
+        # whom to call for the first step; later steps: the same scheme's contacts
+        first = item["when"] == "now" or bool(st.scheme)
+        contact = contacts_for(who, catalog, region, department)[:1] if who and first else []
         steps.append(
             {
                 "for": item["for"],
@@ -524,6 +535,7 @@ def plan_json(assessment, catalog) -> dict:
                 "text_en": st.text_en,
                 "page": st.page,
                 "scheme": st.scheme,
+                "contact_scheme": item["contact_scheme"],
                 "contact": contact[0].model_dump(mode="json", exclude_none=True)
                 if contact
                 else None,
@@ -564,7 +576,7 @@ def check_json(
         "results": [result_json(r, catalog, assessment, lang) for r in results],
         "plan": plan_json(assessment, catalog),
         "asked": asked,
-        "answers": answers,
+        "answers": {**answers, **{k: r.as_answer() for k, r in p.ranges.items()}},
         "unknown_answers": sorted(p.skipped),
         "summary": {
             v: sum(1 for r in results if r.verdict == v and r.scheme.status.value not in ENDED)

@@ -176,30 +176,33 @@ def print_results(
     tr = partial(w.tr, lang)
     con.print(
         Panel(
-            _plan_body(a, catalog, lang, con.width),
+            _plan_body(a, catalog, lang, con.width, show_all),
             title=tr("Votre plan", "Your plan"),
             title_align="left",
             border_style="green",
         )
     )
-    later = [x for x in plan.steps if x["when"] != "now"]
+    shown = {e.scheme.id for e in _detailed(plan, a, show_all)}
+    later = [x for x in plan.steps if x["when"] != "now" and x["for"] in shown]
     if later:
         _heading(con, tr("Ensuite :", "Then:"))
         for x in later:
             st = x["step"]
             who = w.title(catalog.schemes[x["for"]], lang)
             _item(con, "•", f"{w.text_of(st, lang)} ({who}, p. {st.page})")
-    if plan.documents:
+    documents = [d for d in plan.documents if d["for"] in shown]
+    if documents:
         _heading(con, tr("À préparer :", "To prepare:"))
-        for d in plan.documents:
+        for d in documents:
             _item(con, "☐", f"{w.text_of(d['document'], lang)} (p. {d['document'].page})")
 
     current = [r for r in a.results if not ended(r.scheme)]
     mine = [r for r in current if a.relevant[r.scheme.id] is not False]
     near = [r for r in mine if a.nearest.get(r.scheme.id)]
+    near.sort(key=lambda r: -(a.nearest_amount.get(r.scheme.id) or 0))
     if near:
         _heading(con, tr("Presque :", "Almost:"), "bold yellow")
-        for r in near:
+        for r in _capped(con, near, show_all, lang):
             sid = r.scheme.id
             instead = [catalog.schemes[x] for x in a.nearest_instead.get(sid, [])]
             text = w.nearest_text(
@@ -213,7 +216,7 @@ def print_results(
             tr(f"À vérifier ({len(undecided)}) :", f"To check ({len(undecided)}):"),
             "bold yellow",
         )
-        for r in undecided:
+        for r in _capped(con, undecided, show_all, lang):
             miss = ", ".join(fact_label(k, lang) for k in r.missing)
             miss = miss or tr("à voir avec l'organisme", "ask the agency")
             _item(
@@ -244,7 +247,10 @@ def print_results(
                     f"{_mark(r.scheme, lang)}){extra}",
                 )
         else:
-            _item(con, "", ", ".join(w.title(r.scheme, lang) for r in others) + ".")
+            names = [w.title(r.scheme, lang) for r in others[:NAMES]]
+            more = len(others) - len(names)
+            tail = tr(f" et {more} autres", f" and {more} more") if more > 0 else ""
+            _item(con, "", ", ".join(names) + tail + ".")
             _item(con, "", tr("Le détail : ajoutez --all.", "Details: add --all."), "dim")
     refused = [r for r in current if r.verdict == INELIGIBLE]
     if refused:
@@ -256,7 +262,9 @@ def print_results(
         listed = (
             refused if show_all else [r for r in refused if a.relevant[r.scheme.id] is not False]
         )
-        for r in listed:
+        shown = _capped(con, listed, show_all, lang, announce=False)
+        listed = shown
+        for r in shown:
             _item(
                 con,
                 "✘",
@@ -269,8 +277,8 @@ def print_results(
                 con,
                 "",
                 tr(
-                    f"{'et ' if listed else ''}{rest} sans rapport avec vos projets (--all).",
-                    f"{'and ' if listed else ''}{rest} unrelated to your projects (--all).",
+                    f"{'et ' if listed else ''}{rest} autres (--all pour le détail).",
+                    f"{'and ' if listed else ''}{rest} more (--all for details).",
                 ),
                 "dim",
             )
@@ -280,7 +288,7 @@ def print_results(
             con,
             tr("Supprimés ou remplacés depuis le guide :", "Ended or replaced since the guide:"),
         )
-        for r in gone:
+        for r in _capped(con, gone, show_all, lang):
             bits = [
                 w.status_text(r.scheme, lang),
                 w.successor_text(r.scheme, lang, catalog.schemes),
@@ -302,7 +310,7 @@ def _say(con: Console, text: str, style: str = "") -> None:
     con.print(Text(wrap(text, con.width), style=style), no_wrap=True, overflow="ignore")
 
 
-def _plan_body(a, catalog, lang: str, width: int) -> Table:
+def _plan_body(a, catalog, lang: str, width: int, show_all: bool = False) -> Table:
     """Inside the plan's panel: each scheme with its amount and computation, what to do
     first and whom to call; the total; what was left out and why."""
     from intertex_cli.engine.vocab import PROJECTS
@@ -325,7 +333,9 @@ def _plan_body(a, catalog, lang: str, width: int) -> Table:
     no_budget = not isinstance(budget, (int, float))
     ceilings = {e.scheme.id: a.ceilings.get(e.scheme.id) for e in plan.entries if no_budget}
     major = [e for e in plan.entries if e.amount or e.cover or ceilings.get(e.scheme.id)]
-    for i, e in enumerate(major, 1):
+    detailed = _detailed(plan, a, show_all)
+    hidden = major[len(detailed) :]
+    for i, e in enumerate(detailed, 1):
         sch = e.scheme
         top_amount = e.amount or ceilings.get(sch.id)
         if top_amount:
@@ -374,8 +384,19 @@ def _plan_body(a, catalog, lang: str, width: int) -> Table:
         lines.append(tr("Statut : ", "Status: ") + w.status_text(sch, lang))
         for line in lines:
             body.line(line, width)
-    minor = [e for e in plan.entries if e not in major]
-    if minor:
+    if hidden:
+        text = tr(
+            f"Et {len(hidden)} autres dispositifs du plan : --all ou --report plan.md pour le détail.",
+            f"And {len(hidden)} more schemes in the plan: --all or --report plan.md for details.",
+        )
+        body.line(text, width)
+    in_major = {id(e) for e in major}
+    minor = [e for e in plan.entries if id(e) not in in_major]
+    if minor and len(minor) > NAMES and not show_all:
+        names = ", ".join(w.title(e.scheme, lang) for e in minor[:NAMES])
+        more = tr(f" et {len(minor) - NAMES} autres", f" and {len(minor) - NAMES} more")
+        body.line(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + more + ".", width)
+    elif minor:
         names = ", ".join(w.title(e.scheme, lang) for e in minor)
         body.line(tr("Aussi dans votre plan : ", "Also in your plan: ") + names + ".", width)
     if plan.entries and no_budget:
@@ -393,11 +414,54 @@ def _plan_body(a, catalog, lang: str, width: int) -> Table:
             "No scheme is certain yet: see below.",
         )
         body.line(text, width)
-    for x in plan.left_out:
-        if x["reason"] in ("non-cumulation", "same-expenses"):
-            text = tr("Laissé de côté : ", "Left out: ") + w.left_out_text(x, catalog.schemes, lang)
-            body.line(text, width, "dim")
+    clashes = [x for x in plan.left_out if x["reason"] in ("non-cumulation", "same-expenses")]
+    for x in clashes if show_all else clashes[:SHOWN]:
+        text = tr("Laissé de côté : ", "Left out: ") + w.left_out_text(x, catalog.schemes, lang)
+        body.line(text, width, "dim")
+    if len(clashes) > SHOWN and not show_all:
+        more = len(clashes) - SHOWN
+        body.line(
+            tr(f"Et {more} autres laissés de côté (--all).", f"And {more} more left out (--all)."),
+            width,
+            "dim",
+        )
     return body.grid
+
+
+def _detailed(plan, a, show_all: bool) -> list:
+    """The plan's entries shown in full: those with an amount, a cover or a ceiling,
+    the first SHOWN of them unless --all."""
+    budget = a.profile.answers.get("project_budget_eur")
+    no_budget = not isinstance(budget, (int, float))
+    major = [
+        e
+        for e in plan.entries
+        if e.amount or e.cover or (no_budget and a.ceilings.get(e.scheme.id))
+    ]
+    return major if show_all else major[:SHOWN]
+
+
+SHOWN = 8  # plan entries in full, lines per group, before "--all"
+NAMES = 12  # names in a one-line list
+
+
+def _capped(con: Console, items: list, show_all: bool, lang: str, announce: bool = True) -> list:
+    """The first SHOWN items (all with --all); says how many more there are."""
+    if show_all or len(items) <= SHOWN:
+        return items
+    if announce:
+        more = len(items) - SHOWN
+        con.print(
+            Text(
+                w.tr(
+                    lang,
+                    f"  (les {SHOWN} premiers ; {more} de plus avec --all)",
+                    f"  (the first {SHOWN}; {more} more with --all)",
+                ),
+                style="dim",
+            )
+        )
+    return items[:SHOWN]
 
 
 def _mark(scheme, lang: str) -> str:

@@ -54,6 +54,8 @@ def _answers_rows(p, lang: str) -> list[list[str]]:
         else:
             shown = value_label(k, v, lang)
         rows.append([_key_label(k, lang), shown])
+    for k, r in p.ranges.items():  # a range as given: "20 à 49"
+        rows.append([_key_label(k, lang), value_label(k, r.as_answer(), lang)])
     for k in sorted(p.skipped):
         rows.append([_key_label(k, lang), w.tr(lang, "je ne sais pas", "don't know")])
     return rows

@@ -253,8 +253,6 @@ def cover_lines(c: dict, scheme, lang: str) -> list[str]:
 
 # ----------------------------------------------------------------------------- reasons
 
-_OPS_FR = {"lt": "≥", "le": ">", "gt": "≤", "ge": "<"}
-
 
 def _value(f: dict, lang: str) -> str:
     fact, answer, key = f["fact"], f["answer"], f["key"]
@@ -278,13 +276,15 @@ def failure_text(f: dict, lang: str) -> str:
         return tr(lang, f"{name} : {value} (exclu)", f"{name}: {value} (excluded)")
     if op in ("lt", "le", "gt", "ge"):
         shown = value_label(f["fact"], limit, lang)
-        word = {
-            "ge": tr(lang, "minimum", "minimum"),
-            "gt": tr(lang, "doit dépasser", "must be over"),
-            "le": tr(lang, "maximum", "maximum"),
-            "lt": tr(lang, "doit être inférieur à", "must be under"),
+        if op == "ge":
+            return f"{name} {value} < minimum {shown}"
+        if op == "le":
+            return f"{name} {value} > maximum {shown}"
+        need = {
+            "lt": tr(lang, f"il faut moins de {shown}", f"must be under {shown}"),
+            "gt": tr(lang, f"il faut plus de {shown}", f"must be over {shown}"),
         }[op]
-        return f"{name} {value} {_OPS_FR[op]} {word} {shown}"
+        return f"{name} {value} : {need}" if lang == "fr" else f"{name} {value}: {need}"
     if isinstance(limit, bool):
         return f"{name} : {value}" if lang == "fr" else f"{name}: {value}"
     if op == "eq":

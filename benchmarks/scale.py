@@ -1,0 +1,210 @@
+"""The engine and the commands on catalogues of 28, 500 and 5,000 schemes.
+
+    python benchmarks/scale.py [--sizes 28,500,5000] [--runs N] [--keep DIR]
+
+Catalogues come from ``benchmarks/synthetic.py`` (the 28 real files, copied with new
+ids, thresholds, amounts and regions). Every command runs as a whole process with a
+warm cache (one run first), in a private cache folder; its median wall time and its
+peak memory (max RSS) are printed, then the next question of the planner in-process
+on profiles with 0, 3, 8 and 13 answers, then each figure's growth from the smallest
+catalogue (× per × schemes: 1.0 is linear, less is better than linear).
+
+Not a test: numbers vary by machine. Goals at 5,000 schemes: check under 1 s, show
+under 0.3 s, list and search under 0.5 s, the next question under 50 ms, peak memory
+under 150 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synthetic import generate  # noqa: E402
+
+ROOT = HERE.parent
+EXAMPLE = ROOT / "examples" / "tissage-tarn.yaml"
+INTERTEX = [sys.executable, "-m", "intertex_cli"]
+
+GOALS = {  # at 5,000 schemes, seconds or MB
+    "check --answers (json)": 1.0,
+    "show pass-export-occ": 0.3,
+    "list": 0.5,
+    "list --format json": 0.5,
+    "search salons": 0.5,
+    "next question": 0.05,
+    "peak memory": 150,  # the largest of the commands with a warm cache
+}
+
+
+def commands(cat: Path) -> dict:
+    c = ["--catalog", str(cat)]
+    return {
+        "check --answers (json)": ["check", "--answers", str(EXAMPLE), "--format", "json", *c],
+        "check --answers (table)": ["check", "--answers", str(EXAMPLE), *c],
+        "show pass-export-occ": ["show", "pass-export-occ", *c],
+        "list": ["list", *c],
+        "list --format json": ["list", "--format", "json", *c],
+        "search salons": ["search", "salons", *c],
+        "validate (no cache)": ["validate", str(cat)],
+    }
+
+
+def run(args: list[str], env: dict) -> tuple[float, float]:
+    """Wall time (s) and max RSS (MB) of one whole process."""
+    t = time.perf_counter()
+    proc = subprocess.Popen(
+        INTERTEX + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"exit {proc.returncode}: intertex {' '.join(args)}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def next_question_times(cat_dir: Path, runs: int) -> dict:
+    """The planner as the wizard runs it, in-process, on the example's answers.
+
+    "wizard": each question asked right after the previous answer, the states kept
+    from the question before (what a person waits for); "fresh": the same profile
+    with nothing kept (a new compiled catalogue, as when a session resumes from a
+    file). The catalogue is read and frozen first, as the wizard does (memory.py).
+    """
+    import gc
+
+    from intertex_cli.answers import read_file
+    from intertex_cli.catalog import loader
+    from intertex_cli.engine import compiled
+    from intertex_cli.engine.planner import answer_from, next_question
+    from intertex_cli.engine.rules import Profile
+    from intertex_cli.engine.vocab import NATURAL_ORDER
+    from intertex_cli.memory import long_lived
+
+    schemes = tuple(loader.load(cat_dir).schemes.values())
+    for s in schemes:  # read every record now: the wizard's catalogue is loaded
+        s.load() if hasattr(s, "load") else None
+    long_lived()  # as check does before the wizard
+    full, _ = read_file(str(EXAMPLE))
+    full = Profile({**full.answers, "has_export_team": False}, full.skipped)
+    out: dict = {}
+    compiled._COMPILED.clear()
+    t = time.perf_counter()
+    compiled.compiled(schemes)
+    out["compile the catalogue's rules"] = time.perf_counter() - t
+    p = Profile({}, frozenset())
+    kept: dict = {}
+    order: list[str] = []
+    while len(order) <= 13:
+        t = time.perf_counter()
+        key = next_question(schemes, p)
+        dt = time.perf_counter() - t
+        if len(order) in (0, 3, 8, 13):
+            out[f"next question, {len(order)} answers (wizard)"] = dt
+            kept[len(order)] = p
+        if key is None:  # the planner is done: the rest in natural order
+            key = [k for k in NATURAL_ORDER if k not in order and k not in p.answers][0]
+        order.append(key)
+        p = answer_from(full, key, p)
+    for n, q in kept.items():
+        times = []
+        for _ in range(runs):
+            compiled._COMPILED.clear()
+            compiled.compiled(schemes)
+            t = time.perf_counter()
+            next_question(schemes, q)
+            times.append(time.perf_counter() - t)
+        out[f"next question, {n} answers (fresh)"] = statistics.median(times)
+    gc.unfreeze()
+    gc.set_threshold(700, 10, 10)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="28,500,5000")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--keep", type=Path, help="generate the catalogues here (kept)")
+    ap.add_argument("--skip", default="", help="figures to skip (comma-separated prefixes)")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.sizes.split(",")]
+    skip = [s for s in args.skip.split(",") if s]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="intertex-scale-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
+    os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
+    table: dict[str, dict[int, float]] = {}
+    memory: dict[int, float] = {}
+    for n in sizes:
+        cat = work / f"catalogue-{n}"
+        if len(list(cat.glob("*.yaml"))) != n:
+            generate(n, cat)
+        peak = 0.0
+        for name, cmd in commands(cat).items():
+            if any(name.startswith(s) for s in skip):
+                continue
+            cold, cold_mem = run(cmd, env)  # fills the cache
+            times, mem = [], 0.0
+            for _ in range(args.runs):
+                t, m = run(cmd, env)
+                times.append(t)
+                mem = max(mem, m)
+            if not name.startswith("validate"):  # validate never reads the cache
+                peak = max(peak, mem)
+            table.setdefault(name, {})[n] = statistics.median(times)
+            table.setdefault(name + " [first run]", {})[n] = cold
+            print(
+                f"{n:>5} {name:34} {statistics.median(times) * 1000:9.1f} ms {mem:7.1f} MB"
+                f"   first run {cold * 1000:9.1f} ms {cold_mem:7.1f} MB"
+            )
+        memory[n] = peak
+        if any("next question".startswith(x) for x in skip):
+            continue
+        for name, v in next_question_times(cat, args.runs).items():
+            table.setdefault(name, {})[n] = v
+            print(f"{n:>5} {name:34} {v * 1000:9.1f} ms")
+    print()
+    pairs = list(zip(sizes, sizes[1:]))
+    head = "".join(f"{n:>10}" for n in sizes)
+    growth = "".join(f"{f'{b}/{a} (×{b / a:.1f})':>18}" for a, b in pairs)
+    print(f"{'figure (ms; MB)':38}{head}{growth}")
+    rows = list(table.items()) + [("peak memory (MB)", memory)]
+    for name, by_n in rows:
+        scale = 1 if name.startswith("peak") else 1000
+        vals = "".join(f"{by_n.get(n, float('nan')) * scale:10.1f}" for n in sizes)
+        ratios = "".join(
+            f"{'×' + format(by_n[b] / by_n[a], '.2f'):>18}"
+            if a in by_n and b in by_n and by_n[a] > 0
+            else f"{'':>18}"
+            for a, b in pairs
+        )
+        print(f"{name:38}{vals}{ratios}")
+    last = sizes[-1]
+    print()
+    print(f"goals at {last} schemes:")
+    for name, goal in GOALS.items():
+        if name == "next question":
+            got = max(
+                (v[last] for k, v in table.items() if k.startswith("next question")), default=None
+            )
+        elif name == "peak memory":
+            got = memory.get(last)
+        else:
+            got = table.get(name, {}).get(last)
+        if got is None:
+            continue
+        unit = "MB" if name == "peak memory" else "s"
+        ok = "ok" if got <= goal else "MISSED"
+        print(f"  {name:30} {got:9.3f} {unit} (goal {goal} {unit}) {ok}")
+
+
+if __name__ == "__main__":
+    main()

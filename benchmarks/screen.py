@@ -1,0 +1,281 @@
+"""Screening speed and memory on synthetic SIRENE-shaped files.
+
+    python benchmarks/screen.py [--sizes 100000,1000000] [--keep DIR]
+
+Writes INSEE-shaped StockUniteLegale and StockEtablissement CSV files (the real column
+names and code lists; synthetic sirens and names, no personal data) and a portfolio CSV
+(the answers keys, with ranges and budgets), then times ``intertex screen`` on each in a
+fresh process: seconds, companies per second, peak memory (max RSS), and the cost per
+company against ``check`` on one company (the engine's ``evaluate``, in process).
+
+Not a test: numbers vary by machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+UNIT_COLUMNS = (
+    "siren,statutDiffusionUniteLegale,unitePurgeeUniteLegale,dateCreationUniteLegale,"
+    "sigleUniteLegale,sexeUniteLegale,prenom1UniteLegale,prenom2UniteLegale,prenom3UniteLegale,"
+    "prenom4UniteLegale,prenomUsuelUniteLegale,pseudonymeUniteLegale,"
+    "identifiantAssociationUniteLegale,trancheEffectifsUniteLegale,anneeEffectifsUniteLegale,"
+    "dateDernierTraitementUniteLegale,nombrePeriodesUniteLegale,categorieEntreprise,"
+    "anneeCategorieEntreprise,dateDebut,etatAdministratifUniteLegale,nomUniteLegale,"
+    "nomUsageUniteLegale,denominationUniteLegale,denominationUsuelle1UniteLegale,"
+    "denominationUsuelle2UniteLegale,denominationUsuelle3UniteLegale,"
+    "categorieJuridiqueUniteLegale,activitePrincipaleUniteLegale,"
+    "nomenclatureActivitePrincipaleUniteLegale,nicSiegeUniteLegale,"
+    "economieSocialeSolidaireUniteLegale,societeMissionUniteLegale,caractereEmployeurUniteLegale"
+).split(",")
+ESTAB_COLUMNS = (
+    "siren,nic,siret,statutDiffusionEtablissement,dateCreationEtablissement,"
+    "trancheEffectifsEtablissement,anneeEffectifsEtablissement,"
+    "activitePrincipaleRegistreMetiersEtablissement,dateDernierTraitementEtablissement,"
+    "etablissementSiege,nombrePeriodesEtablissement,complementAdresseEtablissement,"
+    "numeroVoieEtablissement,indiceRepetitionEtablissement,dernierNumeroVoieEtablissement,"
+    "indiceRepetitionDernierNumeroVoieEtablissement,typeVoieEtablissement,"
+    "libelleVoieEtablissement,codePostalEtablissement,libelleCommuneEtablissement,"
+    "libelleCommuneEtrangerEtablissement,distributionSpecialeEtablissement,"
+    "codeCommuneEtablissement,codeCedexEtablissement,libelleCedexEtablissement,"
+    "codePaysEtrangerEtablissement,libellePaysEtrangerEtablissement,"
+    "identifiantAdresseEtablissement,coordonneeLambertAbscisseEtablissement,"
+    "coordonneeLambertOrdonneeEtablissement,dateDebut,etatAdministratifEtablissement,"
+    "enseigne1Etablissement,enseigne2Etablissement,enseigne3Etablissement,"
+    "denominationUsuelleEtablissement,activitePrincipaleEtablissement,"
+    "nomenclatureActivitePrincipaleEtablissement,caractereEmployeurEtablissement"
+).split(",")
+BANDS = [
+    "NN",
+    "00",
+    "01",
+    "02",
+    "03",
+    "11",
+    "12",
+    "21",
+    "22",
+    "31",
+    "32",
+    "41",
+    "42",
+    "51",
+    "52",
+    "53",
+]
+BAND_WEIGHTS = [30, 10, 15, 10, 8, 8, 7, 4, 3, 1, 1, 0.7, 0.5, 0.4, 0.2, 0.2]
+NAF = ["13.10Z", "13.20Z", "13.30Z", "13.92Z", "13.99Z", "14.13Z", "14.14Z", "14.19Z",
+       "14.39Z", "15.12Z", "15.20Z", "46.16Z", "46.41Z", "46.42Z", "47.71Z", "62.01Z",
+       "70.22Z", "10.71C", "25.62B", "43.21A", "56.10A", "01.11Z"]  # fmt: skip
+LEGAL = ["1000", "5499", "5710", "5720", "5599", "5202", "6540", "9220", "7112"]
+CATEGORIES = ["PME", "PME", "PME", "ETI", "GE", ""]
+
+
+def _codes(rng, values, n, weights=None):
+    p = None if weights is None else np.array(weights) / sum(weights)
+    return pa.array(np.array(values, dtype=object)[rng.choice(len(values), n, p=p)], pa.string())
+
+
+def write_sirene(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
+    from intertex_cli.engine import geo
+
+    rng = np.random.default_rng(seed)
+    sirens = np.arange(300_000_000, 300_000_000 + n, dtype=np.int64).astype(str)
+    days = rng.integers(0, 75 * 365, n)
+    created = (np.datetime64("1950-01-01") + days.astype("timedelta64[D]")).astype(str)
+    empty = pa.array([""] * n, pa.string())
+    legal = _codes(rng, LEGAL, n)
+    cols = {c: empty for c in UNIT_COLUMNS}
+    cols.update(
+        siren=pa.array(sirens),
+        statutDiffusionUniteLegale=pa.array(["O"] * n),
+        dateCreationUniteLegale=pa.array(created),
+        trancheEffectifsUniteLegale=_codes(rng, BANDS, n, BAND_WEIGHTS),
+        anneeEffectifsUniteLegale=pa.array(["2022"] * n),
+        categorieEntreprise=_codes(rng, CATEGORIES, n),
+        etatAdministratifUniteLegale=_codes(rng, ["A", "A", "A", "C"], n),
+        denominationUniteLegale=pa.array(np.char.add("UNITE SYNTHETIQUE ", sirens)),
+        categorieJuridiqueUniteLegale=legal,
+        activitePrincipaleUniteLegale=_codes(rng, NAF, n),
+        nomenclatureActivitePrincipaleUniteLegale=pa.array(["NAFRev2"] * n),
+        nicSiegeUniteLegale=pa.array(["00011"] * n),
+    )
+    units = folder / f"StockUniteLegale_{n}.csv"
+    pcsv.write_csv(pa.table(cols), units, pcsv.WriteOptions(quoting_style="none"))
+    # one head office per unit, and a secondary establishment for one unit in three
+    deps = np.array(sorted(geo.DEPARTMENTS), dtype=object)
+    dep = deps[rng.integers(0, len(deps), n)]
+    second = rng.random(n) < 1 / 3
+    m = n + int(second.sum())
+    all_sirens = np.concatenate([sirens, sirens[second]])
+    all_deps = np.concatenate([dep, deps[rng.integers(0, len(deps), int(second.sum()))]])
+    siege = np.array(["true"] * n + ["false"] * (m - n), dtype=object)
+    nic = np.array(["00011"] * n + ["00029"] * (m - n), dtype=object)
+    order = np.argsort(all_sirens, kind="stable")
+    commune = np.char.add(all_deps.astype(str), "001")
+    postcode = np.char.add(all_deps.astype(str), "000")
+    empty = pa.array([""] * m, pa.string())
+    cols = {c: empty for c in ESTAB_COLUMNS}
+    cols.update(
+        siren=pa.array(all_sirens[order]),
+        nic=pa.array(nic[order], pa.string()),
+        siret=pa.array(np.char.add(all_sirens.astype(str), nic.astype(str))[order]),
+        statutDiffusionEtablissement=pa.array(["O"] * m),
+        etablissementSiege=pa.array(siege[order], pa.string()),
+        codePostalEtablissement=pa.array(postcode[order]),
+        codeCommuneEtablissement=pa.array(commune[order]),
+        etatAdministratifEtablissement=pa.array(["A"] * m),
+    )
+    estabs = folder / f"StockEtablissement_{n}.csv"
+    pcsv.write_csv(pa.table(cols), estabs, pcsv.WriteOptions(quoting_style="none"))
+    return units, estabs
+
+
+def write_portfolio(folder: Path, n: int, seed: int = 2) -> Path:
+    """A CRM export: exact figures, ranges, unknowns and budgets."""
+    from intertex_cli.engine import geo
+
+    rng = np.random.default_rng(seed)
+    deps = np.array(sorted(geo.DEPARTMENTS), dtype=object)
+    turnover = rng.integers(0, 80_000_000, n)
+    export = (turnover * rng.random(n) * 0.4).astype(np.int64)
+    head_lo = rng.integers(0, 300, n)
+    cols = {
+        "siren": pa.array(np.arange(400_000_000, 400_000_000 + n).astype(str)),
+        "department": pa.array(deps[rng.integers(0, len(deps), n)], pa.string()),
+        "headcount_min": pa.array(head_lo.astype(str)),
+        "headcount_max": pa.array((head_lo + rng.integers(0, 40, n)).astype(str)),
+        "turnover_eur": pa.array(turnover.astype(str)),
+        "export_turnover_eur": pa.array(export.astype(str)),
+        "independent": _codes(rng, ["oui", "non", "", "oui"], n),
+        "activity": _codes(rng, ["manufacturing", "trading", "industrial-services", ""], n),
+        "legal_form": _codes(rng, ["company", "company", "sole-proprietorship", ""], n),
+        "months_of_activity": pa.array(rng.integers(0, 400, n).astype(str)),
+        "financially_sound": _codes(rng, ["true", "", "false"], n),
+        "has_export_strategy": _codes(rng, ["true", "false", ""], n),
+        "project_budget_eur": pa.array(rng.integers(5_000, 300_000, n).astype(str)),
+    }
+    path = folder / f"portfolio_{n}.csv"
+    pcsv.write_csv(pa.table(cols), path)
+    return path
+
+
+RUNNER = (
+    "import resource, sys, time\n"
+    "from intertex_cli.__main__ import main\n"
+    "t = time.perf_counter()\n"
+    "code = main(sys.argv[1:])\n"
+    "took = time.perf_counter() - t\n"
+    "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+    "peak = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "print('BENCH', code, took, peak, file=sys.stderr)\n"
+)
+
+
+def timed(args: list[str]) -> tuple[float, float, float]:
+    """(seconds in the command, seconds of the whole process, peak RSS in MB: the process's
+    own high-water mark, VmHWM; ru_maxrss would count the parent's memory at the fork)."""
+    t = time.perf_counter()
+    r = subprocess.run(
+        [sys.executable, "-c", RUNNER, *args],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "INTERTEX_NO_PROGRESS": "1"},
+    )
+    wall = time.perf_counter() - t
+    line = [x for x in r.stderr.splitlines() if x.startswith("BENCH")]
+    if r.returncode or not line:
+        raise SystemExit(f"failed: {' '.join(args)}\n{r.stderr[-2000:]}")
+    _, code, took, rss = line[0].split()
+    return float(took), wall, int(rss) / 1024
+
+
+def check_cost(runs: int = 300) -> float:
+    """Seconds per company for the engine as ``check`` runs it (evaluate on one profile)."""
+    from intertex_cli.answers import parse
+    from intertex_cli.catalog import loader
+    from intertex_cli.engine.rules import evaluate
+
+    schemes = tuple(loader.load(None).schemes.values())
+    p = parse({"department": "81", "headcount": {"min": 20, "max": 49}, "activity": "manufacturing",
+               "legal_form": "company", "months_of_activity": 120,
+               "size_class": {"min": "micro", "max": "medium"}})[0]  # fmt: skip
+    evaluate(schemes, p)
+    t = time.perf_counter()
+    for _ in range(runs):
+        evaluate(schemes, p)
+    return (time.perf_counter() - t) / runs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--keep", type=Path, default=None, help="write the files here and keep them")
+    a = ap.parse_args()
+    sizes = [int(x) for x in a.sizes.split(",")]
+    folder = a.keep or Path(tempfile.mkdtemp(prefix="intertex-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    per_check = check_cost()
+    rows = []
+    for n in sizes:
+        units, estabs = write_sirene(folder, n)
+        portfolio = write_portfolio(folder, n)
+        active = int(
+            pcsv.read_csv(
+                units,
+                convert_options=pcsv.ConvertOptions(
+                    include_columns=["etatAdministratifUniteLegale"]
+                ),
+            )  # fmt: skip
+            .column(0)
+            .to_pylist()
+            .count("A")
+        )
+        cases = [
+            ("SIRENE units + establishments → csv", active,
+             ["screen", "--sirene", str(units), str(estabs), "--date", "2025-01-01",
+              "-o", str(folder / f"out_sirene_{n}.csv")]),
+            ("portfolio csv (ranges, budgets) → csv", n,
+             ["screen", str(portfolio), "-o", str(folder / f"out_portfolio_{n}.csv")]),
+            ("portfolio csv → json", n,
+             ["screen", str(portfolio), "-o", str(folder / f"out_portfolio_{n}.json")]),
+        ]  # fmt: skip
+        for name, companies, args in cases:
+            took, wall, rss = timed(args)
+            rows.append(
+                {
+                    "input rows": n,
+                    "case": name,
+                    "companies": companies,
+                    "seconds": round(took, 2),
+                    "process seconds": round(wall, 2),
+                    "companies/s": int(companies / took),
+                    "peak MB": round(rss),
+                    "µs per company": round(took / companies * 1e6, 1),
+                    "check on one company (µs)": round(per_check * 1e6),
+                    "check / screen per company": round(per_check / (took / companies)),
+                }
+            )
+            print(json.dumps(rows[-1], ensure_ascii=False))
+    print()
+    print(f"{'case':42} {'companies':>10} {'s':>7} {'/s':>9} {'MB':>6} {'µs':>6} {'x check':>8}")
+    for r in rows:
+        print(
+            f"{r['case']:42} {r['companies']:>10} {r['seconds']:>7} {r['companies/s']:>9} "
+            f"{r['peak MB']:>6} {r['µs per company']:>6} {r['check / screen per company']:>8}"
+        )
+    print(f"\nfiles in {folder}" if a.keep else "")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,351 @@
+"""A portfolio file: one company per row, columns named as the answers keys (contract §3).
+
+A range is two columns, ``KEY_min`` and ``KEY_max`` (a cell may also hold "20-49");
+an empty cell is unknown and "?" or "je ne sais pas" is answered unknown; booleans are
+true/false, oui/non or 1/0; ``projects`` is a list separated by ``;``; ``siren``,
+``siret``, ``name`` and ``company_name`` are carried to the output. Cells are read as
+text and checked here, column by column, so that a bad one is reported with its row
+and column.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from intertex_cli.answers import UNKNOWN_WORDS
+from intertex_cli.engine import geo
+from intertex_cli.engine.vocab import ANSWER_FACTS, PROJECT_IDS, SIZE_CLASSES
+
+from .batch import ABSENT, CAT_KEYS, CAT_VALUES, EXACT, NUM_KEYS, RANGE, SKIPPED, Batch, RowError
+
+ID_COLUMNS = ("siren", "siret", "name", "company_name")
+TRUE_WORDS = {"true", "oui", "1", "vrai", "yes", "o", "y"}
+FALSE_WORDS = {"false", "non", "0", "faux", "no", "n"}
+# the size class as French and INSEE categories name it (TPE: micro; PME: micro to medium)
+SIZE_WORDS = {
+    "tpe": ("micro", "micro"),
+    "pme": ("micro", "medium"),
+    "eti": ("intermediate", "intermediate"),
+    "ge": ("large", "large"),
+}
+
+
+_INSEE_SUFFIXES = ("UniteLegale", "Etablissement", "categorieEntreprise")
+
+
+def known_columns() -> set[str]:
+    cols = set(ID_COLUMNS) | set(ANSWER_FACTS) | {"size_class", "projects"}
+    cols |= {f"{k}_{end}" for k in NUM_KEYS for end in ("min", "max")}
+    return cols
+
+
+def check_columns(names: list[str], scheme_ids=()) -> tuple[list[str], list[str]]:
+    """(the columns used, warnings about the others). The columns of a previous screening
+    (results, INSEE's codes) are left aside with one warning."""
+    known = known_columns()
+    used, warnings, unknown, results = [], [], [], []
+    for n in names:
+        if n in known:
+            used.append(n)
+        elif n == "row" or n in scheme_ids or n.endswith(("_estimate_eur", "_missing")):
+            results.append(n)
+        elif n[:1].islower() and any(n.endswith(x) for x in _INSEE_SUFFIXES):
+            results.append(n)
+        else:
+            unknown.append(n)
+    if results:
+        warnings.append(
+            f"{len(results)} column(s) of a previous screening (results, INSEE's codes) ignored"
+        )
+    for n in unknown:
+        close = difflib.get_close_matches(n, sorted(known), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        warnings.append(f"column {n!r} is not an answers key: ignored{hint}")
+    return used, warnings
+
+
+def _text(col: pa.Array) -> pa.Array:
+    if not pa.types.is_string(col.type) and not pa.types.is_large_string(col.type):
+        col = pc.cast(col, pa.string())
+    return pc.utf8_trim_whitespace(pc.fill_null(col, ""))
+
+
+def _distinct(col: pa.Array) -> tuple[list[str], np.ndarray]:
+    enc = pc.dictionary_encode(col)
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    return enc.dictionary.to_pylist(), enc.indices.to_numpy(zero_copy_only=False)
+
+
+def _first_row(indices: np.ndarray, bad: set[int], rows: np.ndarray) -> int:
+    mask = np.isin(indices, np.fromiter(bad, dtype=indices.dtype))
+    return int(rows[np.argmax(mask)])
+
+
+def _is_unknown(s: str) -> bool:
+    return s.lower() in UNKNOWN_WORDS
+
+
+def _number(key: str, s: str):
+    """A cell of a number key: (lo, hi) — equal for an exact value — or raises ValueError."""
+    from intertex_cli.answers import check_value
+    from intertex_cli.questions import parse_amount, parse_int, parse_months, split_range
+
+    def one(text: str) -> float:
+        if key == "months_of_activity":
+            return float(parse_months(text))
+        if ANSWER_FACTS[key].kind == "int":
+            return float(parse_int(text))
+        return parse_amount(text)
+
+    try:
+        v = float(s)
+        if not math.isfinite(v):
+            raise ValueError("not a finite number")
+        lo = hi = v
+    except ValueError:
+        bounds = split_range(s)
+        try:
+            lo, hi = (one(bounds[0]), one(bounds[1])) if bounds else (one(s),) * 2
+        except ValueError:
+            raise ValueError(f"expected a number, got {s!r}") from None
+    for x in (lo, hi):
+        _, why = check_value(key, int(x) if float(x).is_integer() else x)
+        if why:
+            raise ValueError(why)
+    if lo > hi:
+        raise ValueError(f"{s!r}: the first bound is more than the second")
+    return lo, hi
+
+
+def _num_column(key: str, col: pa.Array, rows: np.ndarray, name: str):
+    """(state, lo, hi) of one column."""
+    values, idx = _distinct(_text(col))
+    n = len(idx)
+    st_of = np.zeros(len(values), dtype=np.int8)
+    lo_of = np.full(len(values), np.nan)
+    hi_of = np.full(len(values), np.nan)
+    # the plain numbers at once ("20", "3200000", "0.5"); the others one by one below
+    arr = pa.array(values, pa.string())
+    plain = pc.match_substring_regex(arr, r"^\d{1,15}(\.\d{1,6})?$").to_numpy(zero_copy_only=False)
+    if plain.any():
+        nums = pc.cast(arr.filter(pa.array(plain)), pa.float64()).to_numpy()
+        ok = np.ones(len(nums), dtype=bool)
+        if ANSWER_FACTS[key].kind == "int":
+            ok = nums == np.floor(nums)
+        where = np.nonzero(plain)[0][ok]
+        st_of[where] = EXACT
+        lo_of[where] = hi_of[where] = nums[ok]
+        plain[np.nonzero(plain)[0][~ok]] = False  # a fraction of a whole-number key: below
+    for j, s in enumerate(values):
+        if s == "" or plain[j]:
+            continue
+        if _is_unknown(s):
+            st_of[j] = SKIPPED
+            continue
+        try:
+            lo, hi = _number(key, s)
+        except ValueError as e:
+            raise RowError(_first_row(idx, {j}, rows), name, str(e)) from None
+        st_of[j] = EXACT if lo == hi else RANGE
+        lo_of[j], hi_of[j] = lo, hi
+    if n == 0:
+        return np.zeros(0, np.int8), np.zeros(0), np.zeros(0)
+    return st_of[idx], lo_of[idx], hi_of[idx]
+
+
+def _size_column(col: pa.Array, rows: np.ndarray, name: str, bound: str | None = None):
+    values, idx = _distinct(_text(col))
+    st_of = np.zeros(len(values), dtype=np.int8)
+    lo_of = np.full(len(values), np.nan)
+    hi_of = np.full(len(values), np.nan)
+    for j, s in enumerate(values):
+        if s == "":
+            continue
+        if _is_unknown(s):
+            st_of[j] = SKIPPED
+            continue
+        word = s.lower()
+        if word in SIZE_CLASSES:
+            a = b = word
+        elif word in SIZE_WORDS and bound is None:
+            a, b = SIZE_WORDS[word]
+        else:
+            close = difflib.get_close_matches(word, SIZE_CLASSES, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise RowError(
+                _first_row(idx, {j}, rows),
+                name,
+                f"{s!r} is not one of: {', '.join(SIZE_CLASSES)} (or TPE, PME, ETI, GE){hint}",
+            )
+        st_of[j] = EXACT if a == b else RANGE
+        lo_of[j], hi_of[j] = SIZE_CLASSES.index(a), SIZE_CLASSES.index(b)
+    return st_of[idx], lo_of[idx], hi_of[idx]
+
+
+def _cat_column(key: str, col: pa.Array, rows: np.ndarray) -> np.ndarray:
+    values, idx = _distinct(_text(col))
+    allowed = CAT_VALUES[key]
+    code_of = np.zeros(len(values), dtype=np.int16)
+    for j, s in enumerate(values):
+        if s == "":
+            continue
+        if _is_unknown(s):
+            code_of[j] = SKIPPED
+            continue
+        v, why = _cat_value(key, s)
+        if why:
+            raise RowError(_first_row(idx, {j}, rows), key, why)
+        code_of[j] = EXACT + allowed.index(v)
+    return code_of[idx]
+
+
+def _cat_value(key: str, s: str):
+    spec = ANSWER_FACTS[key]
+    if spec.kind == "bool":
+        w = s.lower()
+        if w in TRUE_WORDS:
+            return True, None
+        if w in FALSE_WORDS:
+            return False, None
+        return None, f"expected true or false (oui/non, 1/0), got {s!r}"
+    if key == "department":
+        code = geo.normalize_department(s)
+        if code is None:
+            return None, f'{s!r} is not a French département code ("31", "09", "2A", "971")'
+        return code, None
+    v = s.lower()
+    if v not in spec.values:
+        close = difflib.get_close_matches(v, spec.values, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return None, f"{s!r} is not one of: {', '.join(spec.values)}{hint}"
+    return v, None
+
+
+def _projects(col: pa.Array, rows: np.ndarray) -> list:
+    values, idx = _distinct(_text(col))
+    parsed: list = []
+    for j, s in enumerate(values):
+        if s == "" or _is_unknown(s):
+            parsed.append(None)
+            continue
+        items = [x.strip() for x in s.split(";") if x.strip()]
+        for x in items:
+            if x not in PROJECT_IDS:
+                close = difflib.get_close_matches(x, PROJECT_IDS, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                raise RowError(
+                    _first_row(idx, {j}, rows), "projects", f"{x!r} is not a project id{hint}"
+                )
+        parsed.append(";".join(items))
+    return [parsed[i] for i in idx]
+
+
+def to_batch(table: pa.RecordBatch | pa.Table, first_row: int) -> Batch:
+    """Check and convert one block of a portfolio; ``first_row`` numbers its first row."""
+    n = table.num_rows
+    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    b = Batch(n, rows)
+    names = set(table.column_names)
+    for c in ID_COLUMNS:
+        if c in names:
+            col = _text(table.column(c))
+            b.ids[c] = [x if x else None for x in col.to_pylist()]
+    for key in NUM_KEYS:
+        exact_name, lo_name, hi_name = key, f"{key}_min", f"{key}_max"
+        if not ({exact_name, lo_name, hi_name} & names):
+            continue
+        reader = (
+            (lambda col, name, bound=None: _size_column(col, rows, name, bound))
+            if key == "size_class"
+            else (lambda col, name, bound=None, key=key: _num_column(key, col, rows, name))
+        )
+        st = np.zeros(n, np.int8)
+        lo = np.full(n, np.nan)
+        hi = np.full(n, np.nan)
+        if exact_name in names:
+            st, lo, hi = reader(table.column(exact_name), exact_name)
+        if lo_name in names or hi_name in names:
+            a = reader(table.column(lo_name), lo_name, "min") if lo_name in names else None
+            z = reader(table.column(hi_name), hi_name, "max") if hi_name in names else None
+            has = np.zeros(n, bool)
+            for part in (a, z):
+                if part is not None:
+                    has |= part[0] >= EXACT
+            both = has & (st != ABSENT)
+            if both.any():
+                i = int(np.argmax(both))
+                raise RowError(
+                    int(rows[i]),
+                    exact_name,
+                    f"give {exact_name} or {lo_name}/{hi_name}, not both",
+                )
+            low = np.where(a[0] >= EXACT, a[1], 0.0) if a is not None else np.zeros(n)
+            if key == "size_class":
+                top = np.where(z[0] >= EXACT, z[2], len(SIZE_CLASSES) - 1) if z is not None else 4
+            else:
+                top = np.where(z[0] >= EXACT, z[2], math.inf) if z is not None else math.inf
+            top = np.broadcast_to(np.asarray(top, dtype=np.float64), (n,))
+            bad = has & (low > top)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise RowError(
+                    int(rows[i]), lo_name, f"{lo_name} is more than {hi_name} ({low[i]} > {top[i]})"
+                )
+            st = np.where(has, np.where(low == top, EXACT, RANGE), st).astype(np.int8)
+            lo = np.where(has, low, lo)
+            hi = np.where(has, top, hi)
+            skipped = np.zeros(n, bool)
+            for part in (a, z):
+                if part is not None:
+                    skipped |= part[0] == SKIPPED
+            st = np.where((st == ABSENT) & skipped, SKIPPED, st).astype(np.int8)
+        b.num[key] = (st, lo, hi)
+    for key in CAT_KEYS:
+        if key in names:
+            b.cat[key] = _cat_column(key, table.column(key), rows)
+    if "projects" in names:
+        b.extra["projects"] = _projects(table.column("projects"), rows)
+    _cross_checks(b)
+    return b
+
+
+def _cross_checks(b: Batch) -> None:
+    """What one row can contradict in itself (the size class is checked by the screener)."""
+    t = b.num.get("turnover_eur")
+    e = b.num.get("export_turnover_eur")
+    if t is not None and e is not None:
+        t_hi = np.where(t[0] >= EXACT, t[2], math.inf)
+        e_lo = np.where(e[0] >= EXACT, e[1], 0.0)
+        bad = e_lo > t_hi
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise RowError(
+                int(b.rows[i]),
+                "export_turnover_eur",
+                f"export turnover ({_plain(e_lo[i])}) is more than turnover ({_plain(t_hi[i])})",
+            )
+    dep, reg = b.cat.get("department"), b.cat.get("region")
+    if dep is not None and reg is not None:
+        deps, regs = CAT_VALUES["department"], CAT_VALUES["region"]
+        region_of = np.array([regs.index(geo.region_of(d)) for d in deps], dtype=np.int16)
+        both = (dep >= EXACT) & (reg >= EXACT)
+        bad = np.zeros(b.n, bool)
+        bad[both] = region_of[dep[both] - EXACT] != reg[both] - EXACT
+        if bad.any():
+            i = int(np.argmax(bad))
+            d = deps[dep[i] - EXACT]
+            raise RowError(
+                int(b.rows[i]),
+                "region",
+                f"département {d} is in {geo.region_of(d)}, not {regs[reg[i] - EXACT]}",
+            )
+
+
+def _plain(x: float):
+    return int(x) if float(x).is_integer() else x
