@@ -14,25 +14,35 @@ from __future__ import annotations
 
 import re
 
-_SEQUENCES = re.compile(
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_SEQUENCES_RE = (
     r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI: ESC [ params intermediates final
     r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC: ESC ] … BEL or ST
     r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"  # DCS, SOS, PM, APC strings
     r"|\x1b[ -/]*[0-~]?"  # any other escape
     r"|\x9b[0-?]*[ -/]*[@-~]?"  # C1 CSI
     r"|[\x90\x98\x9d\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # C1 DCS, SOS, OSC, PM, APC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"  # controls,
-)  # bidi overrides, and lone surrogates (JSON's "\udf83" decodes to one; no stream takes it)
-_ANY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+    r"|[" + _CONTROLS + "]"  # lone controls, bidi overrides, lone surrogates
+)
+_compiled: list = []
+
+
+def _patterns():
+    """(any control, every sequence), compiled on first use: none at startup."""
+    if not _compiled:
+        _compiled.extend((re.compile("[" + _CONTROLS + "]"), re.compile(_SEQUENCES_RE)))
+    return _compiled
+
 
 SHOWN_MAX = 60  # characters of a value echoed in a message
 
 
 def clean(text: str) -> str:
     """``text`` without terminal control sequences (newlines and tabs are kept)."""
-    if _ANY.search(text) is None:
+    any_control, sequences = _patterns()
+    if any_control.search(text) is None:
         return text
-    return _SEQUENCES.sub("", text)
+    return sequences.sub("", text)
 
 
 def clean_data(value):
