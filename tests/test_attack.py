@@ -118,7 +118,8 @@ def make_answers(entry: dict, tmp: Path) -> str:
 
 
 @pytest.mark.parametrize("entry", entries("answers.yaml"))
-def test_answers_files(entry, tmp_path, env):
+def test_answers_files(entry, tmp_path, env, monkeypatch):
+    monkeypatch.setenv("INTERTEX_LANG", "en")  # the words below are the English messages
     file = make_answers(entry, tmp_path)
     args = entry.get("args", ["check", "--answers", "{file}", "--format", "json"])
     r = invoke([a.replace("{file}", file) for a in args])
@@ -178,7 +179,8 @@ def _setup_files(entry: dict, tmp: Path) -> dict:
 
 
 @pytest.mark.parametrize("entry", entries("options.yaml"))
-def test_options(entry, tmp_path, env):
+def test_options(entry, tmp_path, env, monkeypatch):
+    monkeypatch.setenv("INTERTEX_LANG", "en")  # the words below are the English messages
     before = _setup_files(entry, tmp_path)
     places = {"tmp": tmp_path, "answers": tmp_path / "answers.yaml", "root": ROOT}
     r = invoke([expand(a, entry, **places) for a in entry["args"]], cwd=tmp_path)

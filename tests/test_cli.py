@@ -23,6 +23,8 @@ EXAMPLE = ROOT / "examples" / "tissage-tarn.yaml"
 def run(monkeypatch):
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.delenv("INTERTEX_CATALOG", raising=False)
+    # messages in English unless a test says --lang fr (the default is the locale's)
+    monkeypatch.setenv("INTERTEX_LANG", "en")
     runner = CliRunner()
 
     def _run(*args, input=None):
@@ -293,15 +295,17 @@ def test_every_problem_of_an_answers_file_is_listed(run, tmp_path):
 def test_unknown_keys_are_reported_not_dropped(run, tmp_path):
     f = tmp_path / "a.yaml"
     f.write_text("headcont: 20\ndepartment: '81'\n", encoding="utf-8")
-    r = run("check", "--answers", str(f), "--format", "json")
+    r = run("check", "--answers", str(f), "--format", "json", "--lang", "en")
     assert r.exit_code == 0
     assert 'unknown key "headcont"' in r.stderr and 'did you mean "headcount"' in r.stderr
     assert any("headcont" in w for w in json.loads(r.stdout)["warnings"])
 
 
 def test_missing_answers_file(run, tmp_path):
-    r = run("check", "--answers", str(tmp_path / "nope.yaml"))
+    r = run("check", "--answers", str(tmp_path / "nope.yaml"), "--lang", "en")
     assert r.exit_code == 2 and "not found" in r.output
+    r = run("check", "--answers", str(tmp_path / "nope.yaml"), "--lang", "fr")
+    assert r.exit_code == 2 and "introuvable" in r.output
 
 
 def test_check_without_terminal_nor_file_exits_2(run, monkeypatch):
@@ -363,6 +367,44 @@ def test_ci_runs_the_readme_test_command():
 
 def test_save_to_an_unwritable_place_exits_2(run, tmp_path):
     r = run(
-        "check", "--answers", str(EXAMPLE), "--save", str(tmp_path / "no" / "such" / "dir.yaml")
+        "check",
+        "--answers",
+        str(EXAMPLE),
+        "--save",
+        str(tmp_path / "no" / "such" / "dir.yaml"),
+        "--lang",
+        "en",
     )
     assert r.exit_code == 2 and "cannot write" in r.output and "Traceback" not in r.output
+
+
+def test_help_in_the_interfaces_language(capsys):
+    from intertex_cli.cli import run
+
+    assert run(["check", "--help", "--lang", "fr"]) == 0
+    fr = capsys.readouterr().out
+    assert "Votre plan" in fr and "Fichier de réponses" in fr and "Exemples" in fr
+    assert run(["check", "--help", "--lang", "en"]) == 0
+    en = capsys.readouterr().out
+    assert "Your plan" in en and "Answers file" in en and "Votre plan" not in en
+
+
+@pytest.mark.parametrize(
+    "lang,words",
+    [
+        ("fr", ["fichier de réponses invalide", "un nombre est attendu", "n'est pas parmi"]),
+        ("en", ["invalid answers file", "expected a plain number", "is not one of"]),
+    ],
+)
+def test_errors_in_the_interfaces_language(tmp_path, lang, words):
+    f = tmp_path / "bad.yaml"
+    f.write_text("headcount: vingt\nactivity: weaving\n", encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, "-m", "intertex_cli", "check", "--answers", str(f), "--lang", lang],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2
+    for word in words:
+        assert word in r.stderr, (word, r.stderr)

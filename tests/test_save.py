@@ -42,7 +42,7 @@ def test_saving_over_the_answers_file_keeps_it_as_written(tmp_path):
     changed, so nothing is rewritten: the file stays byte for byte."""
     f = tmp_path / "client.yaml"
     f.write_text(COMMENTED, encoding="utf-8")
-    r = run("check", "--answers", str(f), "--save", str(f), "--format", "json")
+    r = run("check", "--answers", str(f), "--save", str(f), "--format", "json", "--lang", "en")
     assert r.exit_code == 0, r.output
     assert 'unknown key "notes_conseiller"' in r.stderr  # reported, and still kept
     assert f.read_text(encoding="utf-8") == COMMENTED

@@ -324,7 +324,10 @@ def test_semicolon_csv_from_a_french_excel(tmp_path):
         ([{"projects": "salons"}], "row 2, column projects", "not a project id"),
     ],
 )
-def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_written(tmp_path, rows, where, what):
+def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_written(
+    tmp_path, rows, where, what, monkeypatch
+):
+    monkeypatch.setenv("INTERTEX_LANG", "en")  # the words are the English messages
     f = write_csv(tmp_path / "p.csv", rows)
     out = tmp_path / "results.csv"
     r = run("screen", f, "--output", out)

@@ -106,12 +106,13 @@ def run_check(
     if warnings:
         from rich.markup import escape
 
+        from .messages import localize
         from .sanitize import clean
         from .views.render import console
 
         err = console(stderr=True)
         for w in warnings:
-            err.print(f"[yellow]warning:[/] {escape(clean(w))}")
+            err.print(f"[yellow]{t('warning', lang)}[/] {escape(clean(localize(w, lang)))}")
     interactive = answers is None or ask_missing
     wizard = None
     if interactive and explain is None:

@@ -67,13 +67,20 @@ def _root(
     STATE.catalog_dir = catalog
     STATE.lang = lang
     STATE.debug = debug
+    from . import i18n
+
+    i18n.CURRENT["lang"] = None  # each command chooses again (tests run many in one process)
 
 
 def _lang(lang: str | None) -> str:
     from .i18n import LANGS, default_lang
 
     chosen = (lang or STATE.lang or default_lang()).strip().lower()
-    if chosen not in LANGS:
+    if chosen in LANGS:
+        from . import i18n
+
+        i18n.CURRENT["lang"] = chosen
+    else:
         from .sanitize import shown
 
         raise UsageError(f"unknown language {shown(chosen)}; use one of: {', '.join(LANGS)}")
@@ -491,6 +498,10 @@ def screen_cmd(
 
 def run(args: list[str]) -> int:
     """Run the app; turn every user-facing error into a message and an exit code."""
+    if not args or "--help" in args or "-h" in args:  # help in the interface's language
+        from .helptext import help_lang, localize
+
+        localize(app, help_lang(args))
     try:
         _app_for(args)(args=args, prog_name="intertex", standalone_mode=True)
     except SystemExit as e:
@@ -561,7 +572,9 @@ def handle(exc: BaseException, debug: bool = False) -> int:
         err.print("\n[yellow]Interrompu / interrupted.[/]")
         return ExitCode.INTERRUPTED
     if isinstance(exc, IntertexError):
-        print_problems(err, exc.message, exc.problems, exc.hint)
+        from .i18n import interface_lang
+
+        print_problems(err, exc.message, exc.problems, exc.hint, interface_lang())
         return exc.exit_code
     if debug:
         raise exc

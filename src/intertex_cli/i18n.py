@@ -5,6 +5,12 @@ from __future__ import annotations
 import os
 
 LANGS = ("fr", "en")
+CURRENT: dict = {"lang": None}  # the interface's language once a command has chosen it
+
+
+def interface_lang() -> str:
+    """The language chosen by the command, else the locale's (for error messages)."""
+    return CURRENT["lang"] or default_lang()
 
 
 def default_lang() -> str:
@@ -220,6 +226,7 @@ _T = {
         "{n} avertissement(s) de fraîcheur (statuts sans source ou sans date), sur la sortie d'erreur.",
         "{n} freshness warning(s) (statuses without a source or a date), on standard error.",
     ),
+    "warning": ("attention :", "warning:"),
     "report_saved": ("Plan enregistré dans {file}", "Plan saved to {file}"),
     "save_plan": ("Enregistrer le plan ?", "Save the plan?"),
     "hint.select": ("(flèches ↑ ↓ puis Entrée)", "(arrow keys ↑ ↓, then Enter)"),

@@ -19,6 +19,7 @@ from .engine.rules import Profile
 from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, PROJECTS
 from .errors import Interrupted
 from .i18n import euros, t
+from .messages import localize
 from .questions import QUESTIONS, parse_amount, parse_int, parse_months, split_range
 from .views.describe import fact_label, value_label
 
@@ -291,7 +292,7 @@ class Wizard:
             return None, t("implausible", lang, max=bound)
         canon, why = check_range(key, v) if isinstance(v, dict) else check_value(key, v)
         if why:
-            return None, why
+            return None, localize(why, lang)
         trial = {**p.answers}
         trial_ranges = {k: r for k, r in p.ranges.items() if k != key}
         trial.pop(key, None)
@@ -310,5 +311,5 @@ class Wizard:
                         code = "turnover_lt_export"
                 elif code == "size_contradicts":
                     code, params = None, {}
-                return None, t(code, lang, **params) if code else c.message
+                return None, t(code, lang, **params) if code else localize(c.message, lang)
         return canon, None

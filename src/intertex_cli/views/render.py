@@ -577,11 +577,17 @@ def print_explain(con: Console, r, a, catalog, lang: str) -> None:
             _item(con, "•", f"{text}{ref}")
 
 
-def print_problems(con: Console, message: str, problems, hint: str = "") -> None:
+def print_problems(con: Console, message: str, problems, hint: str = "", lang=None) -> None:
+    """An error and each problem with its file, line and field, in the interface's
+    language (messages.py); text from files is cleaned and escaped."""
+    from dataclasses import replace
+
+    from intertex_cli.messages import localize
     from intertex_cli.sanitize import clean
 
-    con.print(f"[bold red]{_e(clean(message))}[/]")
+    con.print(f"[bold red]{_e(clean(localize(message, lang)))}[/]")
     for p in problems:
-        con.print(f"  {_e(clean(str(p)))}")
+        shown = replace(p, message=localize(p.message, lang)) if hasattr(p, "message") else p
+        con.print(f"  {_e(clean(str(shown)))}")
     if hint:
-        con.print(f"[dim]{_e(clean(hint))}[/]")
+        con.print(f"[dim]{_e(clean(localize(hint, lang)))}[/]")
