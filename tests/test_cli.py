@@ -213,7 +213,7 @@ def test_check_json_per_contract(run):
         assert r["verdict"] in ("eligible", "ineligible", "unknown")
         assert r["verdict"] == "unknown" or r["missing"] == []
         assert r["estimate"] is None or isinstance(r["estimate"]["amount_eur"], (int, float))
-    assert data["asked"] and data["asked"][0] == "department"
+    assert data["asked"][:2] == ["projects", "department"]
 
 
 def test_asked_questions_alone_give_the_same_verdicts(run, tmp_path):
@@ -225,9 +225,13 @@ def test_asked_questions_alone_give_the_same_verdicts(run, tmp_path):
     )
     again = _json(run("check", "--answers", str(only), "--format", "json"))
     # ended schemes keep their verdict for the record but are never the reason for a
-    # question (issue #6): the property holds for every scheme still offered
-    current = [(r["id"], r["verdict"]) for r in data["results"] if not r["ended"]]
-    assert [(r["id"], r["verdict"]) for r in again["results"] if not r["ended"]] == current
+    # question (issue #6), nor are schemes that serve none of the company's projects:
+    # the property holds for every current scheme the projects need
+    def kept(results):
+        return [(r["id"], r["verdict"]) for r in results if not r["ended"] and r["relevant"]]
+
+    assert kept(again["results"]) == kept(data["results"])
+    assert kept(data["results"])  # the trade fair's schemes
     assert "taxed_on_real_profit" not in data["asked"]  # only the abolished tax credit asks it
 
 

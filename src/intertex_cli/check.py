@@ -149,7 +149,8 @@ def run_check(
         return
     answers_file = saved_to if saved_to is not None else answers
     if fmt == "json":  # the questions the wizard would ask: for scripts only
-        asked = plan(question_schemes(schemes, profile), profile)
+        # its first question is always the projects; then what can still decide
+        asked = ["projects", *plan(question_schemes(schemes, profile), profile)]
         from .views.jsonout import write
         from .views.present import check_json, dumps
 
