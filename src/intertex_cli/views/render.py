@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED
+from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.i18n import euros, t
 
 from . import words as w
@@ -208,7 +208,7 @@ def print_results(
             text = w.nearest_text(
                 a.nearest[sid], a.nearest_amount.get(sid), r.scheme, p.answers, lang, instead
             )
-            _item(con, "•", f"{text}{_pages(r)}.")
+            _item(con, "•", f"{text}{w.pages_of(r)}.")
     undecided = [r for r in mine if r.verdict == UNDECIDED]
     if undecided:
         _heading(
@@ -341,7 +341,7 @@ def _plan_body(a, catalog, lang: str, width: int, show_all: bool = False) -> Tab
         if top_amount:
             right = Text(tr("jusqu'à ", "up to ") + euros(top_amount, lang), style="bold green")
         else:
-            right = Text(tr(*_KIND.get(sch.support_type, ("", ""))), style="cyan")
+            right = Text(t("type." + sch.support_type, lang), style="cyan")
         top = Table.grid(expand=True)
         top.add_column(ratio=1, overflow="fold")
         top.add_column(no_wrap=True, justify="right")
@@ -511,21 +511,6 @@ def _item(con: Console, mark: str, text, style: str = "", spans=()) -> None:
         out.append("\n")
     out.rstrip()
     con.print(out, no_wrap=True, overflow="ignore")
-
-
-_KIND = {
-    "insurance-guarantee": ("assurance", "insurance"),
-    "loan": ("prêt", "loan"),
-    "advice": ("conseil", "advice"),
-    "information": ("information", "information"),
-    "subsidy": ("subvention", "grant"),
-    "tax-credit": ("crédit d'impôt", "tax credit"),
-}
-
-
-def _pages(r) -> str:
-    pages = sorted({c.criterion.page for c in r.criteria if c.result != MET})
-    return f" (p. {', '.join(map(str, pages))})" if pages else ""
 
 
 def _short_reason(reasons, lang: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from intertex_cli.engine.plan import ended
 from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.engine.vocab import PROJECTS
-from intertex_cli.i18n import euros
+from intertex_cli.i18n import euros, t
 
 from . import words as w
 from .describe import fact_label, value_label
@@ -133,10 +133,10 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                     )
                 chart.append((w.title(s, lang), e.amount))
             elif e.cover:
-                amount = w.tr(lang, *_TYPE.get(s.support_type, ("—", "—")))
+                amount = t("type." + s.support_type, lang)
                 how = " ; ".join(w.cover_lines(e.cover, s, lang))
             else:
-                amount = w.tr(lang, *_TYPE.get(s.support_type, ("—", "—")))
+                amount = t("type." + s.support_type, lang)
                 how = w.summary(s, lang)
             rows.append(
                 [str(i), w.title(s, lang), w.agency_label(catalog, s.agency, lang), amount, how]
@@ -266,7 +266,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                         lang,
                         [schemes[x] for x in a.nearest_instead.get(r.scheme.id, [])],
                     )
-                    + _pages(r)
+                    + w.pages_of(r)
                     for r in near
                 ],
             )
@@ -377,21 +377,6 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
         "rules and amounts; the statuses come from newer public pages, cited.",
     )
     return Document(title, " · ".join(sub), warning, sections, footer)
-
-
-_TYPE = {
-    "subsidy": ("subvention", "grant"),
-    "insurance-guarantee": ("assurance / garantie", "insurance / guarantee"),
-    "loan": ("prêt", "loan"),
-    "tax-credit": ("crédit d'impôt", "tax credit"),
-    "advice": ("conseil", "advice"),
-    "information": ("information", "information"),
-}
-
-
-def _pages(r) -> str:
-    pages = sorted({c.criterion.page for c in r.criteria if c.result != "met"})
-    return f" (p. {', '.join(map(str, pages))})" if pages else ""
 
 
 # ----------------------------------------------------------------------------- Markdown

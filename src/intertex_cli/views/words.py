@@ -513,3 +513,9 @@ def agency_label(catalog, agency_id: str, lang: str) -> str:
         if now and now != name:
             return f"{name} → {now}"
     return name
+
+
+def pages_of(r) -> str:
+    """(p. 8): the pages of the criteria a result does not meet yet."""
+    pages = sorted({c.criterion.page for c in r.criteria if c.result != "met"})
+    return f" (p. {', '.join(map(str, pages))})" if pages else ""
