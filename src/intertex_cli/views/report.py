@@ -229,6 +229,14 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                 sec.blocks.append(("list", lines))
         sections.append(sec)
 
+    changed = [e.scheme for e in plan.entries if e.scheme.status.changes]
+    if changed:
+        sec = Section(w.tr(lang, "Ce qui a changé depuis le guide", "What changed since the guide"))
+        for sch in changed:
+            sec.blocks.append(("p", w.title(sch, lang)))
+            sec.blocks.append(("list", w.changes_text(sch, lang, most=len(sch.status.changes))))
+        sections.append(sec)
+
     current = [r for r in a.results if not ended(r.scheme)]
     undecided = [
         r for r in current if r.verdict == UNDECIDED and a.relevant[r.scheme.id] is not False

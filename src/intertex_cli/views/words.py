@@ -519,3 +519,35 @@ def pages_of(r) -> str:
     """(p. 8): the pages of the criteria a result does not meet yet."""
     pages = sorted({c.criterion.page for c in r.criteria if c.result != "met"})
     return f" (p. {', '.join(map(str, pages))})" if pages else ""
+
+
+def changes_text(scheme, lang: str, most: int = 1) -> list[str]:
+    """What changed since the guide, newer figure beside the guide's, dated and sourced:
+    the first ``most`` changes in full, then how many more (intertex show ID)."""
+    changes = list(scheme.status.changes)
+    out = []
+    for ch in changes[:most]:
+        now = ch.now_en if lang == "en" and ch.now_en else ch.now
+        src = ", ".join(x.url for x in ch.sources)
+        label = ch.label_en if lang == "en" else ch.label
+        out.append(
+            tr(
+                lang,
+                f"Depuis le guide — {label} : {now} (depuis {ch.date}"
+                + (f", {src}" if src else "")
+                + f") ; le guide : {ch.guide}",
+                f"Since the guide — {label}: {now} (since {ch.date}"
+                + (f", {src}" if src else "")
+                + f"); the guide: {ch.guide}",
+            )
+        )
+    if len(changes) > most:
+        more = len(changes) - most
+        out.append(
+            tr(
+                lang,
+                f"et {more} autre(s) changement(s) : intertex show {scheme.id}",
+                f"and {more} more change(s): intertex show {scheme.id}",
+            )
+        )
+    return out
