@@ -224,6 +224,7 @@ def test_asked_questions_alone_give_the_same_verdicts(run, tmp_path):
         yaml.safe_dump({k: full[k] for k in data["asked"] if k in full}), encoding="utf-8"
     )
     again = _json(run("check", "--answers", str(only), "--format", "json"))
+
     # ended schemes keep their verdict for the record but are never the reason for a
     # question (issue #6), nor are schemes that serve none of the company's projects:
     # the property holds for every current scheme the projects need

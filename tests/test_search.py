@@ -58,7 +58,18 @@ def _words(catalog, n: int, seed: int) -> list[str]:
 
 
 def _hits(found) -> list:
-    return [(h.scheme.id, h.score, h.terms, h.snippets) for h in found]
+    """What a search finds: ids, scores, terms and the fields of the excerpts (the
+    excerpts' words differ from the first version's: they no longer start or end
+    inside a word)."""
+    return [(h.scheme.id, h.score, h.terms, [f for f, _ in h.snippets]) for h in found]
+
+
+def test_excerpts_start_and_end_on_whole_words(catalog):
+    for h in search(catalog, "salons prospection"):
+        for _, snippet in h.snippets:
+            inner = snippet.removeprefix("… ").removesuffix(" …")
+            assert not inner.startswith(" ") and not inner.endswith(" "), snippet
+            assert " ".join(inner.split()) == inner
 
 
 @pytest.mark.parametrize("fresh", [False, True], ids=["cached", "validated"])

@@ -221,17 +221,3 @@ def test_plain_lines_carry_no_escape_sequences():
     from intertex_cli.views.lines import clean
 
     assert clean("a\x1b[2Jb\x1b]0;title\x07c\x9bd\te\nf") == "a[2Jb]0;titlec" + "d e\nf"
-
-
-def test_plain_is_for_pipes_and_long_lists():
-    import io
-
-    from intertex_cli.views.lines import TABLE_ROWS, plain
-
-    class Tty(io.StringIO):
-        def isatty(self):
-            return True
-
-    assert plain(io.StringIO())
-    assert not plain(Tty(), rows=TABLE_ROWS)
-    assert plain(Tty(), rows=TABLE_ROWS + 1)

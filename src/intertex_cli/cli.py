@@ -186,14 +186,9 @@ def list_cmd(
             )
         _out("\n".join(lines))
         return
-    from .views.lines import plain, write_list
+    from .views.lines import write_list
 
-    if plain(rows=len(schemes)):  # piped, or too many rows for a table
-        write_list(schemes, cat, lang)
-        return
-    from .views.render import console, print_list
-
-    print_list(console(), schemes, cat, lang)
+    write_list(schemes, cat, lang)
 
 
 # --------------------------------------------------------------------------- show
@@ -224,14 +219,9 @@ def show_cmd(
 
         _out(show_markdown(s, cat, lang))
     else:
-        from .views.lines import plain, write_show
+        from .views.lines import write_show
 
-        if plain():
-            write_show(s, cat, lang)
-            return
-        from .views.render import console, print_show
-
-        print_show(console(), s, cat, lang)
+        write_show(s, cat, lang)
 
 
 # --------------------------------------------------------------------------- search
@@ -285,14 +275,9 @@ def search_cmd(
             )
         )
         return
-    from .views.lines import plain, write_search
+    from .views.lines import write_search
 
-    if plain(rows=len(hits)):
-        write_search(hits, cat, lang, query)
-        return
-    from .views.render import console, print_search
-
-    print_search(console(), hits, cat, lang, query)
+    write_search(hits, cat, lang, query)
 
 
 # --------------------------------------------------------------------------- validate / schema

@@ -215,4 +215,11 @@ def _snippet(text: str, terms: list[str], width: int = 70) -> str:
     # positions shift when acronyms fold; good enough for a window
     start = max(0, pos - width // 3)
     end = min(len(text), start + width)
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+    # whole words: the excerpt starts and ends at a space, never inside a word
+    if start:
+        cut = text.rfind(" ", 0, start)
+        start = cut + 1 if cut >= 0 else 0
+    if end < len(text):
+        cut = text.find(" ", end)
+        end = cut if cut >= 0 else len(text)
+    return ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")

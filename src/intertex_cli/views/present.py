@@ -360,7 +360,8 @@ def show_markdown(scheme, catalog, lang: str) -> str:
     L = [f"# {md(w.title(scheme, lang))} — {md(w.agency_label(catalog, scheme.agency, lang))}", ""]
     L += [f"`{scheme.id}` · {types} · {regions}", ""]
     if scheme.status.value in ENDED:
-        L += [f"> **⚠ {t('ended_warning', lang)}**", ""]
+        sure = scheme.status.confidence == "confirmed"
+        L += [f"> **⚠ {t('ended_warning' if sure else 'ended_probable_warning', lang)}**", ""]
     elif scheme.status.value in ("changed", "renamed"):
         L += [f"> **⚠ {t('changed_warning', lang)}**", ""]
     for title, items in card_sections(scheme, catalog, lang):

@@ -16,10 +16,7 @@ from intertex_cli.i18n import euros, t
 from . import words as w
 from .describe import fact_label
 from .present import (
-    _source_line,
-    card_sections,
     contacts_for,
-    headline,
 )
 
 STATUS_STYLE = {
@@ -49,120 +46,12 @@ def _e(s) -> str:
     return escape(str(s))
 
 
-def print_list(con: Console, schemes, catalog, lang: str, title: str | None = None) -> None:
-    table = Table(title=title, show_lines=False, header_style="bold", expand=False)
-    table.add_column(t("col.id", lang), no_wrap=True, style="cyan")
-    table.add_column(t("col.title", lang), overflow="fold", ratio=3)
-    table.add_column(t("col.agency", lang), overflow="fold", ratio=1)
-    table.add_column(t("col.type", lang), overflow="fold", ratio=1)
-    table.add_column(t("col.amount", lang), no_wrap=True, justify="right")
-    table.add_column(t("col.status", lang), overflow="fold")
-    for s in schemes:
-        st = s.status.value
-        table.add_row(
-            _e(s.id),
-            _e(s.title),
-            _e(w.agency_label(catalog, s.agency, lang)),
-            t("type." + s.support_type, lang),
-            headline(s, lang),
-            f"[{STATUS_STYLE[st]}]{t('mark.' + st, lang)}[/]",
-        )
-    con.print(table)
-    con.print(
-        f"[dim]{t('n_schemes', lang, n=len(schemes))} · {t('confirm', lang, date=_date(schemes))}[/]"
-    )
-
-
 def _date(schemes) -> str:
     return ", ".join(sorted({s.source.date for s in schemes})) or "?"
 
 
 def _section(title: str) -> Text:
     return Text(title, style="bold underline")
-
-
-def print_show(con: Console, s, catalog, lang: str) -> None:
-    from .present import ENDED, item_suffix
-
-    st = s.status
-    if st.value in ENDED:
-        con.print(
-            Panel(Text(f"⚠ {t('ended_warning', lang)}", style="bold red"), border_style="red")
-        )
-    elif st.value in ("changed", "renamed"):
-        con.print(
-            Panel(Text(f"⚠ {t('changed_warning', lang)}", style="yellow"), border_style="yellow")
-        )
-    con.print(Text(f"{w.title(s, lang)} — {w.agency_label(catalog, s.agency, lang)}", style="bold"))
-    sub = f"{s.id} · {t('type.' + s.support_type, lang)} · " + ", ".join(
-        t("region." + r, lang) for r in s.regions
-    )
-    if s.beneficiary != "company":
-        sub += f" · {t('beneficiary.' + s.beneficiary, lang)}"
-    con.print(Text(sub, style="dim"))
-    for title, items in card_sections(s, catalog, lang):
-        con.print()
-        con.print(_section(title))
-        for it in items:
-            line = Text()
-            if it.head:
-                line.append(it.head, style="bold")
-                if it.text:
-                    line.append(" · ")
-            line.append(f"« {it.text} »" if it.quoted and it.text else it.text)
-            line.append(item_suffix(it, lang), style="dim")
-            _item(con, "•", line)
-            for sub in it.subs:
-                _item(con, "", sub, "dim")
-    con.print()
-    con.print(Text(_source_line(s, lang), style="dim"))
-
-
-def print_search(con: Console, hits, catalog, lang: str, query: str) -> None:
-    if not hits:
-        con.print(t("no_match", lang, q=_e(query)))
-        return
-    table = Table(header_style="bold")
-    for key in ("col.id", "col.title", "col.agency", "col.where"):
-        table.add_column(t(key, lang), overflow="fold")
-    for h in hits:
-        s = h.scheme
-        where = "\n".join(
-            f"[dim]{_e(f)}:[/] {_highlight(snip, h.terms)}" for f, snip in h.snippets[:3]
-        )
-        st = (
-            ""
-            if s.status.value == "still-offered"
-            else f" [{STATUS_STYLE[s.status.value]}]({t('status.' + s.status.value, lang)})[/]"
-        )
-        table.add_row(
-            _e(s.id), _e(s.title) + st, _e(w.agency_label(catalog, s.agency, lang)), where
-        )
-    con.print(table)
-
-
-def _highlight(snippet: str, terms) -> str:
-    from intertex_cli.catalog.search import fold
-
-    out, i = [], 0
-    folded = fold(snippet)
-    spans = []
-    for term in terms:
-        start = 0
-        while (j := folded.find(term, start)) >= 0:
-            spans.append((j, j + len(term)))
-            start = j + len(term)
-    for a, b in sorted(spans):
-        if a < i:
-            continue
-        out.append(_e(snippet[i:a]))
-        out.append(f"[bold magenta]{_e(snippet[a:b])}[/]")
-        i = b
-    out.append(_e(snippet[i:]))
-    return "".join(out)
-
-
-# --------------------------------------------------------------------------- check
 
 
 def print_results(
