@@ -125,6 +125,12 @@ def main() -> None:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="intertex-startup-"))
     os.environ["XDG_CACHE_HOME"] = str(work / "cache")
+    # an installed wheel has its bytecode; an editable install writes it on first use,
+    # unless PYTHONDONTWRITEBYTECODE is set (it is on some machines): compile it first,
+    # or every run pays for compiling the modules edited since
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "src"), quiet=1)
     plain = work / "floor_plain.py"
     plain.write_text(FLOOR.format(hook="", cls="", ccls=""))
     hook = work / "floor_hook.py"

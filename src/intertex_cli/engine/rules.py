@@ -19,10 +19,9 @@ from itertools import product
 from . import geo
 from .amounts import estimate
 from .profile import Profile
+from .verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNKNOWN, UNMET  # noqa: E402,F401
 from .vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS, SIZE_CLASSES
 
-MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
-ELIGIBLE, INELIGIBLE, UNDECIDED = "eligible", "ineligible", "unknown"
 INF = math.inf
 
 

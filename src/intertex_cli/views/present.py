@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
+from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.i18n import euros, months, percent, t
 
 from . import jsonout

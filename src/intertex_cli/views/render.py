@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, UNDECIDED
+from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.i18n import euros, t
 
 from . import words as w

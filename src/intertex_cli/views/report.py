@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from intertex_cli.engine.plan import ended
-from intertex_cli.engine.rules import ELIGIBLE, INELIGIBLE, UNDECIDED
+from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.engine.vocab import PROJECTS
 from intertex_cli.i18n import euros, t
 
