@@ -271,6 +271,9 @@ def _plan_body(a, catalog, lang: str, width: int, show_all: bool = False) -> Tab
             if cs:
                 lines.append(tr("Contact : ", "Contact: ") + w.contact_line(cs[0], lang))
         lines.append(tr("Statut : ", "Status: ") + w.status_text(sch, lang))
+        today = w.today_text(sch, lang)
+        if today:
+            lines.append(tr("À contacter aujourd'hui : ", "Contact today: ") + today)
         lines.extend(w.changes_text(sch, lang))
         for line in lines:
             body.line(line, width)
