@@ -23,7 +23,7 @@ from yaml.resolver import BaseResolver, Resolver
 from intertex_cli.errors import Problem
 
 try:  # the C parser is several times faster
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover
     _Parser = None
 
