@@ -176,9 +176,14 @@ def run_check(
             shown = shown_path(saved_to)
             con.print(t("saved", lang, file=shown), markup=False, style="dim", soft_wrap=True)
     if report is None and wizard is not None and fmt == "table":
-        report, name = wizard.ask_report(_default_path("plan", "md"))
+        try:
+            report, name = wizard.ask_report(_default_path("plan", "md"))
+        except Interrupted:  # the answers are saved already: nothing more to keep
+            report, name = None, None
         if name:
-            profile = Profile({**profile.answers, "company_name": name}, profile.skipped)
+            profile = Profile(
+                {**profile.answers, "company_name": name}, profile.skipped, profile.ranges
+            )
             assessment.profile = profile
             if saved_to is not None:
                 save_answers(profile, saved_to)
