@@ -158,7 +158,8 @@ def run_check(
         from .sanitize import stdout_is_utf8
 
         if stdout_is_utf8():
-            write(data, sys.stdout)
+            # a national catalogue's check: one line per result (C encoder), not per field
+            write(data, sys.stdout, depth=2 if len(data["results"]) > 500 else 3)
         else:  # \u escapes keep the JSON exact on an ASCII or Latin-1 stdout
             sys.stdout.write(dumps(data) + "\n")
     elif fmt == "markdown":

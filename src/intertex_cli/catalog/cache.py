@@ -40,9 +40,9 @@ import time
 import zlib
 from pathlib import Path
 
-from .records import summary_of
+from .records import CHECK, summary_of
 
-FORMAT = 2
+FORMAT = 3  # 3: a "check" section beside the summary
 RACY_SECONDS = 2.0
 MAX_FILES = 16
 HEADER_LIMIT = 1 << 20
@@ -203,6 +203,7 @@ class CachedCatalog:
             self._fh.close()
             raise CacheError(str(e)) from None
         self._summary: dict | None = None
+        self._check: dict | None = None
         self._search: list | None = None
 
     def _read(self, span) -> bytes:
@@ -219,14 +220,23 @@ class CachedCatalog:
     def summary(self, scheme_id: str) -> dict:
         """What records.SUMMARY keeps of a scheme ({} if the summary proves bad)."""
         if self._summary is None:
-            try:
-                rows = self._section("summary")
-                self._summary = dict(zip(self.ids, rows))
-            except (CacheError, ValueError, KeyError):
-                self._summary = {}
-                self.discard()
+            self._summary = self._rows("summary")
         row = self._summary.get(scheme_id)
         return row if isinstance(row, dict) else {}
+
+    def check_part(self, scheme_id: str) -> dict:
+        """What records.CHECK keeps of a scheme ({} if the section proves bad)."""
+        if self._check is None:
+            self._check = self._rows("check")
+        row = self._check.get(scheme_id)
+        return row if isinstance(row, dict) else {}
+
+    def _rows(self, section: str) -> dict:
+        try:
+            return dict(zip(self.ids, self._section(section)))
+        except (CacheError, ValueError, KeyError):
+            self.discard()
+            return {}
 
     def record(self, scheme_id: str) -> dict:
         """One scheme, whole. Read from its YAML file if the cache proves wrong."""
@@ -336,6 +346,7 @@ def write(
         spans = [put(_dumps(s)) for s in schemes]
         sections["index"] = put(_dumps({"ids": [s["id"] for s in schemes], "spans": spans}))
         sections["summary"] = put(_dumps([summary_of(s) for s in schemes]))
+        sections["check"] = put(_dumps([summary_of(s, CHECK) for s in schemes]))
         if search is not None:  # each token's postings apart: read only when matched
             spans = [put(_dumps(p)) for p in search._postings]
             sections["search"] = put(_dumps({"tokens": search.tokens, "spans": spans}))

@@ -30,7 +30,14 @@ SUMMARY: dict = {
     "source": True,
     "groups": True,  # a card names the members of the groups it does not combine with
     "projects": [{"id": True}],  # what the wizard asks about serves the projects
-    "status": {"value": True},
+    "status": {
+        "value": True,
+        "confidence": True,
+        "evidence_date": True,
+        "sources": True,
+        "successor": True,
+        "contact_today": True,
+    },
     "funding": {
         "rate": True,
         "cap_eur": True,
@@ -48,14 +55,30 @@ SUMMARY: dict = {
                 "projects": True,
             }
         ],
+        "cover": True,
     },
 }
 SUMMARY_KEYS = frozenset(SUMMARY)
 
+# What ``check`` reads of every scheme beyond the summary: the rules and what the plan
+# needs, without the card's long texts (objectives, expenses, terms, notes), which it
+# reads only for the schemes it shows in full.
+CHECK: dict = {
+    "criteria": [{"id": True, "page": True, "rule": True, "quote": True}],
+    "conditions": [{"id": True, "kind": True, "page": True, "applies_if": True, "since": True}],
+    "steps": True,
+    "documents": True,
+    "cumulation": True,
+    "contacts": True,
+    "contacts_from_agency": True,
+}
+CHECK_KEYS = frozenset(CHECK)
 
-def summary_of(record: dict) -> dict:
-    """The part of a scheme's record that ``SUMMARY`` keeps."""
-    return {k: _prune(record[k], spec) for k, spec in SUMMARY.items() if k in record}
+
+def summary_of(record: dict, spec: dict | None = None) -> dict:
+    """The part of a scheme's record that ``SUMMARY`` (or ``spec``) keeps."""
+    spec = SUMMARY if spec is None else spec
+    return {k: _prune(record[k], sub) for k, sub in spec.items() if k in record}
 
 
 def _prune(value, spec):
@@ -155,6 +178,11 @@ class LazyScheme(Record):
             if name in summary:
                 v = self.__dict__[name] = _part(summary[name], self, (name,))
                 return v
+        if not self._full and name in CHECK_KEYS:
+            part = self._source.check_part(self._id)
+            if name in part:
+                v = self.__dict__[name] = _part(part[name], self, (name,))
+                return v
         return Record.__getattr__(self, name)
 
     def _fields(self, name: str) -> dict:
@@ -230,7 +258,11 @@ def _wrap(v):
 
 def _strip_none(v):
     if isinstance(v, dict):
-        return {k: _strip_none(x) for k, x in v.items() if x is not None}
-    if isinstance(v, list):
-        return [_strip_none(x) for x in v]
+        return {
+            k: (_strip_none(x) if isinstance(x, (dict, list)) else x)
+            for k, x in v.items()
+            if x is not None and k != PARTIAL
+        }
+    if isinstance(v, list):  # most lists hold words: copied as they are
+        return [_strip_none(x) if isinstance(x, (dict, list)) else x for x in v]
     return v

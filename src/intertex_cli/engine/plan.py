@@ -240,20 +240,24 @@ def make_plan(results, p: Profile, schemes_by_id: dict) -> Plan:
 
     entries = []
     budget = p.answers.get("project_budget_eur")
+    # what reduces a base: the plan's subsidies (none of them reduced themselves) and
+    # the expenses its insurances cover; a scheme never reduces its own base
+    subsidies = sum(_amount(r) for r in chosen if not _reduced(r.scheme))
+    insured = {
+        r.scheme.id: covers[r.scheme.id]["covered_eur"]
+        for r in chosen
+        if _covers_budget(covers.get(r.scheme.id))
+    }
     for r in chosen:
         e = Entry(r, _amount(r), covers.get(r.scheme.id))
         rules = _reduced(r.scheme)
         if rules and isinstance(budget, (int, float)) and e.amount:
             what = {w for rule in rules for w in rule.reduced_by}
             less = 0.0
-            for other in chosen:
-                if other is r:
-                    continue
-                if "subsidies" in what and not _reduced(other.scheme):
-                    less += _amount(other)
-                c = covers.get(other.scheme.id)
-                if "insured-expenses" in what and _covers_budget(c):
-                    less += c["covered_eur"]
+            if "subsidies" in what:
+                less += subsidies
+            if "insured-expenses" in what:
+                less += sum(v for k, v in insured.items() if k != r.scheme.id)
             if less:
                 est = estimate(r.scheme, p, budget=max(0.0, budget - less))
                 e.reduced_from, e.amount = e.amount, (est or {}).get("amount_eur") or 0

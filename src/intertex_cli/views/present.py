@@ -408,19 +408,26 @@ def status_json(scheme, full: bool = True) -> dict:
     """The contract's status object: the scheme today, beside the guide's data. In
     ``check`` results (``full`` false), the notes and the list of changes stay in
     ``show``: a check of a national catalogue would otherwise repeat them thousands of
-    times."""
+    times (and read every card whole)."""
     st = scheme.status
-    data = st.model_dump(mode="json", exclude_none=True)
+
+    def plain(x):
+        return x.model_dump(mode="json", exclude_none=True) if x is not None else None
+
     out = {
         "value": st.value,
         "evidence_date": st.evidence_date,
         "confidence": st.confidence,
-        "sources": data.get("sources", []),
-        "successor": data.get("successor"),
+        "sources": [plain(x) for x in st.sources],
+        "successor": plain(st.successor),
     }
-    for k in ("contact_today", "changes", "note", "note_en") if full else ("contact_today",):
-        if data.get(k):
-            out[k] = data[k]
+    if st.contact_today:
+        out["contact_today"] = [plain(x) for x in st.contact_today]
+    if full:
+        for k in ("changes", "note", "note_en"):
+            v = getattr(st, k)
+            if v:
+                out[k] = [plain(x) for x in v] if k == "changes" else v
     out["guide_date"] = scheme.source.date
     return out
 
