@@ -12,9 +12,7 @@ import json
 import os
 import re
 import shutil
-import signal
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from typer.testing import CliRunner
 
 from intertex_cli.cli import app
 from intertex_cli.engine.vocab import ANSWER_FACTS
+from tests.test_attack import deadline
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data" / "schemes"
@@ -36,22 +35,8 @@ def examples(default: int) -> int:
     return int(os.environ.get("INTERTEX_FUZZ_EXAMPLES", default))
 
 
-@contextmanager
-def deadline(seconds: int = 15):
-    def alarm(signum, frame):
-        raise TimeoutError(f"no answer within {seconds} s: a hang")
-
-    old = signal.signal(signal.SIGALRM, alarm)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def run(args: list[str]):
-    with deadline():
+    with deadline(15):
         r = CliRunner().invoke(app, args)
     out = r.stdout + r.stderr
     assert r.exit_code in (0, 2), f"exit {r.exit_code} for {args}:\n{out[-3000:]}"

@@ -5,8 +5,10 @@ ones where a rule must be isolated."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -18,23 +20,13 @@ from intertex_cli.engine.assess import assess, question_schemes
 from intertex_cli.engine.plan import conflicts, ended, relevant
 from intertex_cli.engine.vocab import PROJECT_IDS
 
+# the shipped example, the 20-person weaving mill in the Tarn, without its project
 TARN = {
-    "department": "81",
-    "headcount": 20,
-    "turnover_eur": 3_200_000,
-    "export_turnover_eur": 150_000,
-    "balance_sheet_total_eur": 2_100_000,
-    "independent": True,
-    "activity": "manufacturing",
-    "legal_form": "company",
-    "months_of_activity": 240,
-    "closed_fiscal_years": 19,
-    "financially_sound": True,
-    "taxed_on_real_profit": True,
-    "has_export_strategy": False,
-    "had_pass_export": False,
-    "equity_eur": 900_000,
-    "project_budget_eur": 30_000,
+    k: v
+    for k, v in yaml.safe_load(
+        (Path(__file__).parents[1] / "examples" / "tissage-tarn.yaml").read_text(encoding="utf-8")
+    ).items()
+    if k != "projects"
 }
 
 

@@ -19,7 +19,7 @@ from itertools import product
 from . import geo
 from .amounts import estimate
 from .profile import Profile
-from .verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNKNOWN, UNMET  # noqa: E402,F401
+from .verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNKNOWN, UNMET  # noqa: F401 (re-exported)
 from .vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS, SIZE_CLASSES
 
 INF = math.inf
