@@ -221,3 +221,42 @@ def test_plain_lines_carry_no_escape_sequences():
     from intertex_cli.views.lines import clean
 
     assert clean("a\x1b[2Jb\x1b]0;title\x07c\x9bd\te\nf") == "a[2Jb]0;titlec" + "d e\nf"
+
+
+LAZY_PROBE = (
+    "import sys\n"
+    "import intertex_cli.cli\n"
+    "from intertex_cli.defer import DEFERRED\n"
+    "lazy = sorted(n for n in DEFERRED if type(sys.modules.get(n)).__name__ == '_LazyModule')\n"
+    "print(','.join(lazy))\n"
+    "import locale, signal, shutil, subprocess\n"  # and each works when used
+    "assert signal.SIGINT == 2 and locale.getpreferredencoding(False)\n"
+    "assert subprocess.run(['true']).returncode == 0\n"
+    "assert shutil.get_archive_formats()\n"
+    "print(type(sys.modules['signal']).__name__)\n"
+)
+
+
+def test_typer_starts_without_the_modules_of_features_left_off():
+    """defer.py: every deferred module is still unexecuted once the CLI is imported,
+    and is the ordinary module as soon as it is used."""
+    from intertex_cli.defer import DEFERRED
+
+    r = subprocess.run([sys.executable, "-c", LAZY_PROBE], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    lazy, used = r.stdout.split()
+    assert set(lazy.split(",")) == DEFERRED
+    assert used == "module"
+
+
+def test_deferring_leaves_other_imports_alone():
+    import importlib
+    import sys as system
+
+    from intertex_cli.defer import _Finder, deferring
+
+    with deferring():
+        assert system.meta_path[0] is _Finder
+        mod = importlib.import_module("json")
+    assert _Finder not in system.meta_path
+    assert type(mod).__name__ == "module"

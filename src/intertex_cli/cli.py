@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
-from pathlib import Path
 
-import typer
+from .defer import deferring
+
+with deferring():  # typer without the modules of features left off (defer.py)
+    from pathlib import Path
+
+    import typer
 
 from . import __version__
 from .coercion import Command, Group
@@ -98,6 +101,8 @@ def _choice(kind: str, value: str | None, allowed) -> str | None:
         return None
     v = value.strip().lower()
     if v not in allowed:
+        import difflib
+
         from .sanitize import shown
 
         close = difflib.get_close_matches(v[:100], list(allowed), n=1)
