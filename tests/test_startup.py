@@ -78,6 +78,11 @@ def test_machine_output_imports_nothing_heavy(env, args):
         assert _heavy_imports(args, env) == []
 
 
+def test_checks_results_for_people_need_no_rich(env):
+    """The results are lines (views/results.py): rich is for the wizard and errors."""
+    assert _heavy_imports(["check", "--answers", str(EXAMPLE)], env) == ["yaml"]
+
+
 # --------------------------------------------------------------------------- coercion
 
 

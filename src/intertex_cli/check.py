@@ -104,15 +104,12 @@ def run_check(
     if explain is not None:
         target = catalog.find(explain)
     if warnings:
-        from rich.markup import escape
-
         from .messages import localize
-        from .sanitize import clean
-        from .views.render import console
+        from .views.lines import _Out
 
-        err = console(stderr=True)
+        err = _Out(sys.stderr)
         for w in warnings:
-            err.print(f"[yellow]{t('warning', lang)}[/] {escape(clean(localize(w, lang)))}")
+            err.raw(f"{err.paint(t('warning', lang), 'yellow')} {localize(w, lang)}")
     interactive = answers is None or ask_missing
     wizard = None
     if interactive and explain is None:
@@ -167,15 +164,14 @@ def run_check(
 
         sys.stdout.write(markdown_report(assessment, catalog, lang))
     else:
-        from .views.render import console, print_results
+        from .views.lines import _Out
+        from .views.results import write_results
 
-        con = console()
-        print_results(con, assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
+        write_results(assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
         if saved_to is not None:
             from .sanitize import shown_path
 
-            shown = shown_path(saved_to)
-            con.print(t("saved", lang, file=shown), markup=False, style="dim", soft_wrap=True)
+            _Out(sys.stdout).raw(t("saved", lang, file=shown_path(saved_to)), "dim")
     if report is None and wizard is not None and fmt == "table":
         try:
             report, name = wizard.ask_report(_default_path("plan", "md"))
@@ -193,11 +189,9 @@ def run_check(
 
         write_report(Path(report), assessment, catalog, lang)
         if fmt == "table":
-            from .views.render import console
+            from .views.lines import _Out
 
-            console().print(
-                t("report_saved", lang, file=report), markup=False, style="dim", soft_wrap=True
-            )
+            _Out(sys.stdout).raw(t("report_saved", lang, file=report), "dim")
 
 
 def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:

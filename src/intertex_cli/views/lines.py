@@ -1,11 +1,14 @@
-"""``list``, ``search`` and ``show`` as plain lines, at a terminal and in a pipe alike.
+"""``list``, ``search``, ``show`` and ``check``'s results as plain lines, at a terminal
+and in a pipe alike.
 
-Lines wrapped at the width (``COLUMNS``, else 80) read at 80 columns where a table of
-six columns cannot; they stream out one scheme after the other (5,000 schemes are not
-laid out as one table), and the command does not import rich (a fifth of its
-start-up). An amount, a percentage or a phone number never breaks across lines; long
-words (ids, addresses, links) are never cut. Text from files is cleaned of control
-characters.
+Lines wrapped at the width (``COLUMNS``, else the terminal's, else 80) read at 80
+columns where a table of six columns cannot; they stream out one scheme after the
+other (5,000 schemes are not laid out as one table), and the command does not import
+rich (a fifth of its start-up). An amount, a percentage or a phone number never breaks
+across lines; long words (ids, addresses, links) are never cut. Text from files is
+cleaned of control characters. At a terminal, styles are ANSI codes (none with
+``NO_COLOR``, or ``TERM=dumb``; ``FORCE_COLOR`` forces them in a pipe), never inside
+the text a pipe receives.
 """
 
 from __future__ import annotations
@@ -26,19 +29,74 @@ def clean(text) -> str:
     return str(text).translate(_CONTROLS)
 
 
-def width() -> int:
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def width(stream=None) -> int:
+    """``COLUMNS``; else the terminal's width; else 80. At least 40."""
     try:
         return max(40, int(os.environ.get("COLUMNS", "")))
     except ValueError:
-        return 80
+        pass
+    if stream is not None and _isatty(stream):
+        try:
+            return max(40, os.get_terminal_size(stream.fileno()).columns)
+        except (AttributeError, ValueError, OSError):
+            pass
+    return 80
+
+
+def colour(stream) -> bool:
+    """ANSI styles: at a terminal unless NO_COLOR or TERM=dumb; anywhere with FORCE_COLOR."""
+    env = os.environ
+    if env.get("NO_COLOR"):
+        return False
+    if env.get("FORCE_COLOR"):
+        return True
+    return _isatty(stream) and env.get("TERM") != "dumb"
+
+
+_SGR = {"bold": "1", "dim": "2", "underline": "4", "red": "31", "green": "32", "yellow": "33"}
+_SGR["cyan"] = "36"
+
+
+def cells(text: str) -> int:
+    """Columns a text takes at a terminal: wide East Asian characters take two,
+    combining marks none."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    n = 0
+    for c in text:
+        if ord(c) < 0x300:
+            n += 1
+        elif unicodedata.combining(c):
+            continue
+        else:
+            n += 2 if unicodedata.east_asian_width(c) in "WF" else 1
+    return n
 
 
 class _Out:
     def __init__(self, stream):
         self.stream = stream
-        self.width = width()
+        self.width = width(stream)
+        self.colour = colour(stream)
 
-    def line(self, text: str = "", indent: str = "", first: str | None = None) -> None:
+    def paint(self, text: str, style: str = "") -> str:
+        if not (self.colour and style and text):
+            return text
+        codes = ";".join(_SGR[s] for s in style.split() if s in _SGR)
+        return f"\x1b[{codes}m{text}\x1b[0m" if codes else text
+
+    def line(
+        self, text: str = "", indent: str = "", first: str | None = None, style: str = ""
+    ) -> None:
         """One paragraph, wrapped; ``first`` starts its first line (else ``indent``)."""
         lead = indent if first is None else first
         if not text:
@@ -49,8 +107,52 @@ class _Out:
         for para in clean(text).split("\n"):
             lines = wrap(para, self.width - len(lead)).split("\n") if para else [""]
             for i, body in enumerate(lines):
-                self.stream.write(((lead if i == 0 else indent) + body).rstrip() + "\n")
+                body = body.rstrip()
+                head = lead if i == 0 else indent
+                self.stream.write((head + self.paint(body, style)).rstrip() + "\n")
             lead = indent
+
+    def raw(self, text: str, style: str = "") -> None:
+        """One line as it is (a path, a command), cleaned, never wrapped."""
+        self.stream.write(self.paint(clean(text).replace("\n", " "), style) + "\n")
+
+    def box_top(self, title: str, style: str = "") -> None:
+        """╭─ Title ───╮ across the width."""
+        title = clean(title)
+        dashes = "─" * max(1, self.width - 5 - cells(title))
+        self.stream.write(self.paint(f"╭─ {title} {dashes}╮", style) + "\n")
+
+    def box_bottom(self, style: str = "") -> None:
+        self.stream.write(self.paint("╰" + "─" * (self.width - 2) + "╯", style) + "\n")
+
+    def box_row(
+        self,
+        mark: str,
+        text: str,
+        style: str = "",
+        right: str = "",
+        right_style: str = "",
+        border: str = "",
+    ) -> None:
+        """A row of a box: a mark column of 3, the text wrapped under itself; ``right``
+        is flush with the right border on the first line."""
+        from .words import wrap
+
+        inner = self.width - 8  # "│ " + mark (3) + " " … " │"
+        room = inner - (cells(right) + 1 if right else 0)
+        lines = wrap(" ".join(clean(text).split()), room).split("\n")
+        edge = self.paint("│", border)
+        for i, body in enumerate(lines):
+            pad = (room if right else inner) - cells(body)
+            tail = ""
+            if right and i == 0:
+                tail = " " + self.paint(right, right_style)
+            elif right:
+                pad += cells(right) + 1
+            m = f"{mark:<3}" if i == 0 else "   "
+            self.stream.write(
+                f"{edge} {m} {self.paint(body, style)}{' ' * max(0, pad)}{tail} {edge}\n"
+            )
 
 
 def write_list(schemes, catalog, lang: str, stream=None) -> None:
