@@ -265,3 +265,16 @@ def test_deferring_leaves_other_imports_alone():
         mod = importlib.import_module("json")
     assert _Finder not in system.meta_path
     assert type(mod).__name__ == "module"
+
+
+def test_records_compare_hash_print_and_replace_like_dataclasses():
+    """record.py: the start-up classes written without @dataclass keep its behaviour."""
+    from intertex_cli.errors import Problem
+
+    p = Problem("a.yaml", "bad", 3, "headcount")
+    assert p == Problem("a.yaml", "bad", 3, "headcount") != Problem("a.yaml", "bad", 4)
+    assert len({p, Problem("a.yaml", "bad", 3, "headcount")}) == 1
+    assert repr(p) == "Problem(file='a.yaml', message='bad', line=3, field='headcount')"
+    assert p.replace(message="mauvais") == Problem("a.yaml", "mauvais", 3, "headcount")
+    assert str(p) == "a.yaml:3: headcount: bad"
+    assert p != ("a.yaml", "bad", 3, "headcount")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import geo
@@ -23,6 +22,7 @@ from .engine.profile import Range
 from .engine.rules import Profile
 from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, SIZE_CLASSES
 from .errors import AnswersError, Problem
+from .record import Record
 from .sanitize import clean_data, shown, shown_path
 
 MAX_BYTES = 1_000_000  # an answers file is a few lines; over 1 MB it is something else
@@ -197,14 +197,16 @@ def _plain(n: float) -> str:
     return f"{int(n):,}".replace(",", " ")
 
 
-@dataclass(frozen=True)
-class Contradiction:
+class Contradiction(Record):
     """Two answers that cannot both be true: the keys (the one to change first) and why."""
 
-    keys: tuple[str, ...]
-    code: str  # an i18n key for the wizard
-    params: dict
-    message: str  # English, for files
+    __slots__ = ("keys", "code", "params", "message")
+
+    def __init__(self, keys: tuple[str, ...], code: str, params: dict, message: str):
+        self.keys = keys
+        self.code = code  # an i18n key for the wizard
+        self.params = params
+        self.message = message  # English, for files
 
 
 def contradictions(answers: dict, ranges: dict | None = None) -> list[Contradiction]:

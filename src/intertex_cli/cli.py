@@ -1,7 +1,5 @@
 """The command line: typer commands, thin, over the catalogue, the engine and the views."""
 
-from __future__ import annotations
-
 import os
 import sys
 

@@ -18,7 +18,6 @@ tests/test_startup.py compares these coercions with typer's own on the same valu
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 try:  # typer's internals: absent or different in other versions, then unused
@@ -53,8 +52,7 @@ def _text(value) -> str:
 
 if RuntimeParam is not None:
 
-    @dataclass(frozen=True)
-    class PlainParam(RuntimeParam):
+    class PlainParam(RuntimeParam):  # RuntimeParam's dataclass fields, no new one
         """Coercion of a ``str``, ``Path``, ``list[str]`` or ``bool`` parameter."""
 
         def _coerce_value(self, value, param, ctx):

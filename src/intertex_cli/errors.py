@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+
+from .record import Record
 
 
 class ExitCode(IntEnum):
@@ -13,14 +14,16 @@ class ExitCode(IntEnum):
     INTERRUPTED = 130
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Record):
     """One problem in one input: where it is and what is wrong."""
 
-    file: str
-    message: str
-    line: int | None = None
-    field: str | None = None
+    __slots__ = ("file", "message", "line", "field")
+
+    def __init__(self, file: str, message: str, line: int | None = None, field: str | None = None):
+        self.file = file
+        self.message = message
+        self.line = line
+        self.field = field
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from intertex_cli.errors import CatalogError, Problem
+from intertex_cli.record import Record
 
 ENV_VAR = "INTERTEX_CATALOG"
 
@@ -30,12 +30,14 @@ def resolve_dir(option: str | Path | None) -> Path:
     return Path(chosen) if chosen else builtin_dir()
 
 
-@dataclass
-class Catalog:
-    directory: Path
-    schemes: dict = field(default_factory=dict)  # id -> Scheme, in file-name order
-    agencies: dict = field(default_factory=dict)  # id -> Agency
-    source: object = None  # the cache file the schemes are read from, if any
+class Catalog(Record):
+    __slots__ = ("directory", "schemes", "agencies", "source")
+
+    def __init__(self, directory: Path, schemes=None, agencies=None, source=None):
+        self.directory = directory
+        self.schemes: dict = {} if schemes is None else schemes  # id -> Scheme, file order
+        self.agencies: dict = {} if agencies is None else agencies  # id -> Agency
+        self.source = source  # the cache file the schemes are read from, if any
 
     def find(self, scheme_id: str):
         """The scheme with this id, or a UsageError naming the closest ids."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.i18n import euros, months, percent, t
+from intertex_cli.record import Record
 
 from . import jsonout
 from . import words as w
@@ -185,16 +185,18 @@ def figure_value(fig, lang: str = "fr") -> str:
     return f"{v} {unit}".strip()
 
 
-@dataclass
-class Item:
+class Item(Record):
     """One bullet of a card: its text, an emphasised head, the page, sub-lines."""
 
-    text: str
-    head: str = ""
-    page: int | None = None
-    subs: list = field(default_factory=list)
-    quoted: bool = False
-    since: str | None = None  # a fact that appeared after the guide: its date
+    __slots__ = ("text", "head", "page", "subs", "quoted", "since")
+
+    def __init__(self, text: str, head="", page=None, subs=None, quoted=False, since=None):
+        self.text = text
+        self.head = head
+        self.page: int | None = page
+        self.subs: list = [] if subs is None else subs
+        self.quoted = quoted
+        self.since: str | None = since  # a fact that appeared after the guide: its date
 
 
 def status_items(scheme, catalog, lang: str) -> list[Item]:

@@ -91,14 +91,13 @@ def print_explain(con: Console, r, a, catalog, lang: str) -> None:
 def print_problems(con: Console, message: str, problems, hint: str = "", lang=None) -> None:
     """An error and each problem with its file, line and field, in the interface's
     language (messages.py); text from files is cleaned and escaped."""
-    from dataclasses import replace
-
     from intertex_cli.messages import localize
+    from intertex_cli.record import Record
     from intertex_cli.sanitize import clean
 
     con.print(f"[bold red]{_e(clean(localize(message, lang)))}[/]")
     for p in problems:
-        shown = replace(p, message=localize(p.message, lang)) if hasattr(p, "message") else p
+        shown = p.replace(message=localize(p.message, lang)) if isinstance(p, Record) else p
         con.print(f"  {_e(clean(str(shown)))}")
     if hint:
         con.print(f"[dim]{_e(clean(localize(hint, lang)))}[/]")
