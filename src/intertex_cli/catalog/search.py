@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from dataclasses import dataclass, field
+
+from intertex_cli.record import Record
 
 _ACRONYM = re.compile(r"\b(\w)\.(?=\w\.?)")
 
@@ -127,12 +128,14 @@ def index_of(catalog) -> Index:
     return Index(tokens, [post[t] for t in tokens])
 
 
-@dataclass
-class Hit:
-    scheme: object
-    score: float
-    terms: list[str]
-    snippets: list = field(default_factory=list)  # (field, text)
+class Hit(Record):
+    __slots__ = ("scheme", "score", "terms", "snippets")
+
+    def __init__(self, scheme, score: float, terms: list[str], snippets=None):
+        self.scheme = scheme
+        self.score = score
+        self.terms = terms
+        self.snippets: list = [] if snippets is None else snippets  # (field, text)
 
 
 def _match(term: str, tokens: list[str]) -> bool:

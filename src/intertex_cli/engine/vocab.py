@@ -5,7 +5,7 @@ Pure data, no heavy import: the models, the engine and the wizard all read it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from intertex_cli.record import Record
 
 from . import geo
 
@@ -67,16 +67,28 @@ PROJECTS: dict[str, tuple[str, str]] = {
 PROJECT_IDS = tuple(PROJECTS)
 
 
-@dataclass(frozen=True)
-class Fact:
-    name: str
-    kind: str  # "int" | "number" | "bool" | "enum"
-    values: tuple[str, ...] = ()  # for enums
-    inputs: tuple[str, ...] = ()  # for derived facts: the answers it is computed from
-    derived: bool = False
-    unit: str = ""  # "eur", "months", "ratio", "people", "years"
-    max: float | None = None  # the largest plausible answer (an input error above it)
-    max_why: str = ""  # what the bound is, in the error message
+class Fact(Record):
+    __slots__ = ("name", "kind", "values", "inputs", "derived", "unit", "max", "max_why")
+
+    def __init__(
+        self,
+        name: str,
+        kind: str,
+        values: tuple[str, ...] = (),
+        inputs: tuple[str, ...] = (),
+        derived: bool = False,
+        unit: str = "",
+        max: float | None = None,
+        max_why: str = "",
+    ):
+        self.name = name
+        self.kind = kind  # "int" | "number" | "bool" | "enum"
+        self.values = values  # for enums
+        self.inputs = inputs  # for derived facts: the answers it is computed from
+        self.derived = derived
+        self.unit = unit  # "eur", "months", "ratio", "people", "years"
+        self.max = max  # the largest plausible answer (an input error above it)
+        self.max_why = max_why  # what the bound is, in the error message
 
 
 # Plausibility bounds: far above any real company, so that only typing errors and

@@ -488,6 +488,8 @@ _PHONE = re.compile(r"\b\d{2}(?: \d{2}){4}\b|\b0 ?8\d{2}(?: \d{3}){2}\b|\+33 \(0
 def wrap(text: str, width: int) -> str:
     """Lines of at most ``width`` characters, never breaking an amount ("20 000 €"), a
     percentage or a phone number; a word longer than the line is folded, not cut."""
+    if len(text) <= width and text.isprintable() and text == text.strip():
+        return text  # one line already: most of them
     import textwrap
 
     glued = _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text)
