@@ -70,17 +70,21 @@ def env(tmp_path_factory):
 )
 def test_machine_output_imports_nothing_heavy(env, args):
     """Neither YAML nor pydantic (the cache), nor rich (no terminal styling)."""
-    if args[0] == "check":  # the answers file is YAML
-        assert _heavy_imports(args, env) == ["yaml"]
+    assert _heavy_imports(args, env) == []  # a flat answers file needs no PyYAML
+    if args[0] == "check":
         json_answers = ROOT / "examples" / "confection-gironde.json"
         assert _heavy_imports(["check", "--answers", str(json_answers), "-f", "json"], env) == []
-    else:
-        assert _heavy_imports(args, env) == []
+
+
+def test_an_answers_file_beyond_flat_lines_is_read_by_pyyaml(env, tmp_path):
+    nested = tmp_path / "a.yaml"
+    nested.write_text("projects:\n  - trade-fairs\ndepartment: '81'\n", encoding="utf-8")
+    assert _heavy_imports(["check", "--answers", str(nested), "-f", "json"], env) == ["yaml"]
 
 
 def test_checks_results_for_people_need_no_rich(env):
     """The results are lines (views/results.py): rich is for the wizard and errors."""
-    assert _heavy_imports(["check", "--answers", str(EXAMPLE)], env) == ["yaml"]
+    assert _heavy_imports(["check", "--answers", str(EXAMPLE)], env) == []
 
 
 # --------------------------------------------------------------------------- coercion

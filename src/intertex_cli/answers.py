@@ -380,6 +380,11 @@ def load(path: str) -> tuple[object, dict]:
     if Path(path).suffix.lower() == ".json":
         data, lines, problems = load_json(text, name)
     else:
+        from .flatyaml import read
+
+        flat = read(text)  # flat key: value lines, without loading PyYAML
+        if flat is not None:
+            return flat
         from .catalog.yamlio import load_text
 
         located, problems = load_text(text, name, answers=True)
