@@ -104,3 +104,25 @@ def test_the_plan_reads_at_80_columns_with_its_box(monkeypatch, tmp_path):
     assert all(cells(x) == 80 for x in box)
     assert "\x1b[" not in r.stdout
     assert all(len(x) <= 80 for x in out if " " in x.strip())
+
+
+@given(
+    words=st.lists(
+        st.text(st.sampled_from("abcdeé€%«»0123456789.-/"), min_size=1, max_size=14),
+        min_size=1,
+        max_size=40,
+    ),
+    spaces=st.lists(st.sampled_from([" ", " ", " ", "  "]), min_size=40, max_size=40),
+    width=st.integers(20, 100),
+)
+def test_wrap_gives_textwraps_lines_without_breaking_amounts(words, spaces, width):
+    """words.wrap slices at the last space where it can: the same lines as textwrap
+    (with amounts and phone numbers glued), however the text is spaced."""
+    import textwrap
+
+    from intertex_cli.views.words import _AMOUNT, _GLUE, _PHONE, wrap
+
+    text = "".join(w + s for w, s in zip(words, spaces)).strip()
+    glued = _AMOUNT.sub(_GLUE, _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text))
+    expected = textwrap.wrap(glued, width=width, break_long_words=True, break_on_hyphens=False)
+    assert wrap(text, width) == "\n".join(expected).replace(_GLUE, " ")
