@@ -366,3 +366,30 @@ def test_the_same_catalogue_named_two_ways_has_one_key(tmp_path, home, monkeypat
     monkeypatch.chdir(tmp_path)
     assert _cached(Path("cat"))
     assert _cached(Path("cat") / ".." / "cat")
+
+
+def test_a_cached_catalogue_holds_no_reference_cycle(tmp_path, home):
+    """Freed by reference counting: the collector is off during a command, and the
+    interpreter's last collection would otherwise walk the whole catalogue at exit."""
+    import gc
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d, ignore=shutil.ignore_patterns("agencies"))
+    cat_mod.load(d)
+    cat = cat_mod.load(d)
+    assert cat.source is not None
+    p, _ = parse({"department": "31", "headcount": 20, "project_budget_eur": 30000})
+    results = evaluate(cat.schemes.values(), p)
+    for s in cat.schemes.values():  # summary, check section and whole record, all read
+        assert s.funding.components is not None and s.status.value and s.projects
+        assert s.funding.terms is not None  # a key the summary lacks: the whole record
+    assert scheme_json(cat.schemes["vie-occ"], cat)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del cat, results, s
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
