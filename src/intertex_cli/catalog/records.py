@@ -60,14 +60,13 @@ SUMMARY: dict = {
 }
 SUMMARY_KEYS = frozenset(SUMMARY)
 
-# What ``check`` reads of every scheme beyond the summary: the rules and what the plan
-# needs, without the card's long texts (objectives, expenses, terms, notes), which it
-# reads only for the schemes it shows in full.
+# What ``check`` reads of every scheme beyond the summary: the rules, the reasons'
+# quotes, what the plan weighs and whom to call, without the card's long texts
+# (objectives, expenses, terms, notes) nor its steps and documents: those are read,
+# with the whole record, only for the schemes it shows in full and those of the plan.
 CHECK: dict = {
     "criteria": [{"id": True, "page": True, "rule": True, "quote": True}],
     "conditions": [{"id": True, "kind": True, "page": True, "applies_if": True, "since": True}],
-    "steps": True,
-    "documents": True,
     "cumulation": True,
     "contacts": True,
     "contacts_from_agency": True,
