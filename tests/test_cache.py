@@ -393,3 +393,49 @@ def test_a_cached_catalogue_holds_no_reference_cycle(tmp_path, home):
     finally:
         if enabled:
             gc.enable()
+
+
+# --------------------------------------------------------------------------- the planner
+
+
+def test_the_first_question_kept_in_the_cache_is_the_computed_one(tmp_path, home):
+    from intertex_cli.engine.assess import question_schemes
+    from intertex_cli.engine.planner import compute_next_question, next_question
+    from intertex_cli.engine.rules import Profile
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d, ignore=shutil.ignore_patterns("agencies"))
+    cat_mod.load(d)
+    cat = cat_mod.load(d)
+    schemes = tuple(cat.schemes.values())
+    empty, unsure = Profile({}), Profile({}, frozenset({"projects"}))
+    for group in (schemes, question_schemes(schemes, unsure)):
+        found, key = cat.source.first_question(group)
+        assert found
+        assert key == compute_next_question(group, empty) is not None
+        assert next_question(group, empty) == next_question(group, unsure) == key
+    assert cat.source.first_question(schemes[1:]) == (False, None)  # another set: computed
+    p, _ = parse({"department": "31"})
+    assert next_question(schemes, p) == compute_next_question(schemes, p)
+
+
+@pytest.mark.parametrize("value", ["not-a-question", '["headcount"]', "{}"])
+def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, value):
+    from intertex_cli.engine.planner import compute_next_question, next_question
+    from intertex_cli.engine.rules import Profile
+
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    raw = f.read_bytes()
+    head = json.loads(raw.partition(b"\n")[0])
+    digests = json.loads(_section(raw, head, "planner"))
+    if value == "not-a-question":  # the same set of schemes, an unknown key
+        value = json.dumps({k: "x" for k in digests}, separators=(",", ":"))
+    f.write_bytes(_replace_section(raw, head, "planner", value.encode()))
+    cat = cat_mod.load(d)
+    schemes = tuple(cat.schemes.values())
+    assert cat.source.first_question(schemes) == (False, None)
+    assert next_question(schemes, Profile({})) == compute_next_question(schemes, Profile({}))
+    if value != "{}":  # a bad section: the file goes, the next run writes it again
+        assert not f.exists()

@@ -237,7 +237,9 @@ class _Partial(Record):
         if name.startswith("__"):
             raise AttributeError(name)
         if name in self._data:
-            v = _part(self._data[name], self._owner, (*self._path, name))
+            v = self._data[name]
+            if v.__class__ in _NESTED:
+                v = _part(v, self._owner, (*self._path, name))
         else:
             try:
                 raw = self._whole()[name]
@@ -259,11 +261,17 @@ class _Partial(Record):
 
 def _part(raw, owner: _Whole, path: tuple):
     """A value from the summary: partial mappings stay tied to the whole scheme."""
-    if isinstance(raw, dict) and raw.get(PARTIAL):
-        return _Partial(raw, owner, path)
-    if isinstance(raw, list):
-        return [_part(x, owner, (*path, i)) for i, x in enumerate(raw)]
-    return _value(path[-1] if isinstance(path[-1], str) else "", raw)
+    cls = raw.__class__
+    if cls is dict:
+        return _Partial(raw, owner, path) if raw.get(PARTIAL) else _value(path[-1], raw)
+    if cls is list:  # a path only for what may hold a partial mapping (words are many)
+        return [
+            _part(x, owner, (*path, i)) if x.__class__ in _NESTED else x for i, x in enumerate(raw)
+        ]
+    return raw
+
+
+_NESTED = (dict, list)
 
 
 def _value(name: str, raw):
