@@ -180,13 +180,9 @@ class LazyScheme(Record):
     """
 
     def __init__(self, scheme_id: str, source):
-        self._id = scheme_id
+        self.id = self._id = scheme_id  # never reads anything (read a million times)
         self._source = source
         self._whole = _Whole(scheme_id, source)
-
-    @property
-    def id(self) -> str:  # never reads anything
-        return self._id
 
     @property
     def _full(self) -> bool:
@@ -282,20 +278,22 @@ def _value(name: str, raw):
 
 
 def _wrap(v):
-    if isinstance(v, dict):
+    cls = v.__class__
+    if cls is dict:
         return Record(v)
-    if isinstance(v, list):
-        return [_wrap(x) for x in v]
+    if cls is list:
+        return [_wrap(x) if x.__class__ in _NESTED else x for x in v]
     return v
 
 
 def _strip_none(v):
-    if isinstance(v, dict):
+    cls = v.__class__
+    if cls is dict:
         return {
-            k: (_strip_none(x) if isinstance(x, (dict, list)) else x)
+            k: (_strip_none(x) if x.__class__ in _NESTED else x)
             for k, x in v.items()
             if x is not None and k != PARTIAL
         }
-    if isinstance(v, list):  # most lists hold words: copied as they are
-        return [_strip_none(x) if isinstance(x, (dict, list)) else x for x in v]
+    if cls is list:  # most lists hold words: copied as they are
+        return [_strip_none(x) if x.__class__ in _NESTED else x for x in v]
     return v
