@@ -366,3 +366,76 @@ def test_the_same_catalogue_named_two_ways_has_one_key(tmp_path, home, monkeypat
     monkeypatch.chdir(tmp_path)
     assert _cached(Path("cat"))
     assert _cached(Path("cat") / ".." / "cat")
+
+
+def test_a_cached_catalogue_holds_no_reference_cycle(tmp_path, home):
+    """Freed by reference counting: the collector is off during a command, and the
+    interpreter's last collection would otherwise walk the whole catalogue at exit."""
+    import gc
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d, ignore=shutil.ignore_patterns("agencies"))
+    cat_mod.load(d)
+    cat = cat_mod.load(d)
+    assert cat.source is not None
+    p, _ = parse({"department": "31", "headcount": 20, "project_budget_eur": 30000})
+    results = evaluate(cat.schemes.values(), p)
+    for s in cat.schemes.values():  # summary, check section and whole record, all read
+        assert s.funding.components is not None and s.status.value and s.projects
+        assert s.funding.terms is not None  # a key the summary lacks: the whole record
+    assert scheme_json(cat.schemes["vie-occ"], cat)
+    gc.collect()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        del cat, results, s
+        assert gc.collect() == 0
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# --------------------------------------------------------------------------- the planner
+
+
+def test_the_first_question_kept_in_the_cache_is_the_computed_one(tmp_path, home):
+    from intertex_cli.engine.assess import question_schemes
+    from intertex_cli.engine.planner import compute_next_question, next_question
+    from intertex_cli.engine.rules import Profile
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d, ignore=shutil.ignore_patterns("agencies"))
+    cat_mod.load(d)
+    cat = cat_mod.load(d)
+    schemes = tuple(cat.schemes.values())
+    empty, unsure = Profile({}), Profile({}, frozenset({"projects"}))
+    for group in (schemes, question_schemes(schemes, unsure)):
+        found, key = cat.source.first_question(group)
+        assert found
+        assert key == compute_next_question(group, empty) is not None
+        assert next_question(group, empty) == next_question(group, unsure) == key
+    assert cat.source.first_question(schemes[1:]) == (False, None)  # another set: computed
+    p, _ = parse({"department": "31"})
+    assert next_question(schemes, p) == compute_next_question(schemes, p)
+
+
+@pytest.mark.parametrize("value", ["not-a-question", '["headcount"]', "{}"])
+def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, value):
+    from intertex_cli.engine.planner import compute_next_question, next_question
+    from intertex_cli.engine.rules import Profile
+
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    raw = f.read_bytes()
+    head = json.loads(raw.partition(b"\n")[0])
+    digests = json.loads(_section(raw, head, "planner"))
+    if value == "not-a-question":  # the same set of schemes, an unknown key
+        value = json.dumps({k: "x" for k in digests}, separators=(",", ":"))
+    f.write_bytes(_replace_section(raw, head, "planner", value.encode()))
+    cat = cat_mod.load(d)
+    schemes = tuple(cat.schemes.values())
+    assert cat.source.first_question(schemes) == (False, None)
+    assert next_question(schemes, Profile({})) == compute_next_question(schemes, Profile({}))
+    if value != "{}":  # a bad section: the file goes, the next run writes it again
+        assert not f.exists()

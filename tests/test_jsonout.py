@@ -53,3 +53,35 @@ def test_deeper_values_on_one_line():
         "  ]",
         "}",
     ]
+
+
+@given(st.lists(values, max_size=5), st.integers(0, 4))
+def test_items_are_written_as_the_list_they_make(xs, depth):
+    made: list = []
+
+    def make(x):
+        made.append(x)
+        return x
+
+    out = io.StringIO()
+    jsonout.write({"results": jsonout.Items(xs, make), "n": 1}, out, depth=depth)
+    assert out.getvalue() == jsonout.dumps({"results": xs, "n": 1}, depth=depth) + "\n"
+    assert len(made) == len(xs)  # each item made once
+
+
+def test_the_streamed_check_is_the_check_dict(catalog):
+    from pathlib import Path
+
+    from intertex_cli.answers import read_file
+    from intertex_cli.engine.assess import assess
+    from intertex_cli.views.present import check_json
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "tissage-tarn.yaml"
+    p, _ = read_file(str(example))
+    schemes = tuple(catalog.schemes.values())
+    a = assess(schemes, p, catalog.schemes)
+    whole = check_json(a, catalog, ["projects"], ["a warning"])
+    for depth in (2, 3):
+        out = io.StringIO()
+        jsonout.write(check_json(a, catalog, ["projects"], ["a warning"], lazy=True), out, depth)
+        assert out.getvalue() == jsonout.dumps(whole, depth) + "\n"

@@ -42,6 +42,14 @@ def _same_evaluation(schemes, p: Profile) -> None:
     new = [(r.id, r.verdict, r.missing, r.estimate) for r in evaluate(schemes, p)]
     old = [(r.id, r.verdict, r.missing, r.estimate) for r in old_rules.evaluate(schemes, p)]
     assert new == old
+    # criteria and conditions, made when first read, as the engine made them at once
+    new = [_explained(r) for r in evaluate(schemes, p)]
+    assert new == [_explained(r) for r in old_rules.evaluate(schemes, p)]
+
+
+def _explained(r) -> tuple:
+    crits = [(c.criterion.id, c.result, c.outcome.used, c.outcome.missing) for c in r.criteria]
+    return r.id, crits, [c.id for c in r.conditions]
 
 
 def _same_question(schemes, p: Profile) -> None:

@@ -148,17 +148,17 @@ def run_check(
     if fmt == "json":  # the questions the wizard would ask: for scripts only
         # its first question is always the projects; then what can still decide
         asked = ["projects", *plan(question_schemes(schemes, profile), profile)]
+        from .sanitize import stdout_is_utf8
         from .views.jsonout import write
         from .views.present import check_json, dumps
 
-        data = check_json(assessment, catalog, asked, warnings, lang)
-        from .sanitize import stdout_is_utf8
-
         if stdout_is_utf8():
-            # a national catalogue's check: one line per result (C encoder), not per field
+            # each result made as it is written; a national catalogue's check: one line
+            # per result (C encoder), not per field
+            data = check_json(assessment, catalog, asked, warnings, lang, lazy=True)
             write(data, sys.stdout, depth=2 if len(data["results"]) > 500 else 3)
         else:  # \u escapes keep the JSON exact on an ASCII or Latin-1 stdout
-            sys.stdout.write(dumps(data) + "\n")
+            sys.stdout.write(dumps(check_json(assessment, catalog, asked, warnings, lang)) + "\n")
     elif fmt == "markdown":
         from .views.report import markdown_report
 

@@ -4,7 +4,8 @@ What it trusts, and why:
 
 - **Plain data.** One file per catalogue directory, JSON only (nothing in it can run):
   a header line, then sections (the agencies, the index of schemes, a summary for
-  ``list``, the search index) and one line per scheme, each with its offset, length
+  ``list``, what ``check`` reads, the planner's first question, the search index) and
+  one line per scheme, each with its offset, length
   and CRC-32 in the header, so that ``show`` reads one scheme and not 5,000.
 - **A private folder.** ``$XDG_CACHE_HOME/intertex`` (``~/.cache/intertex``) must be a
   real directory owned by the user and writable by nobody else; it is made 0700 (an
@@ -42,7 +43,8 @@ from pathlib import Path
 
 from .records import CHECK, summary_of
 
-FORMAT = 3  # 3: a "check" section beside the summary
+FORMAT = 5  # 3: a "check" section beside the summary; 4: without steps and documents;
+# 5: a "planner" section (the first question)
 RACY_SECONDS = 2.0
 MAX_FILES = 16
 HEADER_LIMIT = 1 << 20
@@ -205,6 +207,7 @@ class CachedCatalog:
         self._summary: dict | None = None
         self._check: dict | None = None
         self._search: list | None = None
+        self._first: dict | None = None
 
     def _read(self, span) -> bytes:
         offset, length, crc = span
@@ -276,12 +279,44 @@ class CachedCatalog:
             self._search = Index(tokens, postings)
         return self._search
 
+    def first_question(self, schemes) -> tuple[bool, str | None]:
+        """(found, key): the planner's first question for these schemes of this file
+        with nothing answered, as computed when the file was written (planner.py),
+        for the whole catalogue and for its current schemes. (False, None) for any
+        other set, or if the section proves bad."""
+        if any(getattr(s, "_source", None) is not self for s in schemes):
+            return False, None
+        if self._first is None:
+            from intertex_cli.engine.vocab import ANSWER_FACTS
+
+            try:
+                first = self._section("planner")
+                if not isinstance(first, dict) or not all(
+                    isinstance(k, str) and (v is None or v in ANSWER_FACTS)
+                    for k, v in first.items()
+                ):
+                    raise CacheError("planner")
+            except (CacheError, ValueError, KeyError, TypeError):
+                self.discard()
+                first = {}
+            self._first = first
+        digest = ids_digest(s.id for s in schemes)
+        return (True, self._first[digest]) if digest in self._first else (False, None)
+
     def discard(self) -> None:
         """This file proved bad: remove it, the next run writes a new one."""
         try:
             os.unlink(self.path)
         except OSError:
             pass
+
+
+def ids_digest(ids) -> str:
+    """A set of schemes named by its ids, in order (the planner section's keys)."""
+    h = _hash()
+    for i in ids:
+        h.update(i.encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()
 
 
 def _validated_record(catalog_dir: Path, scheme_id: str) -> dict:
@@ -324,8 +359,10 @@ def write(
     schemes: list[dict],
     agencies: list[dict],
     search=None,
+    first_questions: dict | None = None,
 ) -> Path | None:
-    """Store a validated catalogue (plain dumps). Returns the file, or None if not written."""
+    """Store a validated catalogue (plain dumps). Returns the file, or None if not written.
+    ``first_questions``: ids_digest of a set of schemes -> the planner's first question."""
     if racy(files):
         return None
     folder = private_directory(create=True)
@@ -347,6 +384,8 @@ def write(
         sections["index"] = put(_dumps({"ids": [s["id"] for s in schemes], "spans": spans}))
         sections["summary"] = put(_dumps([summary_of(s) for s in schemes]))
         sections["check"] = put(_dumps([summary_of(s, CHECK) for s in schemes]))
+        if first_questions is not None:
+            sections["planner"] = put(_dumps(first_questions))
         if search is not None:  # each token's postings apart: read only when matched
             spans = [put(_dumps(p)) for p in search._postings]
             sections["search"] = put(_dumps({"tokens": search.tokens, "spans": spans}))

@@ -215,8 +215,25 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
 
     schemes = [s.model_dump(mode="json", by_alias=True) for s in cat.schemes.values()]
     agencies = [a.model_dump(mode="json", by_alias=True) for a in cat.agencies.values()]
-    cache.write(key, d, files, schemes, agencies, search=index_of(cat))
+    cache.write(key, d, files, schemes, agencies, search=index_of(cat), first_questions=_first(cat))
     return cat
+
+
+def _first(cat: Catalog) -> dict:
+    """The planner's first question with nothing answered, for the whole catalogue and
+    for its current schemes (what the wizard weighs when the projects are not known):
+    kept in the cache, so that a national catalogue's questionnaire starts at once."""
+    from intertex_cli.engine.assess import question_schemes
+    from intertex_cli.engine.planner import compute_next_question
+    from intertex_cli.engine.profile import Profile
+
+    from .cache import ids_digest
+
+    schemes = tuple(cat.schemes.values())
+    out = {}
+    for group in (schemes, question_schemes(schemes, Profile({}))):
+        out[ids_digest(s.id for s in group)] = compute_next_question(group, Profile({}))
+    return out
 
 
 def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Catalog:

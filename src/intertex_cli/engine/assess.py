@@ -34,9 +34,9 @@ class Assessment:
 def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
     results = evaluate(schemes, p)
     projects = projects_of(p)
-    plan = make_plan(results, p, schemes_by_id)
-    chosen = [e.result for e in plan.entries]
     covers = {r.scheme.id: cover(r.scheme, p, outcome_of) for r in results}
+    plan = make_plan(results, p, schemes_by_id, covers)
+    chosen = [e.result for e in plan.entries]
     displaced = Displaced(chosen, schemes_by_id, covers, group_members(schemes_by_id))
     reasons, nearest, nearest_amount, instead = {}, {}, {}, {}
     for r in results:

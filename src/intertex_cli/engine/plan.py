@@ -220,10 +220,12 @@ def _components(cands: list, edges: set) -> list[list]:
     return list(groups.values())
 
 
-def make_plan(results, p: Profile, schemes_by_id: dict) -> Plan:
+def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = None) -> Plan:
+    """``covers``: id -> ``cover`` of each result, if computed already."""
     projects = projects_of(p)
     order = {r.scheme.id: i for i, r in enumerate(results)}
-    covers = {r.scheme.id: cover(r.scheme, p, outcome_of) for r in results}
+    if covers is None:
+        covers = {r.scheme.id: cover(r.scheme, p, outcome_of) for r in results}
     cands = [
         r
         for r in results

@@ -475,14 +475,40 @@ class CriterionResult:
         return self.outcome.result
 
 
-@dataclass
 class SchemeResult:
-    scheme: object
-    verdict: str
-    criteria: list[CriterionResult]
-    missing: list[str]
-    estimate: dict | None
-    conditions: list  # conditions that may apply to this company
+    """A scheme's verdict for a profile. Its criteria (each outcome with what it used
+    and lacks) and the conditions that may apply are made when first read: a check of
+    a national catalogue reads them only for the schemes it explains or refuses."""
+
+    __slots__ = ("scheme", "verdict", "missing", "estimate", "_p", "_doms", "_crits", "_conds")
+
+    def __init__(self, scheme, verdict, criteria, missing, estimate, conditions, p=None, doms=None):
+        self.scheme = scheme
+        self.verdict = verdict
+        self.missing = missing
+        self.estimate = estimate
+        self._crits = criteria
+        self._conds = conditions
+        self._p = p
+        self._doms = doms
+
+    @property
+    def criteria(self) -> list[CriterionResult]:
+        if self._crits is None:
+            self._crits = _criteria(self.scheme, self._p, self._doms)
+        return self._crits
+
+    @property
+    def conditions(self) -> list:
+        """The conditions that may apply to this company."""
+        if self._conds is None:
+            p, doms = self._p, self._doms
+            self._conds = [
+                c
+                for c in self.scheme.conditions
+                if c.applies_if is None or evaluate_node(c.applies_if, p, doms).result != UNMET
+            ]
+        return self._conds
 
     @property
     def id(self) -> str:
@@ -493,22 +519,38 @@ class SchemeResult:
         return [c for c in self.criteria if c.result == UNMET]
 
 
+def _criteria(scheme, p: Profile, doms: dict | None) -> list[CriterionResult]:
+    return [CriterionResult(c, evaluate_node(c.rule, p, doms)) for c in scheme.criteria]
+
+
+def _outcome(node, p: Profile, doms: dict) -> str:
+    """outcome_of, each fact's domain computed once (``doms``)."""
+    kind = node.kind
+    if kind == "all":
+        return _and(_outcome(n, p, doms) for n in node.all)
+    if kind == "any":
+        return _or(_outcome(n, p, doms) for n in node.any)
+    if kind == "not":
+        return _not(_outcome(node.not_, p, doms))
+    d = doms.get(node.fact)
+    if d is None:
+        d = doms[node.fact] = domain(node.fact, p)
+    return _and(check_domain(op, arg, d) for op, arg in node.ops())
+
+
 def evaluate_scheme(scheme, p: Profile, doms: dict | None = None) -> SchemeResult:
-    crits = [CriterionResult(c, evaluate_node(c.rule, p, doms)) for c in scheme.criteria]
-    outcome = _and(c.result for c in crits)
+    doms = {} if doms is None else doms
+    outcome = _and(_outcome(c.rule, p, doms) for c in scheme.criteria)
     verdict = {MET: ELIGIBLE, UNMET: INELIGIBLE}.get(outcome, UNDECIDED)
+    crits = None
     missing: list[str] = []
-    if verdict == UNDECIDED:
+    if verdict == UNDECIDED:  # what is missing: the criteria's outcomes, now
+        crits = _criteria(scheme, p, doms)
         for c in crits:
             if c.result == UNKNOWN:
                 missing.extend(m for m in c.outcome.missing if m not in missing)
-    conds = [
-        c
-        for c in scheme.conditions
-        if c.applies_if is None or evaluate_node(c.applies_if, p, doms).result != UNMET
-    ]
     est = estimate(scheme, p) if verdict != INELIGIBLE else None
-    return SchemeResult(scheme, verdict, crits, missing, est, conds)
+    return SchemeResult(scheme, verdict, crits, missing, est, None, p, doms)
 
 
 def evaluate(schemes, p: Profile) -> list[SchemeResult]:

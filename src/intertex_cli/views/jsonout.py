@@ -5,7 +5,8 @@ for the 40 MB that ``check --format json`` prints at 5,000 schemes. Here the fir
 ``DEPTH`` levels are laid out as ``indent=2`` lays them out, and every value below is
 written by the C encoder on one line (``, `` and ``: `` between items). With the
 check's JSON that is one line per field of each result; with a list, one line per
-field of each item. Written to a stream as it goes, never held as one string.
+field of each item. Written to a stream as it goes, never held as one string; a list
+given as :class:`Items` is even made as it goes, item by item.
 
 The same JSON for any parser; with a value no deeper than ``DEPTH`` the very text of
 ``json.dumps(obj, ensure_ascii=False, indent=2)`` (tests/test_jsonout.py).
@@ -16,7 +17,35 @@ from __future__ import annotations
 import json
 
 DEPTH = 3
-_LEAF = json.JSONEncoder(ensure_ascii=False)
+
+
+class Items:
+    """A list written as it is made: ``make(x)`` for each of ``items``, one at a time,
+    each dropped once written (a check of 5,000 schemes never holds its 5,000 results'
+    objects at once). Read once."""
+
+    __slots__ = ("items", "make")
+
+    def __init__(self, items, make):
+        self.items = items
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self):
+        make = self.make
+        for x in self.items:
+            yield make(x)
+
+
+def _default(obj):
+    if obj.__class__ is Items:  # below the laid-out levels: on one line, as a list
+        return list(obj)
+    raise TypeError(f"Object of type {obj.__class__.__name__} is not JSON serializable")
+
+
+_LEAF = json.JSONEncoder(ensure_ascii=False, default=_default)
 
 
 def _key(k) -> str:
@@ -37,7 +66,7 @@ def _key(k) -> str:
 
 
 def iterencode(obj, depth: int = DEPTH, level: int = 0):
-    if level >= depth or not isinstance(obj, (dict, list, tuple)) or not obj:
+    if level >= depth or not isinstance(obj, (dict, list, tuple, Items)) or not obj:
         yield _LEAF.encode(obj)
         return
     pad = "\n" + "  " * (level + 1)

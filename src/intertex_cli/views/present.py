@@ -577,13 +577,19 @@ def plan_json(assessment, catalog) -> dict:
 
 
 def check_json(
-    assessment, catalog, asked: list[str], warnings: list[str], lang: str = "fr"
+    assessment, catalog, asked: list[str], warnings: list[str], lang: str = "fr", lazy=False
 ) -> dict:
+    """The contract's check object. ``lazy``: its results as a :class:`jsonout.Items`,
+    each made as ``jsonout.write`` writes it (the same JSON, never all held at once)."""
     p = assessment.profile
     results = assessment.results
     answers = {k: (list(v) if isinstance(v, tuple) else v) for k, v in p.answers.items()}
+
+    def one(r) -> dict:
+        return result_json(r, catalog, assessment, lang)
+
     return {
-        "results": [result_json(r, catalog, assessment, lang) for r in results],
+        "results": jsonout.Items(results, one) if lazy else [one(r) for r in results],
         "plan": plan_json(assessment, catalog),
         "asked": asked,
         "answers": {**answers, **{k: r.as_answer() for k, r in p.ranges.items()}},
