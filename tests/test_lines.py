@@ -87,6 +87,8 @@ def test_a_box_row_fills_the_width_exactly(width, title, right):
     if right:
         assert body[0].endswith(f" {right} │")
     words = " ".join(r[6:-2].replace(right, "") if i == 0 else r[6:-2] for i, r in enumerate(body))
+    if right and title.strip() and not body[0][6:-2].replace(right, "").strip():
+        assert cells(right) + 1 + 20 > width - 8
     assert words.split() == title.split()
 
 

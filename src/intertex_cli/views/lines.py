@@ -140,15 +140,16 @@ class _Out:
 
         inner = self.width - 8  # "│ " + mark (3) + " " … " │"
         room = inner - (cells(right) + 1 if right else 0)
-        lines = wrap(" ".join(clean(text).split()), room).split("\n")
+        text = " ".join(clean(text).split())
+        if room < 20:  # too narrow to share its line: the right part alone, first
+            lines = ["", *wrap(text, inner).split("\n")]
+        else:
+            lines = wrap(text, room).split("\n")
         edge = self.paint("│", border)
         for i, body in enumerate(lines):
-            pad = (room if right else inner) - cells(body)
-            tail = ""
-            if right and i == 0:
-                tail = " " + self.paint(right, right_style)
-            elif right:
-                pad += cells(right) + 1
+            tail = right if i == 0 else ""
+            pad = inner - cells(body) - (cells(tail) + 1 if tail else 0)
+            tail = " " + self.paint(tail, right_style) if tail else ""
             m = f"{mark:<3}" if i == 0 else "   "
             self.stream.write(
                 f"{edge} {m} {self.paint(body, style)}{' ' * max(0, pad)}{tail} {edge}\n"
