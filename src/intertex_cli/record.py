@@ -13,7 +13,7 @@ class Record:
     __slots__ = ()
 
     def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
+        return tuple(getattr(self, name) for name in _fields(type(self)))
 
     def __eq__(self, other) -> bool:
         if type(other) is not type(self):
@@ -24,11 +24,17 @@ class Record:
         return hash(self._values())
 
     def __repr__(self) -> str:
-        inside = ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__)
+        inside = ", ".join(f"{n}={getattr(self, n)!r}" for n in _fields(type(self)))
         return f"{type(self).__name__}({inside})"
 
     def replace(self, **changes):
         """A copy with some fields changed (dataclasses.replace)."""
-        values = {name: getattr(self, name) for name in self.__slots__}
+        values = {name: getattr(self, name) for name in _fields(type(self))}
         values.update(changes)
         return type(self)(**values)
+
+
+def _fields(cls) -> tuple:
+    """The fields of a record class: its ``__slots__`` but ``__dict__`` (a class with
+    cached properties keeps one)."""
+    return tuple(n for n in cls.__slots__ if not n.startswith("__"))

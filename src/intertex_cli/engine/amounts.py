@@ -18,7 +18,8 @@ bounds).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+
+from intertex_cli.record import Record
 
 from .profile import Profile
 
@@ -26,15 +27,17 @@ INF = math.inf
 NOT_AID = ("insurance-guarantee", "loan")  # what they pay is not an aid: see `cover`
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Record):
     """One component's share of the budget."""
 
-    component: object  # the catalogue's Component, or None for the scheme itself
-    rate: float
-    expense: float  # expenses taken into account
-    amount: float
-    limit: str | None  # "max_expense" or "cap" when one of them bound it
+    __slots__ = ("component", "rate", "expense", "amount", "limit")
+
+    def __init__(self, component, rate: float, expense: float, amount: float, limit):
+        self.component = component  # the catalogue's Component, or None for the scheme
+        self.rate = rate
+        self.expense = expense  # expenses taken into account
+        self.amount = amount
+        self.limit: str | None = limit  # "max_expense" or "cap" when one of them bound it
 
 
 def _budget(p: Profile):

@@ -3,7 +3,7 @@ misses, relevance, covers, ceilings and the plan. Pure; the views only format it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from intertex_cli.record import Record
 
 from .amounts import ceiling, cover, off_budget, projects_of
 from .explain import failures, nearest_miss
@@ -13,19 +13,46 @@ from .profile import Profile
 from .rules import ELIGIBLE, INELIGIBLE, UNMET, evaluate, evaluate_scheme, outcome_of
 
 
-@dataclass
-class Assessment:
-    profile: Profile
-    results: list
-    plan: Plan
-    relevant: dict  # id -> True, False or None
-    reasons: dict  # id -> [(criterion result, [failures])]
-    nearest: dict  # id -> nearest miss (list of changes) or None
-    nearest_amount: dict  # id -> estimate of the scheme once the nearest miss is made
-    nearest_instead: dict  # id -> plan schemes it would displace once eligible
-    covers: dict  # id -> cover numbers or None
-    ceilings: dict  # id -> the most it can pay this company (budget unknown), or None
-    off_budget: dict  # id -> ceilings not paid from the budget
+class Assessment(Record):
+    __slots__ = (
+        "profile",
+        "results",
+        "plan",
+        "relevant",  # id -> True, False or None
+        "reasons",  # id -> [(criterion result, [failures])]
+        "nearest",  # id -> nearest miss (list of changes) or None
+        "nearest_amount",  # id -> estimate of the scheme once the nearest miss is made
+        "nearest_instead",  # id -> plan schemes it would displace once eligible
+        "covers",  # id -> cover numbers or None
+        "ceilings",  # id -> the most it can pay this company (budget unknown), or None
+        "off_budget",  # id -> ceilings not paid from the budget
+    )
+
+    def __init__(
+        self,
+        profile: Profile,
+        results: list,
+        plan: Plan,
+        relevant: dict,
+        reasons: dict,
+        nearest: dict,
+        nearest_amount: dict,
+        nearest_instead: dict,
+        covers: dict,
+        ceilings: dict,
+        off_budget: dict,
+    ):
+        self.profile = profile
+        self.results = results
+        self.plan = plan
+        self.relevant = relevant
+        self.reasons = reasons
+        self.nearest = nearest
+        self.nearest_amount = nearest_amount
+        self.nearest_instead = nearest_instead
+        self.covers = covers
+        self.ceilings = ceilings
+        self.off_budget = off_budget
 
     def result(self, scheme_id: str):
         return next(r for r in self.results if r.scheme.id == scheme_id)

@@ -13,8 +13,9 @@ group of schemes that conflict (greedy beyond 18, which no real catalogue reache
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cached_property
+
+from intertex_cli.record import Record
 
 from .amounts import cover, estimate, projects_of
 from .profile import Profile
@@ -35,25 +36,29 @@ def relevant(scheme, projects) -> bool | None:
     return any(link.id in projects for link in scheme.projects)
 
 
-@dataclass
-class Entry:
-    result: object
-    amount: int = 0  # aid counted in the total (after reductions)
-    cover: dict | None = None
-    reduced_from: int | None = None  # the amount before its base was reduced by other aid
+class Entry(Record):
+    __slots__ = ("result", "amount", "cover", "reduced_from")
+
+    def __init__(self, result, amount: int = 0, cover=None, reduced_from=None):
+        self.result = result
+        self.amount = amount  # aid counted in the total (after reductions)
+        self.cover: dict | None = cover
+        self.reduced_from: int | None = reduced_from  # the amount before other aid reduced it
 
     @property
     def scheme(self):
         return self.result.scheme
 
 
-@dataclass
-class Plan:
-    entries: list[Entry]
-    total: int
-    left_out: list[dict]
-    steps: list[dict] = field(default_factory=list)
-    documents: list[dict] = field(default_factory=list)
+class Plan(Record):
+    __slots__ = ("entries", "total", "left_out", "steps", "documents", "__dict__")
+
+    def __init__(self, entries: list[Entry], total: int, left_out, steps=None, documents=None):
+        self.entries = entries
+        self.total = total
+        self.left_out: list[dict] = left_out
+        self.steps: list[dict] = [] if steps is None else steps
+        self.documents: list[dict] = [] if documents is None else documents
 
     @cached_property  # read for every result: the entries are fixed once made
     def ids(self) -> list[str]:

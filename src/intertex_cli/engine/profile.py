@@ -4,19 +4,22 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+
+from intertex_cli.record import Record
 
 
-@dataclass(frozen=True)
-class Range:
+class Range(Record):
     """A value known to lie between ``lo`` and ``hi``, both inclusive.
 
     For a number: ``Range(20, 49)`` (``hi`` may be ``math.inf``). For the size class:
     ``Range("micro", "medium")``, in the order of ``vocab.SIZE_CLASSES``.
     """
 
-    lo: object = 0
-    hi: object = math.inf
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: object = 0, hi: object = math.inf):
+        self.lo = lo
+        self.hi = hi
 
     def as_answer(self) -> dict:
         """The form of an answers file: ``{min: 20, max: 49}`` (an open bound left out)."""
@@ -28,13 +31,16 @@ class Range:
         return out or {"min": 0}
 
 
-@dataclass(frozen=True)
-class Profile:
-    """Known answers, ranges known to hold the value, and keys explicitly unknown."""
+class Profile(Record):
+    """Known answers, ranges known to hold the value, and keys explicitly unknown.
+    Never changed once made (with_value and the wizard make new ones)."""
 
-    answers: dict
-    skipped: frozenset = frozenset()
-    ranges: dict = field(default_factory=dict)  # key -> Range: the value lies in it
+    __slots__ = ("answers", "skipped", "ranges")
+
+    def __init__(self, answers: dict, skipped: frozenset = frozenset(), ranges=None):
+        self.answers = answers
+        self.skipped = skipped
+        self.ranges: dict = {} if ranges is None else ranges  # key -> Range: the value lies in it
 
     def open(self, key: str) -> bool:
         """No exact value known: an answer could still decide (even after "je ne sais pas",

@@ -12,9 +12,10 @@ no completion of the missing answers can change them.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
+
+from intertex_cli.record import Record
 
 from . import geo
 from .amounts import estimate
@@ -28,19 +29,23 @@ INF = math.inf
 # --------------------------------------------------------------------------- domains
 
 
-@dataclass(frozen=True)
-class Num:
-    lo: float
-    hi: float
+class Num(Record):
+    __slots__ = ("lo", "hi")
+
+    def __init__(self, lo: float, hi: float):
+        self.lo = lo
+        self.hi = hi
 
     @property
     def known(self) -> bool:
         return self.lo == self.hi
 
 
-@dataclass(frozen=True)
-class Choice:
-    values: frozenset
+class Choice(Record):
+    __slots__ = ("values",)
+
+    def __init__(self, values: frozenset):
+        self.values = values
 
 
 _ENUMS = {
@@ -253,15 +258,17 @@ def check_domain(op: str, arg, d) -> str:
     raise ValueError(f"{op} does not apply to a choice")
 
 
-@dataclass
-class Outcome:
+class Outcome(Record):
     """The evaluation of one node of a rule, with what it used and what it lacks."""
 
-    result: str
-    node: object
-    children: list = field(default_factory=list)
-    used: dict = field(default_factory=dict)  # answer key -> value used
-    missing: tuple = ()  # answer keys that could still decide this node
+    __slots__ = ("result", "node", "children", "used", "missing")
+
+    def __init__(self, result: str, node, children=None, used=None, missing: tuple = ()):
+        self.result = result
+        self.node = node
+        self.children: list = [] if children is None else children
+        self.used: dict = {} if used is None else used  # answer key -> value used
+        self.missing = missing  # answer keys that could still decide this node
 
 
 def outcome_of(node, p: Profile) -> str:
@@ -465,10 +472,12 @@ def _size_missing_cached(known, within, lower_t, given, ops) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- schemes
 
 
-@dataclass
-class CriterionResult:
-    criterion: object
-    outcome: Outcome
+class CriterionResult(Record):
+    __slots__ = ("criterion", "outcome")
+
+    def __init__(self, criterion, outcome: Outcome):
+        self.criterion = criterion
+        self.outcome = outcome
 
     @property
     def result(self) -> str:
