@@ -30,6 +30,8 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import generate  # noqa: E402
 
+from intertex_cli.catalog.cache import RACY_SECONDS  # noqa: E402
+
 ROOT = HERE.parent
 EXAMPLE = ROOT / "examples" / "tissage-tarn.yaml"
 INTERTEX = [sys.executable, "-m", "intertex_cli"]
@@ -73,59 +75,78 @@ def run(args: list[str], env: dict) -> tuple[float, float]:
 
 
 def next_question_times(cat_dir: Path, runs: int) -> dict:
-    """The planner as the wizard runs it, in-process, on the example's answers.
+    """The wizard's wait after each answer, in a child process (a child's peak memory
+    counts its parent's at fork: the commands are timed from a small parent).
 
-    "wizard": each question asked right after the previous answer, the states kept
-    from the question before (what a person waits for); "fresh": the same profile
-    with nothing kept (a new compiled catalogue, as when a session resumes from a
-    file). The catalogue is read and frozen first, as the wizard does (memory.py).
+    "wizard": as wizard.py runs, the projects answered first (the example's), then
+    after each answer the schemes still in question, the next question and the
+    progress line, the states kept from one question to the next; the catalogue is
+    prepared while the projects' question is on the screen (wizard.prepare). "resumed":
+    the first question of a session that starts from a file with these answers
+    (``--ask-missing``): nothing compiled, nothing kept, no question to prepare behind.
+    The catalogue is loaded and frozen first, as the wizard does (memory.py).
     """
-    import gc
+    import json
 
+    code = f"import json, sys; sys.path.insert(0, {str(HERE)!r}); from scale import _wizard_times; "
+    code += f"print(json.dumps(_wizard_times({str(cat_dir)!r}, {runs})))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return json.loads(out)
+
+
+def _wizard_times(cat_dir: str, runs: int) -> dict:
     from intertex_cli.answers import read_file
     from intertex_cli.catalog import loader
-    from intertex_cli.engine import compiled
-    from intertex_cli.engine.planner import answer_from, next_question
+    from intertex_cli.engine import assess, compiled
+    from intertex_cli.engine.assess import question_schemes
+    from intertex_cli.engine.planner import answer_from, next_question, progress
     from intertex_cli.engine.rules import Profile
-    from intertex_cli.engine.vocab import NATURAL_ORDER
     from intertex_cli.memory import long_lived
+    from intertex_cli.wizard import prepare
 
-    schemes = tuple(loader.load(cat_dir).schemes.values())
-    for s in schemes:  # read every record now: the wizard's catalogue is loaded
-        s.load() if hasattr(s, "load") else None
+    schemes = tuple(loader.load(Path(cat_dir)).schemes.values())
     long_lived()  # as check does before the wizard
     full, _ = read_file(str(EXAMPLE))
     full = Profile({**full.answers, "has_export_team": False}, full.skipped)
     out: dict = {}
-    compiled._COMPILED.clear()
     t = time.perf_counter()
-    compiled.compiled(schemes)
-    out["compile the catalogue's rules"] = time.perf_counter() - t
-    p = Profile({}, frozenset())
+    prepare(schemes)  # while the projects' question is on the screen
+    out["prepare (during the projects' question)"] = time.perf_counter() - t
+
+    def step(p: Profile):
+        qs = question_schemes(schemes, p)
+        key = next_question(qs, p)
+        progress(qs, p)
+        return key
+
+    p = answer_from(full, "projects", Profile({}, frozenset()))
     kept: dict = {}
-    order: list[str] = []
-    while len(order) <= 13:
+    waits: list = []
+    n = 1
+    while True:
         t = time.perf_counter()
-        key = next_question(schemes, p)
-        dt = time.perf_counter() - t
-        if len(order) in (0, 3, 8, 13):
-            out[f"next question, {len(order)} answers (wizard)"] = dt
-            kept[len(order)] = p
-        if key is None:  # the planner is done: the rest in natural order
-            key = [k for k in NATURAL_ORDER if k not in order and k not in p.answers][0]
-        order.append(key)
+        key = step(p)
+        waits.append(time.perf_counter() - t)
+        if n in (1, 3, 8, 13):
+            out[f"next question, {n} answers (wizard)"] = waits[-1]
+            kept[n] = p
+        if key is None:
+            break
         p = answer_from(full, key, p)
-    for n, q in kept.items():
+        n += 1
+    out["next question, slowest (wizard)"] = max(waits)
+    for n, q in kept.items():  # resumed from a file: nothing compiled, nothing kept
         times = []
         for _ in range(runs):
             compiled._COMPILED.clear()
-            compiled.compiled(schemes)
+            compiled._RULES = compiled._Rules()
+            assess._QUESTION_SCHEMES.clear()
             t = time.perf_counter()
-            next_question(schemes, q)
+            step(q)
             times.append(time.perf_counter() - t)
-        out[f"next question, {n} answers (fresh)"] = statistics.median(times)
-    gc.unfreeze()
-    gc.set_threshold(700, 10, 10)
+        out[f"first question of a resumed session, {n} answers"] = statistics.median(times)
     return out
 
 
@@ -147,6 +168,9 @@ def main() -> None:
         cat = work / f"catalogue-{n}"
         if len(list(cat.glob("*.yaml"))) != n:
             generate(n, cat)
+            # the cache is not written for files changed in the last RACY_SECONDS (their
+            # stat data could hide a second change): wait, or the runs are all cold
+            time.sleep(RACY_SECONDS + 0.1)
         peak = 0.0
         for name, cmd in commands(cat).items():
             if any(name.startswith(s) for s in skip):

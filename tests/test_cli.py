@@ -413,3 +413,15 @@ def test_errors_in_the_interfaces_language(tmp_path, lang, words):
     assert r.returncode == 2
     for word in words:
         assert word in r.stderr, (word, r.stderr)
+
+
+def test_an_unknown_id_is_refused_wholly_in_french(monkeypatch, tmp_path):
+    from typer.testing import CliRunner
+
+    from intertex_cli import cli
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    r = CliRunner().invoke(cli.app, ["--lang", "fr", "show", "zzzzzz"])
+    assert r.exit_code == 2
+    assert "identifiant de dispositif inconnu" in r.stderr
+    assert "Voir : intertex list" in r.stderr and "See:" not in r.stderr

@@ -121,3 +121,53 @@ def test_same_with_ranges_and_a_size_class(schemes, synthetic, data):
         _same_evaluation(cat, p)
         _same_question(cat, p)
     assert planner.plan(schemes, p) == old_planner.plan(schemes, p)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_part_of_the_catalogue_decides_as_if_compiled_alone(synthetic, data):
+    """Rules are compiled once per scheme and states shared (compiled._Rules): the
+    planner on any part of a catalogue compiled before, one part after the other,
+    asks what the old planner asks on that part alone."""
+    from intertex_cli.engine import compiled
+
+    planner.next_question(synthetic, Profile({}, frozenset()))  # the whole, first
+    p = _profile(data, partial=True)
+    for _ in range(3):
+        keep = data.draw(st.lists(st.booleans(), min_size=len(synthetic), max_size=len(synthetic)))
+        part = tuple(s for s, k in zip(synthetic, keep) if k)
+        assert planner.next_question(part, p) == old_planner.next_question(part, p), p
+        assert planner.probes("turnover_eur", p, part) == old_planner.probes(
+            "turnover_eur", p, part
+        )
+        undecided = sum(1 for r in old_rules.evaluate(part, p) if r.verdict == "unknown")
+        assert planner.progress(part, p) == (len(part) - undecided, undecided)
+    assert all(cs is compiled._RULES.scheme(cs.scheme)[0] for cs in compiled.compiled(part).items)
+
+
+def test_the_schemes_in_question_are_those_serving_the_projects(synthetic):
+    from intertex_cli.engine.assess import question_schemes
+    from intertex_cli.engine.plan import ended, relevant
+
+    for projects in (None, ["trade-fairs"], ["prospection", "recruit-export-staff"], []):
+        p = Profile({} if projects is None else {"projects": projects}, frozenset())
+        want = tuple(
+            s
+            for s in synthetic
+            if not ended(s)
+            and relevant(s, None if projects is None else set(projects)) is not False
+        )
+        assert question_schemes(synthetic, p) == want
+        assert question_schemes(synthetic, p) is question_schemes(synthetic, p)  # kept
+
+
+def test_prepare_compiles_every_current_scheme_and_never_raises(synthetic):
+    from intertex_cli.engine import compiled
+    from intertex_cli.engine.assess import question_schemes
+    from intertex_cli.wizard import prepare
+
+    compiled._RULES = compiled._Rules()
+    prepare(synthetic)
+    current = question_schemes(synthetic, Profile({}, frozenset()))
+    assert {id(s) for s in current} <= set(compiled._RULES.schemes)
+    prepare(("not a scheme",))  # a head start only: nothing is raised

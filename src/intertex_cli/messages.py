@@ -85,7 +85,6 @@ _FR = [
     (r"unknown agency (?P<v>.+?); valid: (?P<l>.+)", "organisme inconnu {v} ; possibles : {l}"),
     (r"unknown type (?P<v>.+?); valid: (?P<l>.+)", "type inconnu {v} ; possibles : {l}"),
     (r"unknown scheme id (?P<v>.+?)\. (?P<h>.+)", "identifiant de dispositif inconnu {v}. {h}"),
-    (r"See: intertex list", "Voir : intertex list"),
     (
         r"--ask-missing: no terminal, nothing asked",
         "--ask-missing : pas de terminal, aucune question posée",
@@ -96,6 +95,7 @@ _FR_PIECES = [
     (r"[;,]? ?\(?did you mean (?P<v>[^?]+)\?\)?", " (vouliez-vous dire {v} ?)"),
     (r"Did you mean (?P<v>[^?]+)\?", "Vouliez-vous dire {v} ?"),
     (r"\bthe old file is kept\b", "l'ancien fichier est gardé"),
+    (r"\bSee: intertex list\b", "Voir : intertex list"),
 ]
 
 

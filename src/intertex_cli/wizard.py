@@ -55,6 +55,22 @@ def _end_on_ctrl_d(question) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings, kb]) if app.key_bindings else kb
 
 
+def prepare(schemes) -> None:
+    """What the first questions need whatever the projects: every current scheme's
+    status, projects and rules read, compiled (compiled._Rules) and evaluated with
+    nothing answered (rules do not read the projects). A quarter of a second at
+    5,000 schemes, while the projects' question is on the screen; the question after
+    it is then asked at once. Only a head start: a failure here is met again, and
+    reported, when the planner does the same work."""
+    from .engine.compiled import compiled
+
+    try:
+        nothing = Profile({}, frozenset())
+        compiled(question_schemes(schemes, nothing)).states(nothing)
+    except Exception:  # noqa: BLE001 - see the docstring
+        pass
+
+
 class Wizard:
     def __init__(self, schemes, lang: str, console: Console | None = None):
         self.schemes = tuple(schemes)
@@ -69,7 +85,15 @@ class Wizard:
         self.current = profile
         self.console.print(f"[bold]{t('welcome', self.lang)}[/]")
         if "projects" not in profile.answers and "projects" not in profile.skipped:
-            profile = self._answer(profile, "projects")
+            import threading
+
+            # while the person reads the projects, the catalogue is made ready
+            ready = threading.Thread(target=prepare, args=(self.schemes,), daemon=True)
+            ready.start()
+            try:
+                profile = self._answer(profile, "projects")
+            finally:
+                ready.join()  # the catalogue is the planner's again
         return self.review(self.ask_open(profile))
 
     def ask_open(self, p: Profile) -> Profile:

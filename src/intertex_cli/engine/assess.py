@@ -96,6 +96,29 @@ def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
 
 
 def question_schemes(schemes, p: Profile) -> tuple:
-    """The schemes a question may be asked for: current ones serving the projects."""
+    """The schemes a question may be asked for: current ones serving the projects.
+    The same tuple for the same catalogue and projects (the wizard asks after each
+    answer: 5,000 statuses read again would be a fifth of its wait)."""
     projects = projects_of(p)
-    return tuple(s for s in schemes if not ended(s) and relevant(s, projects) is not False)
+    for known, mine, got in _QUESTION_SCHEMES:
+        if known is schemes and mine == projects:
+            return got
+    current = None  # each current scheme with the projects it serves, read once
+    for known, mine, got in _QUESTION_SCHEMES:
+        if known is schemes and mine == "current":
+            current = got
+    if current is None:
+        current = tuple(
+            (s, frozenset(link.id for link in s.projects)) for s in schemes if not ended(s)
+        )
+        _QUESTION_SCHEMES.append((schemes, "current", current))
+    if projects is None:
+        got = tuple(s for s, _ in current)
+    else:  # relevant(s, projects) is not False
+        got = tuple(s for s, serves in current if not serves.isdisjoint(projects))
+    _QUESTION_SCHEMES.insert(0, (schemes, projects, got))
+    del _QUESTION_SCHEMES[6:]
+    return got
+
+
+_QUESTION_SCHEMES: list = []  # the last few: (schemes, projects or "current", result)

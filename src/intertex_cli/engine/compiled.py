@@ -245,36 +245,43 @@ class CompiledScheme:
         return got
 
 
-class Compiled:
-    """A catalogue's rules, compiled once; states of its schemes, kept."""
+class _Rules:
+    """The rules compiled in this process: tests (leaves) and structures with ids
+    shared by every catalogue, and each scheme's compiled criteria. The planner works
+    on a part of the catalogue (the schemes serving the company's projects), a new
+    part after each answer to the projects: its schemes are compiled once, whatever
+    part they are in (wizard.prepare compiles them all while the first question is
+    on the screen)."""
 
-    def __init__(self, schemes: tuple):
-        self.schemes = schemes
+    LIMIT = 50_000  # schemes kept (tests load thousands of small catalogues)
+
+    def __init__(self) -> None:
         self.leaves: list = []  # (fact, ops, the original leaf)
-        self._leaf_ids: dict = {}
-        self._struct_ids: dict = {}
-        self.thresholds: dict[str, set] = {}
-        self.items = [self._compile(s) for s in schemes]
-        self._probes: dict = {}
-        self._breaks: dict = {}
+        self.leaf_ids: dict = {}
+        self.leaf_consts: list = []  # per leaf: (fact, its numeric thresholds)
+        self.struct_ids: dict = {}
+        self.schemes: dict = {}  # id(scheme) -> (scheme, CompiledScheme, thresholds)
 
-    # ------------------------------------------------------------------ compiling
+    def scheme(self, scheme) -> tuple:
+        """(CompiledScheme, {fact: thresholds}) of a scheme, compiled once."""
+        got = self.schemes.get(id(scheme))
+        if got is None or got[0] is not scheme:
+            crits, facts, th = [], [], {}
+            for c in scheme.criteria:
+                node, struct, fs = self._node(c.rule, th)
+                crits.append((node, self.struct_ids.setdefault(struct, len(self.struct_ids))))
+                facts.append(frozenset(fs))
+            for c in scheme.conditions:
+                if c.applies_if is not None:
+                    self._node(c.applies_if, th)  # its thresholds are probes too
+            cs = CompiledScheme(scheme, tuple(crits), tuple(facts), potential(scheme))
+            got = self.schemes[id(scheme)] = (scheme, cs, th)
+        return got[1], got[2]
 
-    def _compile(self, scheme) -> CompiledScheme:
-        crits, facts = [], []
-        for c in scheme.criteria:
-            node, struct, fs = self._node(c.rule)
-            crits.append((node, self._struct_ids.setdefault(struct, len(self._struct_ids))))
-            facts.append(frozenset(fs))
-        for c in scheme.conditions:
-            if c.applies_if is not None:
-                self._node(c.applies_if)  # its thresholds are probes too
-        return CompiledScheme(scheme, tuple(crits), tuple(facts), potential(scheme))
-
-    def _node(self, node):
+    def _node(self, node, th: dict):
         kind = node.kind
         if kind in ("all", "any"):
-            parts = [self._node(n) for n in getattr(node, kind)]
+            parts = [self._node(n, th) for n in getattr(node, kind)]
             tag = ALL if kind == "all" else ANY
             return (
                 (tag, tuple(x[0] for x in parts)),
@@ -282,19 +289,51 @@ class Compiled:
                 set().union(*(x[2] for x in parts)),
             )
         if kind == "not":
-            inner = self._node(node.not_)
+            inner = self._node(node.not_, th)
             return (NOT, inner[0]), (NOT, inner[1]), inner[2]
         ops = tuple((op, tuple(a) if isinstance(a, list) else a) for op, a in node.ops())
         key = (node.fact, _typed(ops))
-        lid = self._leaf_ids.get(key)
+        lid = self.leaf_ids.get(key)
         if lid is None:
-            lid = self._leaf_ids[key] = len(self.leaves)
+            lid = self.leaf_ids[key] = len(self.leaves)
             self.leaves.append((node.fact, tuple(node.ops()), node))
-            for _, a in ops:
-                for x in a if isinstance(a, tuple) else (a,):
-                    if isinstance(x, (int, float)) and not isinstance(x, bool):
-                        self.thresholds.setdefault(node.fact, set()).add(x)
+            consts = [
+                x
+                for _, a in ops
+                for x in (a if isinstance(a, tuple) else (a,))
+                if isinstance(x, (int, float)) and not isinstance(x, bool)
+            ]
+            self.leaf_consts.append((node.fact, consts))
+        fact, consts = self.leaf_consts[lid]
+        if consts:
+            th.setdefault(fact, set()).update(consts)
         return (LEAF, lid), (LEAF, lid), {node.fact}
+
+
+_RULES = _Rules()
+_TOKENS = iter(range(1, 1 << 62))
+
+
+class Compiled:
+    """A catalogue's rules, compiled once; states of its schemes, kept."""
+
+    def __init__(self, schemes: tuple):
+        global _RULES
+        if len(_RULES.schemes) > _Rules.LIMIT:
+            _RULES = _Rules()  # catalogues compiled before keep the rules they use
+        rules = _RULES
+        self.schemes = schemes
+        self.leaves = rules.leaves
+        self.thresholds: dict[str, set] = {}
+        self.items = []
+        for s in schemes:
+            cs, th = rules.scheme(s)
+            self.items.append(cs)
+            for fact, xs in th.items():
+                self.thresholds.setdefault(fact, set()).update(xs)
+        self.token = next(_TOKENS)  # the probes of this catalogue: its thresholds'
+        self._probes: dict = {}
+        self._breaks: dict = {}
 
     # ------------------------------------------------------------------ states
 
@@ -356,7 +395,7 @@ class Compiled:
 
     def decided(self, i: int, st: State, key: str, env: Env, pid, values, cache: dict) -> int:
         """How many of ``values`` for ``key`` settle scheme ``i`` (undecided now)."""
-        memo_key = (key, pid)
+        memo_key = (key, pid, self.token)  # states are shared; probes are this catalogue's
         n = st.decided.get(memo_key)
         if n is not None:
             return n
