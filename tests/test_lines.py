@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from intertex_cli.views import lines
-from intertex_cli.views.lines import _Out, cells
+from intertex_cli.views.lines import Out, cells
 
 from .conftest import ROOT
 
@@ -51,7 +51,7 @@ def test_the_width_is_columns_else_80_in_a_pipe(monkeypatch):
 
 
 def test_a_styled_line_keeps_its_text_and_has_no_code_in_a_pipe():
-    tty, pipe = _Out(_Tty()), _Out(io.StringIO())
+    tty, pipe = Out(_Tty()), Out(io.StringIO())
     tty.line("Presque :", style="bold yellow")
     pipe.line("Presque :", style="bold yellow")
     assert tty.stream.getvalue() == "\x1b[1;33mPresque :\x1b[0m\n"
@@ -73,7 +73,7 @@ def test_cells_counts_wide_characters_twice_and_combining_marks_not():
 def test_a_box_row_fills_the_width_exactly(width, title, right):
     """Every row of the plan's box is as wide as the box, the text wraps under itself,
     an amount on the right is flush with the border and never touches the text."""
-    out = _Out(io.StringIO())
+    out = Out(io.StringIO())
     out.width = width
     out.box_top("Votre plan")
     out.box_row("1.", title, right=right)
@@ -128,3 +128,9 @@ def test_wrap_gives_textwraps_lines_without_breaking_amounts(words, spaces, widt
     glued = _AMOUNT.sub(_GLUE, _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text))
     expected = textwrap.wrap(glued, width=width, break_long_words=True, break_on_hyphens=False)
     assert wrap(text, width) == "\n".join(expected).replace(_GLUE, " ")
+
+
+def test_a_warning_keeps_its_colour_and_loses_the_files_escapes():
+    tty = Out(_Tty())
+    tty.raw("unknown key 'x\x1b[2J'", lead="attention", lead_style="yellow")
+    assert tty.stream.getvalue() == "\x1b[33mattention\x1b[0m unknown key 'x[2J'\n"

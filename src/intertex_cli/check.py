@@ -105,11 +105,11 @@ def run_check(
         target = catalog.find(explain)
     if warnings:
         from .messages import localize
-        from .views.lines import _Out
+        from .views.lines import Out
 
-        err = _Out(sys.stderr)
+        err = Out(sys.stderr)
         for w in warnings:
-            err.raw(f"{err.paint(t('warning', lang), 'yellow')} {localize(w, lang)}")
+            err.raw(localize(w, lang), lead=t("warning", lang), lead_style="yellow")
     interactive = answers is None or ask_missing
     wizard = None
     if interactive and explain is None:
@@ -164,14 +164,14 @@ def run_check(
 
         sys.stdout.write(markdown_report(assessment, catalog, lang))
     else:
-        from .views.lines import _Out
+        from .views.lines import Out
         from .views.results import write_results
 
         write_results(assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
         if saved_to is not None:
             from .sanitize import shown_path
 
-            _Out(sys.stdout).raw(t("saved", lang, file=shown_path(saved_to)), "dim")
+            Out(sys.stdout).raw(t("saved", lang, file=shown_path(saved_to)), "dim")
     if report is None and wizard is not None and fmt == "table":
         try:
             report, name = wizard.ask_report(_default_path("plan", "md"))
@@ -189,9 +189,9 @@ def run_check(
 
         write_report(Path(report), assessment, catalog, lang)
         if fmt == "table":
-            from .views.lines import _Out
+            from .views.lines import Out
 
-            _Out(sys.stdout).raw(t("report_saved", lang, file=report), "dim")
+            Out(sys.stdout).raw(t("report_saved", lang, file=report), "dim")
 
 
 def _print_explain(r, catalog, assessment, fmt: str, lang: str) -> None:

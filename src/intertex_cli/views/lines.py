@@ -82,7 +82,7 @@ def cells(text: str) -> int:
     return n
 
 
-class _Out:
+class Out:
     def __init__(self, stream):
         self.stream = stream
         self.width = width(stream)
@@ -112,9 +112,11 @@ class _Out:
                 self.stream.write((head + self.paint(body, style)).rstrip() + "\n")
             lead = indent
 
-    def raw(self, text: str, style: str = "") -> None:
-        """One line as it is (a path, a command), cleaned, never wrapped."""
-        self.stream.write(self.paint(clean(text).replace("\n", " "), style) + "\n")
+    def raw(self, text: str, style: str = "", lead: str = "", lead_style: str = "") -> None:
+        """One line as it is (a path, a command), cleaned, never wrapped; ``lead``
+        (a label: "attention") before it in its own style."""
+        head = self.paint(clean(lead), lead_style) + " " if lead else ""
+        self.stream.write(head + self.paint(clean(text).replace("\n", " "), style) + "\n")
 
     def box_top(self, title: str, style: str = "") -> None:
         """╭─ Title ───╮ across the width."""
@@ -160,7 +162,7 @@ def write_list(schemes, catalog, lang: str, stream=None) -> None:
     from . import words as w
     from .present import headline
 
-    out = _Out(stream or sys.stdout)
+    out = Out(stream or sys.stdout)
     dates: set = set()
     for s in schemes:
         st = s.status.value
@@ -184,7 +186,7 @@ def write_list(schemes, catalog, lang: str, stream=None) -> None:
 
 
 def write_search(hits, catalog, lang: str, query: str, stream=None) -> None:
-    out = _Out(stream or sys.stdout)
+    out = Out(stream or sys.stdout)
     if not hits:
         out.line(t("no_match", lang, q=query))
         return
@@ -209,7 +211,7 @@ def write_show(s, catalog, lang: str, stream=None) -> None:
     from . import words as w
     from .present import ENDED, _source_line, card_sections, item_suffix
 
-    out = _Out(stream or sys.stdout)
+    out = Out(stream or sys.stdout)
     st = s.status
     if st.value in ENDED or st.value in ("changed", "renamed"):
         warning = "ended_warning" if st.value in ENDED else "changed_warning"

@@ -14,14 +14,14 @@ from intertex_cli.i18n import euros, t
 
 from . import words as w
 from .describe import fact_label
-from .lines import _Out
+from .lines import Out
 from .present import contacts_for
 
 SHOWN = 8  # plan entries in full, lines per group, before "--all"
 NAMES = 12  # names in a one-line list
 
 
-class _Results(_Out):
+class _Results(Out):
     def heading(self, text: str, style: str = "bold") -> None:
         self.stream.write("\n")
         self.line(text, style=style)
