@@ -89,7 +89,9 @@ def test_a_box_row_fills_the_width_exactly(width, title, right):
     words = " ".join(r[6:-2].replace(right, "") if i == 0 else r[6:-2] for i, r in enumerate(body))
     if right and title.strip() and not body[0][6:-2].replace(right, "").strip():
         assert cells(right) + 1 + 20 > width - 8
-    assert words.split() == title.split()
+    assert "".join(words.split()) == "".join(title.split())  # a long word folds, uncut
+    if all(len(w) <= width - 8 - cells(right) - 1 for w in title.split()):
+        assert words.split() == title.split()
 
 
 def test_the_plan_reads_at_80_columns_with_its_box(monkeypatch, tmp_path):

@@ -80,7 +80,9 @@ if RuntimeParam is not None:
             if desc.annotation in PLAIN and info.parser is None and desc.file_annotation is None:
                 p._runtime_param = PlainParam(parameter_info=info, annotation=desc.annotation)
 
-    class Command(TyperCommand):
+    class _PlainParams:
+        """A command whose plain parameters (and help option) get PlainParam."""
+
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             _plain(self.params)
@@ -90,15 +92,11 @@ if RuntimeParam is not None:
             _plain([opt] if opt is not None else [])
             return opt
 
-    class Group(TyperGroup):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            _plain(self.params)
+    class Command(_PlainParams, TyperCommand):
+        pass
 
-        def get_help_option(self, ctx):
-            opt = super().get_help_option(ctx)
-            _plain([opt] if opt is not None else [])
-            return opt
+    class Group(_PlainParams, TyperGroup):
+        pass
 
 else:  # pragma: no cover
     Command = Group = None

@@ -14,6 +14,7 @@ from .rules import (
     UNMET,
     check_domain,
     domain,
+    leaves,
     verdict_of,
 )
 from .vocab import ANSWER_FACTS
@@ -68,8 +69,8 @@ def failures(outcome, p: Profile) -> list[dict]:
     if kind == "not":
         # the inner test holds where the guide excludes it
         inner = outcome.children[0] if outcome.children else None
-        leaves = _met_leaves(inner, p) if inner is not None else []
-        return [dict(x, negated=True) for x in leaves]
+        held = _met_leaves(inner, p) if inner is not None else []
+        return [dict(x, negated=True) for x in held]
     d = domain(node.fact, p)
     key, answer, inputs = _answer_for(node.fact, p)
     out = []
@@ -124,16 +125,6 @@ CHOOSABLE = {
 }
 
 
-def _leaves(node):
-    if node.kind in ("all", "any"):
-        for n in getattr(node, node.kind):
-            yield from _leaves(n)
-    elif node.kind == "not":
-        yield from _leaves(node.not_)
-    else:
-        yield node
-
-
 def _candidates(key: str, scheme, p: Profile) -> list:
     """Values of ``key`` worth trying: the nearest that meet each bound of the criteria."""
     spec = ANSWER_FACTS[key]
@@ -143,7 +134,7 @@ def _candidates(key: str, scheme, p: Profile) -> list:
     values = set()
     step = 1
     for c in scheme.criteria:
-        for leaf in _leaves(c.rule):
+        for leaf in leaves(c.rule):
             if leaf.fact != key:
                 continue
             for op, arg in leaf.ops():
@@ -180,7 +171,7 @@ def nearest_miss(scheme, p: Profile, with_=None) -> list[dict] | None:
     """
     keys = []
     for c in scheme.criteria:
-        for leaf in _leaves(c.rule):
+        for leaf in leaves(c.rule):
             if leaf.fact in CHOOSABLE and leaf.fact not in keys:
                 keys.append(leaf.fact)
     if not keys:

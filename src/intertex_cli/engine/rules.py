@@ -271,6 +271,17 @@ class Outcome(Record):
         self.missing = missing  # answer keys that could still decide this node
 
 
+def leaves(node):
+    """The tests (fact and operators) of a rule, in order, under all/any/not."""
+    if node.kind in ("all", "any"):
+        for n in getattr(node, node.kind):
+            yield from leaves(n)
+    elif node.kind == "not":
+        yield from leaves(node.not_)
+    else:
+        yield node
+
+
 def outcome_of(node, p: Profile) -> str:
     """Met, unmet or unknown: the fast path, without explanation."""
     kind = node.kind

@@ -36,6 +36,7 @@ from intertex_cli.engine.rules import (
     domain,
     evaluate_node,
     evaluate_scheme,
+    leaves,
 )
 from intertex_cli.engine.vocab import ANSWER_FACTS, SIZE_CLASSES
 from intertex_cli.errors import AnswersError
@@ -137,16 +138,6 @@ def _plain(x: float):
 # --------------------------------------------------------------------------- signatures
 
 
-def _walk(node):
-    if node.kind in ("all", "any"):
-        for n in getattr(node, node.kind):
-            yield from _walk(n)
-    elif node.kind == "not":
-        yield from _walk(node.not_)
-    else:
-        yield node
-
-
 def _numbers(arg) -> list:
     return [
         x
@@ -190,7 +181,7 @@ class Screener:
         for s in self.schemes:
             facts = set()
             for c in s.criteria:
-                for leaf in _walk(c.rule):
+                for leaf in leaves(c.rule):
                     facts.add(leaf.fact)
                     for _, a in leaf.ops():
                         consts.setdefault(leaf.fact, set()).update(_numbers(a))
@@ -233,7 +224,7 @@ class Screener:
             for c in scheme.criteria:
                 text = _rule_text(c.rule)
                 if text not in seen:
-                    facts = {leaf.fact for leaf in _walk(c.rule)}
+                    facts = {leaf.fact for leaf in leaves(c.rule)}
                     keys = sorted({d for f in facts for d in _deps(f)})
                     seen[text] = len(self.rules)
                     self.rules.append((c.rule, keys, _points([c.rule], keys)))
@@ -523,7 +514,7 @@ def _points(rules, keys: list[str]) -> dict:
         pts.setdefault(k, set()).update(xs)
 
     for rule in rules:
-        for leaf in _walk(rule):
+        for leaf in leaves(rule):
             nums = [x for _, a in leaf.ops() for x in _numbers(a)]
             f = leaf.fact
             if f in ("turnover_eur", "export_turnover_eur"):
