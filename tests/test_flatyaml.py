@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from intertex_cli.catalog.yamlio import load_text
-from intertex_cli.flatyaml import read
+from intertex_cli.files.flatyaml import read
 
 from .conftest import ROOT
 

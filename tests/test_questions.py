@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from intertex_cli.i18n import default_lang, euros
 from intertex_cli.questions import QUESTIONS, parse_amount, parse_int, parse_months
+from intertex_cli.text.i18n import default_lang, euros
 
 
 @pytest.mark.parametrize(

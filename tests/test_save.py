@@ -11,11 +11,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from intertex_cli import safeio
 from intertex_cli.answers import render, save
 from intertex_cli.cli import app
 from intertex_cli.engine.profile import Profile
 from intertex_cli.errors import AnswersError
+from intertex_cli.files import safeio
 
 ROOT = Path(__file__).resolve().parents[1]
 

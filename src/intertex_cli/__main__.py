@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"intertex {__version__}")
         return 0
-    from .sanitize import degrade_streams
+    from .text.sanitize import degrade_streams
 
     degrade_streams()  # a stdout that is not UTF-8 gets plain letters, never a crash
     from .cli import run

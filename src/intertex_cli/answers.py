@@ -23,7 +23,7 @@ from .engine.rules import Profile
 from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, SIZE_CLASSES
 from .errors import AnswersError, Problem
 from .record import Record
-from .sanitize import clean_data, shown, shown_path
+from .text.sanitize import clean_data, shown, shown_path
 
 MAX_BYTES = 1_000_000  # an answers file is a few lines; over 1 MB it is something else
 
@@ -354,7 +354,7 @@ def parse(
 
 
 def _read_text(path: str, what: str = "answers file") -> str:
-    from .safeio import FileProblem, read_regular
+    from .files.safeio import FileProblem, read_regular
 
     try:
         raw = read_regular(path, MAX_BYTES)
@@ -380,7 +380,7 @@ def load(path: str) -> tuple[object, dict]:
     if Path(path).suffix.lower() == ".json":
         data, lines, problems = load_json(text, name)
     else:
-        from .flatyaml import read
+        from .files.flatyaml import read
 
         flat = read(text)  # flat key: value lines, without loading PyYAML
         if flat is not None:
@@ -609,7 +609,7 @@ def _one_line(text: str) -> str:
 def _existing(path: Path) -> str | None:
     """The current text of the file --save will replace, if it is an answers file:
     None when there is no file; AnswersError when it exists but is something else."""
-    from .safeio import FileProblem, check_target
+    from .files.safeio import FileProblem, check_target
 
     try:
         target = check_target(path)
@@ -636,7 +636,7 @@ def _existing(path: Path) -> str | None:
 def save(profile: Profile, path: str | Path) -> Path:
     """Write the answers to ``path`` (JSON for *.json, else YAML), keeping what an
     existing answers file holds besides them; atomically. Raises AnswersError."""
-    from .safeio import FileProblem, write_atomic
+    from .files.safeio import FileProblem, write_atomic
 
     path = Path(path)
     existing = _existing(path)

@@ -36,7 +36,7 @@ def _save(profile: Profile, path: Path, lang: str, typed: bool, asked_for: bool)
     still an error (exit 2) naming where the answers went."""
     from .answers import save_somewhere
     from .errors import AnswersError
-    from .sanitize import shown_path
+    from .text.sanitize import shown_path
 
     try:
         return save_answers(profile, path)
@@ -58,8 +58,8 @@ def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
     """After Ctrl-C or Ctrl-D: keep the answers wherever they can be written, and say
     where; if nowhere, print them so that nothing typed is lost."""
     from .answers import save_somewhere, to_file_data
-    from .i18n import t
-    from .sanitize import shown_path
+    from .text.i18n import t
+    from .text.sanitize import shown_path
 
     profile = exc.profile or Profile({}, frozenset())
     name = _default_path(_answers_kind(lang), "yaml").name
@@ -90,7 +90,7 @@ def run_check(
 ) -> None:
     from .engine.assess import assess, question_schemes
     from .engine.planner import plan
-    from .i18n import t
+    from .text.i18n import t
 
     schemes = tuple(catalog.schemes.values())
     warnings: list[str] = []
@@ -104,7 +104,7 @@ def run_check(
     if explain is not None:
         target = catalog.find(explain)
     if warnings:
-        from .messages import localize
+        from .text.messages import localize
         from .views.lines import Out
 
         err = Out(sys.stderr)
@@ -148,7 +148,7 @@ def run_check(
     if fmt == "json":  # the questions the wizard would ask: for scripts only
         # its first question is always the projects; then what can still decide
         asked = ["projects", *plan(question_schemes(schemes, profile), profile)]
-        from .sanitize import stdout_is_utf8
+        from .text.sanitize import stdout_is_utf8
         from .views.jsonout import write
         from .views.present import check_json, dumps
 
@@ -169,7 +169,7 @@ def run_check(
 
         write_results(assessment, catalog, lang, answers_file=answers_file, show_all=show_all)
         if saved_to is not None:
-            from .sanitize import shown_path
+            from .text.sanitize import shown_path
 
             Out(sys.stdout).raw(t("saved", lang, file=shown_path(saved_to)), "dim")
     if report is None and wizard is not None and fmt == "table":

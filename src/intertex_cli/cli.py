@@ -68,21 +68,21 @@ def _root(
     STATE.catalog_dir = catalog
     STATE.lang = lang
     STATE.debug = debug
-    from . import i18n
+    from .text import i18n
 
     i18n.CURRENT["lang"] = None  # each command chooses again (tests run many in one process)
 
 
 def _lang(lang: str | None) -> str:
-    from .i18n import LANGS, default_lang
+    from .text.i18n import LANGS, default_lang
 
     chosen = (lang or STATE.lang or default_lang()).strip().lower()
     if chosen in LANGS:
-        from . import i18n
+        from .text import i18n
 
         i18n.CURRENT["lang"] = chosen
     else:
-        from .sanitize import shown
+        from .text.sanitize import shown
 
         raise UsageError(f"unknown language {shown(chosen)}; use one of: {', '.join(LANGS)}")
     return chosen
@@ -101,7 +101,7 @@ def _choice(kind: str, value: str | None, allowed) -> str | None:
     if v not in allowed:
         import difflib
 
-        from .sanitize import shown
+        from .text.sanitize import shown
 
         close = difflib.get_close_matches(v[:100], list(allowed), n=1)
         hint = f" Did you mean {close[0]!r}?" if close else ""
@@ -175,7 +175,7 @@ def list_cmd(
         _out(dumps([list_item(s, cat) for s in schemes]))
         return
     if fmt == "markdown":
-        from .i18n import t
+        from .text.i18n import t
         from .views.md import md
         from .views.present import headline
 
@@ -299,7 +299,7 @@ def validate_cmd(
     """
     from .catalog import loader as catalog_mod
     from .catalog.freshness import check
-    from .i18n import t
+    from .text.i18n import t
 
     lang = _lang(lang)
     cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)
@@ -487,7 +487,7 @@ def screen_cmd(
 def run(args: list[str]) -> int:
     """Run the app; turn every user-facing error into a message and an exit code."""
     if not args or "--help" in args or "-h" in args:  # help in the interface's language
-        from .helptext import help_lang, localize
+        from .text.helptext import help_lang, localize
 
         localize(app, help_lang(args))
     try:
@@ -542,13 +542,13 @@ def handle(exc: BaseException, debug: bool = False) -> int:
 
     from rich.markup import escape
 
-    from .sanitize import clean
+    from .text.sanitize import clean
     from .views.render import console, print_problems
 
     err = console(stderr=True)
     if isinstance(exc, OSError) and exc.errno is not None and not debug:  # the user's files
-        from .safeio import reason
-        from .sanitize import shown_path
+        from .files.safeio import reason
+        from .text.sanitize import shown_path
 
         what = f" {shown_path(exc.filename)}" if exc.filename else ""
         err.print(f"[bold red]{escape(f'cannot use{what}: {reason(exc)}')}[/]")
@@ -560,7 +560,7 @@ def handle(exc: BaseException, debug: bool = False) -> int:
         err.print("\n[yellow]Interrompu / interrupted.[/]")
         return ExitCode.INTERRUPTED
     if isinstance(exc, IntertexError):
-        from .i18n import interface_lang
+        from .text.i18n import interface_lang
 
         print_problems(err, exc.message, exc.problems, exc.hint, interface_lang())
         return exc.exit_code

@@ -18,9 +18,9 @@ from .engine.profile import Range
 from .engine.rules import Profile
 from .engine.vocab import ANSWER_FACTS, PROJECT_IDS, PROJECTS
 from .errors import Interrupted
-from .i18n import euros, t
-from .messages import localize
 from .questions import QUESTIONS, parse_amount, parse_int, parse_months, split_range
+from .text.i18n import euros, t
+from .text.messages import localize
 from .views.describe import fact_label, value_label
 
 SKIP = "__skip__"  # "je ne sais pas" (questionary returns a Choice's title when its value is None)

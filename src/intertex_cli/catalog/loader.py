@@ -44,7 +44,7 @@ class Catalog(Record):
         import difflib
 
         from intertex_cli.errors import UsageError
-        from intertex_cli.sanitize import shown
+        from intertex_cli.text.sanitize import shown
 
         wanted = scheme_id.strip().lower()
         if wanted in self.schemes:
@@ -181,14 +181,14 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
     try:
         found = d.is_dir()
     except OSError as e:  # a path too long, a loop of links: the user's input
-        from intertex_cli.safeio import reason
-        from intertex_cli.sanitize import shown_path
+        from intertex_cli.files.safeio import reason
+        from intertex_cli.text.sanitize import shown_path
 
         raise CatalogError(
             f"cannot use the catalogue directory {shown_path(d)}: {reason(e)}"
         ) from None
     if not found:
-        from intertex_cli.sanitize import shown_path
+        from intertex_cli.text.sanitize import shown_path
 
         raise CatalogError(f"catalogue directory not found: {shown_path(d)}")
     scheme_files, agency_files = _files(d)

@@ -20,7 +20,7 @@ from pydantic import (
 )
 
 from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
-from intertex_cli.sanitize import clean, shown
+from intertex_cli.text.sanitize import clean, shown
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]

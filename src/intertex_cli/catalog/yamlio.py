@@ -308,7 +308,7 @@ def load_text(text: str, file: str, answers: bool = False) -> tuple[Located | No
 
 
 def load_file(path: Path, limit: int = MAX_SCHEME_BYTES) -> tuple[Located | None, list[Problem]]:
-    from intertex_cli.safeio import FileProblem, read_regular
+    from intertex_cli.files.safeio import FileProblem, read_regular
 
     try:
         raw = read_regular(path, limit)

@@ -220,7 +220,7 @@ def run_screen(
     lang: str,
     catalog,
 ) -> None:
-    from intertex_cli.i18n import t  # noqa: F401 - the table below is bilingual through it
+    from intertex_cli.text.i18n import t  # noqa: F401 - the table below is bilingual through it
 
     schemes = tuple(catalog.schemes.values())
     if scheme_id is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.table import Table
 
-from intertex_cli.i18n import t
+from intertex_cli.text.i18n import t
 from intertex_cli.views.describe import fact_label
 from intertex_cli.views.render import console
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intertex_cli.engine import geo
-from intertex_cli.i18n import euros, percent
+from intertex_cli.text.i18n import euros, percent
 
 FACT_LABELS = {
     "department": ("département", "département"),

@@ -16,8 +16,8 @@ from __future__ import annotations
 import os
 import sys
 
-from intertex_cli.i18n import _T as FIELDS
-from intertex_cli.i18n import t
+from intertex_cli.text.i18n import _T as FIELDS
+from intertex_cli.text.i18n import t
 
 # the C0 and C1 control characters, but line feeds (and tabs, made spaces)
 _CONTROLS = {c: None for c in (*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)) if c != 0x0A}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
-from intertex_cli.i18n import euros, months, percent, t
 from intertex_cli.record import Record
+from intertex_cli.text.i18n import euros, months, percent, t
 
 from . import jsonout
 from . import words as w
@@ -81,7 +81,7 @@ def list_item(scheme, catalog) -> dict:
 
 
 def dumps(obj) -> str:
-    from intertex_cli.sanitize import stdout_is_utf8
+    from intertex_cli.text.sanitize import stdout_is_utf8
 
     if not stdout_is_utf8():  # \u escapes keep the JSON exact on an ASCII or Latin-1 stdout
         return json.dumps(obj, ensure_ascii=True, indent=2)

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-from intertex_cli.i18n import t
+from intertex_cli.text.i18n import t
 
 VERDICT_STYLE = {"eligible": "bold green", "unknown": "bold yellow", "ineligible": "bold red"}
 
@@ -91,9 +91,9 @@ def print_explain(con: Console, r, a, catalog, lang: str) -> None:
 def print_problems(con: Console, message: str, problems, hint: str = "", lang=None) -> None:
     """An error and each problem with its file, line and field, in the interface's
     language (messages.py); text from files is cleaned and escaped."""
-    from intertex_cli.messages import localize
     from intertex_cli.record import Record
-    from intertex_cli.sanitize import clean
+    from intertex_cli.text.messages import localize
+    from intertex_cli.text.sanitize import clean
 
     con.print(f"[bold red]{_e(clean(localize(message, lang)))}[/]")
     for p in problems:

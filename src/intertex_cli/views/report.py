@@ -16,7 +16,7 @@ from pathlib import Path
 from intertex_cli.engine.plan import ended
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.engine.vocab import PROJECTS
-from intertex_cli.i18n import euros, t
+from intertex_cli.text.i18n import euros, t
 
 from . import words as w
 from .describe import fact_label, value_label
@@ -531,8 +531,8 @@ def write_report(path: Path, assessment, catalog, lang: str) -> None:
         raise UsageError(f"--report {path}: the extension says the format: .md or .html")
     doc = build(assessment, catalog, lang)
     text = to_html(doc, lang) if ext in (".html", ".htm") else to_markdown(doc)
-    from intertex_cli.safeio import FileProblem, write_atomic
-    from intertex_cli.sanitize import shown_path
+    from intertex_cli.files.safeio import FileProblem, write_atomic
+    from intertex_cli.text.sanitize import shown_path
 
     try:
         write_atomic(path, text)

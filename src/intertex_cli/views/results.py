@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import partial
 
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, UNDECIDED
-from intertex_cli.i18n import euros, t
+from intertex_cli.text.i18n import euros, t
 
 from . import words as w
 from .describe import fact_label

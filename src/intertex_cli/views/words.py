@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from intertex_cli.engine import geo
-from intertex_cli.i18n import euros, months, percent
+from intertex_cli.text.i18n import euros, months, percent
 from intertex_cli.views.describe import fact_label, value_label
 
 

@@ -1,0 +1,1 @@
+"""Files: bounded reads, atomic writes, and flat answers files read without PyYAML."""
