@@ -447,7 +447,12 @@ def sirene_answers() -> dict:
 
 
 def test_sirene_results_are_those_of_check_on_what_insee_says(schemes):
-    got, _ = sirene_json()
+    from datetime import date
+
+    from intertex_cli.catalog.dated import at
+
+    got, _ = sirene_json()  # --date 2025-01-01: the terms in force that day, as check's
+    schemes = [at(s, date(2025, 1, 1)) for s in schemes]
     expected = sirene_answers()
     assert sorted(got) == sorted(expected)
     for siren, answers in expected.items():

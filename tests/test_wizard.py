@@ -38,6 +38,8 @@ def keys_for(key: str, value, skip: bool = False, typed: str | None = None) -> s
     return (typed if typed is not None else str(value)) + ENTER
 
 
+DAY = "2026-06-01"  # pinned: the oracle below plans with the cards as they stood that day
+
 TARN = {
     "department": "81",
     "headcount": 20,
@@ -83,6 +85,11 @@ def projects_keys(projects=()) -> str:
 
 
 def _session_keys(schemes, projects=()) -> tuple[str, list[str]]:
+    from datetime import date
+
+    from intertex_cli.catalog.dated import at
+
+    schemes = [at(s, date.fromisoformat(DAY)) for s in schemes]
     answers = {k: v for k, v in TARN.items() if k not in SKIPPED}
     answers["region"] = geo.region_of(answers["department"])
     skipped = set(SKIPPED) | (set() if projects else {"projects"})
@@ -108,7 +115,9 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
     keys += ENTER  # review again: all correct
     pipe.send_text(keys)
     saved = tmp_path / "answers.yaml"
-    r = CliRunner().invoke(app, ["check", "--format", "json", "--lang", "fr", "--save", str(saved)])
+    r = CliRunner().invoke(
+        app, ["check", "--date", DAY, "--format", "json", "--lang", "fr", "--save", str(saved)]
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])
     assert data["answers"]["department"] == "81"
@@ -130,7 +139,7 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
 def test_progress_is_shown_and_the_answers_are_kept(pipe, schemes, tmp_path):
     keys, _ = _session_keys(schemes, projects=["trade-fairs"])
     pipe.send_text(keys + ENTER + "n" + ENTER)  # review: all correct; save the plan? no
-    r = CliRunner().invoke(app, ["check", "--lang", "fr"])
+    r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "fr"])
     assert r.exit_code == 0, r.output
     assert "dispositifs tranchés" in r.stdout and "Votre plan" in r.stdout
     files = list(tmp_path.glob("intertex-reponses-*.yaml"))
@@ -144,7 +153,7 @@ def test_the_plan_is_saved_at_the_end(pipe, schemes, tmp_path):
     keys += ENTER + "o" + ENTER  # review: all correct; save the plan? yes
     keys += BACKSPACE * 40 + "plan.html" + ENTER + "Tissages du Tarn" + ENTER
     pipe.send_text(keys)
-    r = CliRunner().invoke(app, ["check", "--lang", "fr"])
+    r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "fr"])
     assert r.exit_code == 0, r.output
     page = (tmp_path / "plan.html").read_text(encoding="utf-8")
     assert "Tissages du Tarn" in page and "<svg" in page
@@ -154,7 +163,7 @@ def test_the_plan_is_saved_at_the_end(pipe, schemes, tmp_path):
 
 def test_ctrl_c_exits_130_and_keeps_the_answers(pipe, tmp_path):
     pipe.send_text(projects_keys(["trade-fairs"]) + "81" + ENTER + "\x03")
-    r = CliRunner().invoke(app, ["check", "--lang", "fr"])
+    r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "fr"])
     assert r.exit_code == 130, r.output
     files = list(tmp_path.glob("intertex-reponses-*.yaml"))
     assert len(files) == 1 and files[0].name in r.output
@@ -169,7 +178,9 @@ def test_resume_asks_only_what_the_file_leaves_open(pipe, tmp_path, schemes):
         yaml.safe_dump({k: v for k, v in TARN.items() if k != "headcount"}), encoding="utf-8"
     )
     pipe.send_text(ENTER + "20" + ENTER + ENTER)  # projects: don't know; headcount; review
-    r = CliRunner().invoke(app, ["check", "--answers", str(f), "--ask-missing", "--format", "json"])
+    r = CliRunner().invoke(
+        app, ["check", "--date", DAY, "--answers", str(f), "--ask-missing", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])
     assert data["answers"]["headcount"] == 20
@@ -177,5 +188,5 @@ def test_resume_asks_only_what_the_file_leaves_open(pipe, tmp_path, schemes):
 
 def test_english_questions(pipe):
     pipe.send_text("\x03")
-    r = CliRunner().invoke(app, ["check", "--lang", "en"])
+    r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "en"])
     assert r.exit_code == 130 and "Interrupted" in r.output

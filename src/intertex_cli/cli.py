@@ -29,6 +29,10 @@ app = typer.Typer(
 )
 
 CATALOG_HELP = "Use another catalogue directory (also INTERTEX_CATALOG)."
+DATE_HELP = (
+    "The day of the assessment, YYYY-MM-DD (default: today): the terms in force that day; "
+    "2017-12-31 gives the guide's."
+)
 LANG_HELP = "Interface language: fr or en (default: from the locale)."
 FORMATS = ("table", "json", "markdown")
 SUPPORT_TYPES = ("subsidy", "insurance-guarantee", "loan", "tax-credit", "advice", "information")
@@ -92,6 +96,14 @@ def _catalog(directory: Path | None):
     from .catalog import loader as catalog
 
     return catalog.load(directory or STATE.catalog_dir)
+
+
+def _catalog_at(directory: Path | None, day: str | None):
+    """The catalogue as it stood on the day of the assessment (--date, default today)."""
+    from .catalog.dated import parse_day
+
+    when = parse_day(day)  # a bad date is a usage error before any file is read
+    return _catalog(directory).at(when)
 
 
 def _choice(kind: str, value: str | None, allowed) -> str | None:
@@ -201,6 +213,7 @@ def list_cmd(
 def show_cmd(
     scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id, e.g. pass-export-occ."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=DATE_HELP),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
@@ -210,9 +223,12 @@ def show_cmd(
 
     Example: intertex show pass-export-occ
     """
+    from .catalog.dated import at, parse_day
+
     lang, fmt = _lang(lang), _format(fmt)
+    when = parse_day(day)  # a bad date is a usage error before any file is read
     cat = _catalog(catalog)
-    s = cat.find(scheme_id)
+    s = at(cat.find(scheme_id), when)  # one card at the day: the others are not read
     if fmt == "json":
         from .views.present import dumps, scheme_json
 
@@ -359,6 +375,7 @@ def check_cmd(
     show_all: bool = typer.Option(
         False, "--all", help="Show every other scheme in full, not one line each."
     ),
+    day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=DATE_HELP),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
@@ -377,7 +394,7 @@ def check_cmd(
         fmt=_format(fmt),
         explain=explain,
         lang=_lang(lang),
-        catalog=_catalog(catalog),
+        catalog=_catalog_at(catalog, day),
         report=report,
         show_all=show_all,
     )
@@ -390,6 +407,7 @@ def why_cmd(
         None, "--answers", "-a", help="Answers file (YAML or JSON)."
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=DATE_HELP),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
@@ -408,7 +426,7 @@ def why_cmd(
         fmt=_format(fmt),
         explain=scheme_id,
         lang=_lang(lang),
-        catalog=_catalog(catalog),
+        catalog=_catalog_at(catalog, day),
     )
 
 
@@ -444,7 +462,10 @@ def screen_cmd(
         None, "--region", "-r", help="With --sirene: keep the units whose head office is there."
     ),
     on: str | None = typer.Option(
-        None, "--date", help="With --sirene: months of activity counted to this date (YYYY-MM-DD)."
+        None,
+        "--date",
+        metavar="YYYY-MM-DD",
+        help=DATE_HELP + " With --sirene: months of activity are counted to it.",
     ),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
@@ -458,15 +479,17 @@ def screen_cmd(
     fmt = _choice("format", fmt, ("table", "json"))
     lang = _lang(lang)
     try:
-        from .screen.run import parse_date, run_screen
+        from .screen.run import run_screen
     except ImportError as e:
         raise UsageError(
             f"intertex screen needs the optional libraries ({e.name} is missing): "
             "pip install 'intertex-cli[screen]'"
         ) from None
+    from .catalog.dated import parse_day
     from .engine import geo
 
     region = _choice("region", region, geo.REGIONS)
+    when = parse_day(on)
     run_screen(
         files=list(files or []),
         sirene=sirene,
@@ -475,9 +498,9 @@ def screen_cmd(
         scheme_id=scheme_id,
         naf=naf,
         region=region,
-        on=parse_date(on),
+        on=when,
         lang=lang,
-        catalog=_catalog(catalog),
+        catalog=_catalog(catalog).at(when),
     )
 
 

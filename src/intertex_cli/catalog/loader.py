@@ -31,13 +31,21 @@ def resolve_dir(option: str | Path | None) -> Path:
 
 
 class Catalog(Record):
-    __slots__ = ("directory", "schemes", "agencies", "source")
+    __slots__ = ("directory", "schemes", "agencies", "source", "day")
 
-    def __init__(self, directory: Path, schemes=None, agencies=None, source=None):
+    def __init__(self, directory: Path, schemes=None, agencies=None, source=None, day=None):
         self.directory = directory
         self.schemes: dict = {} if schemes is None else schemes  # id -> Scheme, file order
         self.agencies: dict = {} if agencies is None else agencies  # id -> Agency
         self.source = source  # the cache file the schemes are read from, if any
+        self.day = day  # the day the schemes stand at (at), None: the cards as written
+
+    def at(self, day) -> Catalog:
+        """The catalogue as it stood on ``day``: each card's terms in force then (dated.py)."""
+        from .dated import at
+
+        schemes = {i: at(s, day) for i, s in self.schemes.items()}
+        return Catalog(self.directory, schemes, self.agencies, self.source, day)
 
     def find(self, scheme_id: str):
         """The scheme with this id, or a UsageError naming the closest ids."""

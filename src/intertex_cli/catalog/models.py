@@ -15,6 +15,8 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -41,10 +43,12 @@ Date = Annotated[
     ),
 ]
 Text = Annotated[str, Field(min_length=3)]
+PATH = __import__("re").compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_][a-z0-9_-]*)+$")
 RegionId = Literal["occitanie", "nouvelle-aquitaine", "national"]
 Scalar = Union[bool, int, float, str]
 
 
+GUIDE_AS_OF = "2017-12-31"  # the guide's terms: --date 2017-12-31 reproduces them
 NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
 
 
@@ -175,13 +179,19 @@ Node = Annotated[
 
 
 class Criterion(Strict):
-    """What the guide requires of the company: decides the verdict."""
+    """What the guide requires of the company: decides the verdict.
+
+    A criterion added since the guide (by a dated change, ``status.changes[].set``)
+    quotes its evidence instead of the guide and has no page; the engine gives it
+    ``since`` (the change's date and sources) when it reads the card at a day.
+    """
 
     id: Slug
     quote: str = Field(min_length=3, description="The guide's own words, verbatim.")
-    page: Page
+    page: Page | None = None
     rule: Node
     note: str | None = Field(None, description="The reading chosen where the guide is ambiguous.")
+    since: Since | None = Field(None, description="Set by the engine: added since the guide.")
 
 
 ConditionKind = Literal[
@@ -209,8 +219,10 @@ class Condition(Strict):
     """A condition on the application, not on the company: reported, never decides.
 
     Only what the company must meet: a benefit or a term belongs in ``funding``. A
-    condition that appeared after the guide carries ``since`` (its date and sources);
-    its text is then ours, with ``text_en``, and it has no page of the guide.
+    condition that appeared after the guide is added by a dated change
+    (``status.changes[].set``): its text is then ours, with ``text_en``, it has no
+    page of the guide, and the engine gives it ``since`` (the change's date and
+    sources) when it reads the card at a day.
     """
 
     id: Slug
@@ -219,13 +231,11 @@ class Condition(Strict):
     text_en: str | None = None
     page: Page | None = None
     applies_if: Node | None = Field(None, description="Shown only when this may hold.")
-    since: Since | None = None
+    since: Since | None = Field(None, description="Set by the engine: added since the guide.")
     note: str | None = None
 
     @model_validator(mode="after")
     def _page(self) -> Condition:
-        if self.page is None and self.since is None:
-            raise ValueError("page: required (the guide's page), unless the condition has `since`")
         if self.since is not None and not self.text_en:
             raise ValueError("text_en: required for a condition added since the guide")
         return self
@@ -240,22 +250,33 @@ class ProjectLink(Strict):
 
 
 class Step(Strict):
-    """Something to do, in order: an action in the imperative, from the card."""
+    """Something to do, in order: an action in the imperative, from the card.
+
+    ``applies_if``: only for the companies it may hold for (a step for the companies
+    without a formal strategy). A step added or reworded since the guide (a dated
+    change) has no page; the engine gives it ``since``.
+    """
 
     id: Slug
     text: Text = Field(description="French, imperative: « Demandez … à … ».")
     text_en: Text
-    page: Page
+    page: Page | None = None
     scheme: Slug | None = Field(None, description="This step is another scheme of the catalogue.")
+    applies_if: Node | None = Field(None, description="Only for the companies this may hold for.")
+    since: Since | None = Field(None, description="Set by the engine: added since the guide.")
     note: str | None = None
 
 
 class Document(Strict):
-    """A document to prepare."""
+    """A document to prepare; ``applies_if`` as for a step."""
 
+    id: Slug | None = Field(None, description="Names the document for a dated change.")
     text: Text
     text_en: Text
-    page: Page
+    page: Page | None = None
+    applies_if: Node | None = Field(None, description="Only for the companies this may hold for.")
+    since: Since | None = Field(None, description="Set by the engine: added since the guide.")
+    note: str | None = None
 
 
 class Cumulation(Strict):
@@ -443,15 +464,51 @@ class Successor(Strict):
 
 
 class Change(Strict):
-    """A figure or a rule that changed since the guide: the guide's, dated, and the newer."""
+    """A term that changed since the guide: the guide's, and the newer from a date on.
+
+    ``date`` is the day the change took effect as its evidence gives it (``YYYY`` or
+    ``YYYY-MM`` when the evidence is that precise: it holds from the first day of that
+    period), or null when the evidence is undated: then it is shown, "date unknown",
+    and never computed with. ``set`` holds the card's values from that date, as the
+    engine computes with them (OpenFisca's dated parameters): a dotted path into the
+    card — list items by their ``id``: ``funding.cover.premium.rate``,
+    ``criteria.min-budget``, ``steps.premium.text`` — and its value from the date on;
+    an item that is not in the card is added, ``null`` removes a key or an item.
+    """
 
     label: str
     label_en: str
     guide: str = Field(description="What the guide says (2017-2018).")
+    guide_en: str | None = None
     now: str = Field(description="What newer evidence says.")
     now_en: str | None = None
-    date: Date
+    date: Date | None = Field(None, description="When it took effect; null: undated evidence.")
+    confidence: Confidence = "confirmed"
     sources: list[SourceRef] = []
+    set_: dict[str, object] | None = Field(
+        None,
+        alias="set",
+        description="The card's values from `date` on, by dotted path (list items by id).",
+    )
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _dated(self) -> Change:
+        if self.set_ is not None:
+            if self.date is None:
+                raise ValueError(
+                    "set: a value to compute with needs its date (the evidence is undated: "
+                    "describe it in `now` only)"
+                )
+            if not self.set_:
+                raise ValueError("set: empty")
+            for path in self.set_:
+                if not PATH.match(path):
+                    raise ValueError(
+                        f"set: {shown(path)} is not a dotted path of the card "
+                        "(keys and item ids: funding.cover.premium.rate)"
+                    )
+        return self
 
 
 class ContactToday(Strict):
@@ -464,9 +521,16 @@ class ContactToday(Strict):
 
 
 class Status(Strict):
-    """The scheme's state today, beside the guide's 2017-2018 data."""
+    """The scheme's state today, beside the guide's 2017-2018 data.
+
+    A status is a term like the others: it holds from ``since`` (the day it took
+    effect, where the evidence gives it), else from ``evidence_date`` (the day it is
+    known by), else from the day after the guide (``source.as_of``); before that the
+    scheme is as the guide describes it.
+    """
 
     value: StatusValue
+    since: Date | None = Field(None, description="The day this status took effect, if known.")
     evidence_date: Date | None = Field(None, description="Date of the newest evidence.")
     confidence: Confidence = "unknown"
     sources: list[SourceRef] = []
@@ -482,6 +546,12 @@ class Source(Strict):
     page: Page
     pages: list[Page] = []
     date: str = Field(description="The guide's date, e.g. '2017-2018'.")
+    as_of: Date = Field(
+        GUIDE_AS_OF,
+        description="The last day the card's terms are known to describe: its terms hold up "
+        "to it, dated changes after it. The INTER-TEX guide's: 2017-12-31 (it describes the "
+        "export tax credit as current, repealed for periods from 1 January 2018).",
+    )
 
 
 class Expenses(Strict):
@@ -529,19 +599,82 @@ class Scheme(Strict):
     notes: list[str] = []
 
     @model_validator(mode="after")
-    def _check(self) -> Scheme:
+    def _check(self, info: ValidationInfo) -> Scheme:
         if "national" in self.regions and len(self.regions) > 1:
             raise ValueError("regions: 'national' stands alone")
         for what, items in (
             ("criteria", self.criteria),
             ("conditions", self.conditions),
             ("steps", self.steps),
+            ("documents", [d for d in self.documents if d.id]),
         ):
             ids = [c.id for c in items]
             dup = {i for i in ids if ids.count(i) > 1}
             if dup:
                 raise ValueError(f"{what}: duplicate id {', '.join(sorted(dup))}")
+        if (info.context or {}).get("dated"):
+            return self  # the card at a day: checked as a whole card below
+        for what, items in (
+            ("criteria", self.criteria),
+            ("conditions", self.conditions),
+            ("steps", self.steps),
+            ("documents", self.documents),
+        ):
+            for i, item in enumerate(items):
+                if item.since is not None:
+                    raise ValueError(
+                        f"{what}[{i}].since: a term that appeared after the guide is a dated "
+                        "change (status.changes, with `date`, `sources` and `set`)"
+                    )
+                if what != "conditions" and item.page is None:
+                    raise ValueError(f"{what}[{i}].page: required (the guide's page)")
+        for i, c in enumerate(self.conditions):
+            if c.page is None:
+                raise ValueError(f"conditions[{i}].page: required (the guide's page)")
+        self._check_changes()
         return self
+
+    def _check_changes(self) -> None:
+        """Each dated change names places of the card, with values the card accepts,
+        after the card's date; the card with every change applied is a valid card."""
+        from .dated import PathError, applied, day_of, lookup
+
+        changes = [c for c in self.status.changes if c.set_]
+        if not changes:
+            return
+        limit = day_of(self.source.as_of)
+        for i, c in enumerate(self.status.changes):
+            if c.set_ and day_of(c.date) <= limit:
+                raise ValueError(
+                    f"status.changes[{i}].date: {c.date} is not after the card's date "
+                    f"(source.as_of {self.source.as_of}): the card itself gives that term"
+                )
+        card = self.model_dump(mode="json", by_alias=True)
+        ordered = sorted(changes, key=lambda c: day_of(c.date))
+        for n in range(1, len(ordered) + 1):  # the card at each change's date
+            try:
+                data = applied(card, ordered[:n])
+            except PathError as e:
+                raise ValueError(f"status.changes ({ordered[n - 1].label}): set: {e}") from None
+            try:
+                card_then = Scheme.model_validate(data, context={"dated": True})
+            except ValidationError as e:
+                first = e.errors()[0]
+                where = ".".join(str(x) for x in first["loc"])
+                raise ValueError(
+                    f"status.changes ({ordered[n - 1].label}): the card from "
+                    f"{ordered[n - 1].date} is not valid at {where}: "
+                    f"{first['msg'].removeprefix('Value error, ')}"
+                ) from None
+            # the values as the card holds them (defaults filled in): what the cache keeps
+            # and the engine reads without the models
+            then = card_then.model_dump(mode="json", by_alias=True)
+            change = ordered[n - 1]
+            object.__setattr__(
+                change,
+                "set_",
+                {k: (None if v is None else lookup(then, k)) for k, v in change.set_.items()},
+            )
 
 
 class Agency(Strict):
@@ -557,5 +690,17 @@ class Agency(Strict):
     notes: list[str] = []
 
 
-for _m in (AllOf, AnyOf, NotOf, Criterion, Condition, QuotaRule, Cover, Funding, Scheme):
+for _m in (
+    AllOf,
+    AnyOf,
+    NotOf,
+    Criterion,
+    Condition,
+    Step,
+    Document,
+    QuotaRule,
+    Cover,
+    Funding,
+    Scheme,
+):
     _m.model_rebuild()

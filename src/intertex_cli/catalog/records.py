@@ -32,6 +32,8 @@ SUMMARY: dict = {
     "projects": [{"id": True}],  # what the wizard asks about serves the projects
     "status": {
         "value": True,
+        "since": True,  # the card at a day (dated.py): when the status holds from
+        "changes": True,  # … and the terms dated since the guide
         "confidence": True,
         "evidence_date": True,
         "sources": True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from intertex_cli.catalog.dated import values_of
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNMET
 from intertex_cli.record import Record
 from intertex_cli.text.i18n import euros, months, percent, t
@@ -414,10 +415,13 @@ def status_json(scheme, full: bool = True) -> dict:
     st = scheme.status
 
     def plain(x):
-        return x.model_dump(mode="json", exclude_none=True) if x is not None else None
+        from intertex_cli.catalog.records import _strip_none  # nested too (a change's set)
+
+        return _strip_none(x.model_dump(mode="json", by_alias=True)) if x is not None else None
 
     out = {
         "value": st.value,
+        "since": st.since,
         "evidence_date": st.evidence_date,
         "confidence": st.confidence,
         "sources": [plain(x) for x in st.sources],
@@ -492,6 +496,7 @@ def result_json(r, catalog, assessment, lang: str = "fr", detail: bool = False) 
         "ceiling_eur": assessment.ceilings.get(sid),
         "off_budget": assessment.off_budget.get(sid) or [],
         "cover": assessment.covers.get(sid),
+        "terms": terms_json(s),
     }
     if r.verdict != INELIGIBLE and s.status.value not in ENDED:
         out["contacts"] = [
@@ -524,6 +529,25 @@ def result_json(r, catalog, assessment, lang: str = "fr", detail: bool = False) 
         out["nearest_miss_estimate_eur"] = assessment.nearest_amount[sid]
         out["nearest_miss_instead_of"] = assessment.nearest_instead.get(sid, [])
     return out
+
+
+def terms_json(s) -> list[dict]:
+    """The terms in force on the day of the assessment that differ from the guide's:
+    ``[{label, guide, now, since}]`` (``since`` null: the evidence is undated)."""
+    return [
+        {
+            "label": ch.label,
+            "label_en": ch.label_en,
+            "guide": ch.guide,
+            "now": ch.now,
+            "now_en": ch.now_en,
+            "since": ch.date,
+            "computed": bool(values_of(ch)),
+            "confidence": ch.confidence,
+            "sources": [x.model_dump(mode="json", exclude_none=True) for x in ch.sources],
+        }
+        for ch in getattr(s, "terms", ())
+    ]
 
 
 def plan_json(assessment, catalog) -> dict:
@@ -588,7 +612,9 @@ def check_json(
     def one(r) -> dict:
         return result_json(r, catalog, assessment, lang)
 
+    day = getattr(catalog, "day", None)
     return {
+        "date": day.isoformat() if day is not None else None,
         "results": jsonout.Items(results, one) if lazy else [one(r) for r in results],
         "plan": plan_json(assessment, catalog),
         "asked": asked,
