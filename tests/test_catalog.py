@@ -137,7 +137,7 @@ def test_unknown_key_refused_with_line(tmp_catalog):
 
 def test_duplicate_key_refused(tmp_catalog):
     f = tmp_catalog / "pass-export-occ.yaml"
-    _edit(f, "title: Pass Export\n", "title: Pass Export\ntitle: Autre\n")
+    _edit(f, 'title: "Pass Export (Région Occitanie)"\n', "title: Pass Export\ntitle: Autre\n")
     (p,) = _problems(tmp_catalog)
     assert "duplicate key" in p.message and p.line == 4
 

@@ -369,7 +369,7 @@ def test_markdown_report(tarn_file, tmp_path):
         "## Le statut de chaque dispositif aujourd'hui",
     ):
         assert h in headings, h
-    assert "| 1 | Pass Export | Région Occitanie | 15 000 € |" in md
+    assert "| 1 | Pass Export (Région Occitanie) | Région Occitanie | 15 000 € |" in md
     assert "Total des aides chiffrées : 15 000 €" in md
     contacts = md[md.index("## Contacts") :]
     assert contacts.index("Toulouse") < contacts.index("Montpellier")  # nearest first

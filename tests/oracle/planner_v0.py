@@ -122,10 +122,15 @@ def candidates(results, p: Profile) -> list[str]:
     return [k for k in keys if p.askable(k)]
 
 
+def _on_budget(scheme) -> bool:
+    c = scheme.funding.cover
+    return c is not None and bool(c.on_budget)
+
+
 def _amount_relevant(key: str, results, p: Profile) -> bool:
     live = [r for r in results if r.verdict != INELIGIBLE and potential(r.scheme) > 0]
-    if key == "project_budget_eur":
-        return bool(live)
+    if key == "project_budget_eur":  # an aid, or an insurance of the budget, depends on it
+        return bool(live) or any(r.verdict != INELIGIBLE and _on_budget(r.scheme) for r in results)
     # equity caps an amount only once the amount is known
     return any(
         r.scheme.funding.equity_cap and r.estimate and r.estimate["amount_eur"] > 0 for r in live
@@ -147,6 +152,8 @@ def score(key: str, results, p: Profile, schemes: tuple) -> float:
                 continue
             if key == "project_budget_eur" and potential(r.scheme) > 0:
                 total += potential(r.scheme) / 1e6
+            elif key == "project_budget_eur" and _on_budget(r.scheme):
+                total += 1e-6
             elif key == "equity_eur" and r.scheme.funding.equity_cap and r.estimate:
                 total += r.estimate["amount_eur"] / 1e6
     return total

@@ -36,14 +36,39 @@ def relevant(scheme, projects) -> bool | None:
     return any(link.id in projects for link in scheme.projects)
 
 
+def within_reach(scheme, p: Profile) -> bool:
+    """With its projects unknown, may the scheme be where the company starts? Not a
+    scheme that serves only a contract it does not say it has, nor a loan whose minimum
+    exceeds its turnover (or whose turnover is unknown)."""
+    from .vocab import NEEDS_A_CONTRACT
+
+    served = {link.id for link in scheme.projects}
+    if served and served <= NEEDS_A_CONTRACT:
+        return False
+    c = scheme.funding.cover
+    least = getattr(c, "loan_min_eur", None) if c is not None else None
+    if least:
+        turnover = p.answers.get("turnover_eur")
+        if not isinstance(turnover, (int, float)) or least > turnover:
+            return False
+    return True
+
+
+def starts_with(scheme) -> bool:
+    """Serves the first project of all: knowing where to go (export-strategy)."""
+    return any(link.id == "export-strategy" for link in scheme.projects)
+
+
 class Entry(Record):
-    __slots__ = ("result", "amount", "cover", "reduced_from")
+    __slots__ = ("result", "amount", "cover", "reduced_from", "cover_reduced_from")
 
     def __init__(self, result, amount: int = 0, cover=None, reduced_from=None):
         self.result = result
         self.amount = amount  # aid counted in the total (after reductions)
         self.cover: dict | None = cover
         self.reduced_from: int | None = reduced_from  # the amount before other aid reduced it
+        # the budget an insurance would cover alone, when the plan's subsidies pay part of it
+        self.cover_reduced_from: float | None = None
 
     @property
     def scheme(self):
@@ -51,7 +76,7 @@ class Entry(Record):
 
 
 class Plan(Record):
-    __slots__ = ("entries", "total", "left_out", "steps", "documents", "__dict__")
+    __slots__ = ("entries", "total", "left_out", "steps", "documents", "first", "__dict__")
 
     def __init__(self, entries: list[Entry], total: int, left_out, steps=None, documents=None):
         self.entries = entries
@@ -59,6 +84,9 @@ class Plan(Record):
         self.left_out: list[dict] = left_out
         self.steps: list[dict] = [] if steps is None else steps
         self.documents: list[dict] = [] if documents is None else documents
+        # id -> what to do first for that entry and whom to call (every entry has one
+        # when its card gives a step that applies): {"step", "contact_scheme"}
+        self.first: dict[str, dict] = {}
 
     @cached_property  # read for every result: the entries are fixed once made
     def ids(self) -> list[str]:
@@ -237,6 +265,7 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
         if r.verdict == ELIGIBLE
         and not ended(r.scheme)
         and relevant(r.scheme, projects) is not False
+        and (projects is not None or within_reach(r.scheme, p))
     ]
     pairs = conflicts(cands, schemes_by_id, covers)
     edges = set(pairs)
@@ -255,8 +284,19 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
         for r in chosen
         if _covers_budget(covers.get(r.scheme.id))
     }
+    # an insurance covers what stays at the company's charge (p. 25, "qui restent à votre
+    # charge"): the budget less the plan's subsidies of that budget
+    charged = {}
+    if isinstance(budget, (int, float)) and subsidies:
+        left = p.with_value("project_budget_eur", max(0.0, budget - subsidies))
+        for sid in insured:
+            scheme = schemes_by_id.get(sid) or next(r.scheme for r in chosen if r.scheme.id == sid)
+            charged[sid] = cover(scheme, left, outcome_of)
+            insured[sid] = charged[sid]["covered_eur"]
     for r in chosen:
-        e = Entry(r, _amount(r), covers.get(r.scheme.id))
+        e = Entry(r, _amount(r), charged.get(r.scheme.id) or covers.get(r.scheme.id))
+        if r.scheme.id in charged:
+            e.cover_reduced_from = covers[r.scheme.id]["covered_eur"]
         rules = _reduced(r.scheme)
         if rules and isinstance(budget, (int, float)) and e.amount:
             what = {w for rule in rules for w in rule.reduced_by}
@@ -269,7 +309,7 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
                 est = estimate(r.scheme, p, budget=max(0.0, budget - less))
                 e.reduced_from, e.amount = e.amount, (est or {}).get("amount_eur") or 0
         entries.append(e)
-    entries = _in_order(entries)
+    entries = _in_order(entries, first_of_all=projects is None)
 
     pairs_of: dict[str, list] = {}  # id -> its pairs, in the order of pairs
     for k, v in pairs.items():
@@ -289,6 +329,8 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
             item["reason"] = r.scheme.status.value
         elif relevant(r.scheme, projects) is False:
             item["reason"] = "not-relevant"
+        elif projects is None and r.verdict == ELIGIBLE and not within_reach(r.scheme, p):
+            item["reason"] = "out-of-reach"
         elif r.verdict == UNDECIDED:
             item["reason"] = "undecided"
         else:
@@ -304,16 +346,28 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
         left_out.append(item)
     total = sum(e.amount for e in entries)
     plan = Plan(entries, total, left_out)
-    plan.steps = _steps(entries, schemes_by_id)
-    plan.documents = _documents(entries)
+    plan.steps = _steps(entries, schemes_by_id, p)
+    plan.first = _first_steps(entries, plan.steps, schemes_by_id, p)
+    plan.documents = _documents(entries, p)
     return plan
 
 
-def _in_order(entries: list[Entry]) -> list[Entry]:
-    """Aid first, largest first; then covers; then the rest; a scheme after its predecessors."""
+def applies(item, p: Profile) -> bool:
+    """A step or a document applies unless its condition is known not to hold (an
+    unknown answer keeps it: it may apply)."""
+    cond = getattr(item, "applies_if", None)
+    return cond is None or outcome_of(cond, p) != "unmet"
+
+
+def _in_order(entries: list[Entry], first_of_all: bool = False) -> list[Entry]:
+    """Aid first, largest first; then covers; then the rest; a scheme after its
+    predecessors. ``first_of_all`` (the projects unknown): the plan starts where such a
+    company starts, with what serves its export strategy (the diagnostic, the advice)."""
     ranked = sorted(
         entries,
         key=lambda e: (
+            first_of_all and not starts_with(e.scheme),
+            first_of_all and e.scheme.support_type not in ("advice", "information"),
             -e.amount,
             0 if e.cover else 1,
             -((e.cover or {}).get("indemnity_max_eur") or 0),
@@ -332,18 +386,26 @@ def _in_order(entries: list[Entry]) -> list[Entry]:
     return ranked
 
 
-def _steps(entries: list[Entry], schemes_by_id: dict) -> list[dict]:
-    """The steps in order: what another scheme must bring first, then each scheme's own."""
+def _steps(entries: list[Entry], schemes_by_id: dict, p: Profile | None = None) -> list[dict]:
+    """The steps in order: what another scheme must bring first, then each scheme's own.
+
+    Only the steps that apply to the company (``applies_if``); the first of them is
+    what to do now. Every step is kept — a prerequisite never disappears behind another
+    step that names the same scheme (p. 17: the craft company's CCI diagnostic) — but
+    the same words asked by two schemes come once."""
     first: list[dict] = []
     rest: list[dict] = []
     seen: set = set()
-    linked = {st.scheme for e in entries for st in e.scheme.steps if st.scheme}
+    mine = {
+        e.scheme.id: [st for st in e.scheme.steps if p is None or applies(st, p)] for e in entries
+    }
+    linked = {st.scheme for steps in mine.values() for st in steps if st.scheme}
     for e in entries:
         s = e.scheme
-        for i, step in enumerate(s.steps):
-            if i == 0 and s.id in linked:
+        for i, step in enumerate(mine[s.id]):
+            if i == 0 and s.id in linked and not step.scheme:
                 continue  # another scheme's step already asks for this one
-            key = ("scheme", step.scheme) if step.scheme else (s.id, step.id)
+            key = (step.scheme, step.text) if step.scheme else (s.id, step.id)
             if key in seen:
                 continue
             seen.add(key)
@@ -357,10 +419,28 @@ def _steps(entries: list[Entry], schemes_by_id: dict) -> list[dict]:
     return first + sorted(rest, key=lambda x: x["when"] != "now")
 
 
-def _documents(entries: list[Entry]) -> list[dict]:
+def _first_steps(entries: list[Entry], steps: list[dict], schemes_by_id: dict, p) -> dict:
+    """Each entry's first step: the plan's "now" step for it, else (its own first step
+    was left to the scheme that asks for it) its first step that applies."""
+    out = {x["for"]: x for x in steps if x["when"] == "now"}
+    for e in entries:
+        s = e.scheme
+        if s.id in out:
+            continue
+        mine = [st for st in s.steps if applies(st, p)]
+        if mine:
+            st = mine[0]
+            who = st.scheme if st.scheme in schemes_by_id else s.id
+            out[s.id] = {"for": s.id, "step": st, "contact_scheme": who, "when": "now"}
+    return out
+
+
+def _documents(entries: list[Entry], p: Profile | None = None) -> list[dict]:
     out, seen = [], set()
     for e in entries:
         for d in e.scheme.documents:
+            if p is not None and not applies(d, p):
+                continue
             if d.text not in seen:
                 seen.add(d.text)
                 out.append({"for": e.scheme.id, "document": d})

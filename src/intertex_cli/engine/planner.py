@@ -20,6 +20,11 @@ from .vocab import ANSWER_FACTS, NATURAL_ORDER
 AMOUNT_KEYS = ("project_budget_eur", "equity_eur")
 
 
+def _on_budget(scheme) -> bool:
+    c = scheme.funding.cover
+    return c is not None and bool(c.on_budget)
+
+
 def probes(key: str, p: Profile, schemes: tuple) -> list:
     """Plausible answers to try for ``key``: every threshold that a criterion compares
     it with (and its neighbours), the size classes' bounds, one département per former
@@ -72,9 +77,16 @@ class _Round:
             if st.verdict != INELIGIBLE and self.cat.items[i].potential > 0:
                 yield i
 
+    def _covers_budget(self):
+        """The schemes still possible whose cover is computed on the budget (an
+        insurance of the prospection budget: its indemnity and premium depend on it)."""
+        for i, st in enumerate(self.states):
+            if st.verdict != INELIGIBLE and _on_budget(self.cat.items[i].scheme):
+                yield i
+
     def _amount_relevant(self, key: str) -> bool:
         if key == "project_budget_eur":
-            return any(True for _ in self._live())
+            return any(True for _ in self._live()) or any(True for _ in self._covers_budget())
         # equity caps an amount only once the amount is known
         for i in self._live():
             if self.cat.items[i].scheme.funding.equity_cap:
@@ -101,6 +113,8 @@ class _Round:
                 item = cat.items[i]
                 if key == "project_budget_eur" and item.potential > 0:
                     total += item.potential / 1e6
+                elif key == "project_budget_eur" and _on_budget(item.scheme):
+                    total += 1e-6  # an amount to tell, not an aid to rank by
                 elif key == "equity_eur" and item.scheme.funding.equity_cap:
                     est = self.estimate(i)
                     if est:

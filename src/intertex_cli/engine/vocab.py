@@ -65,6 +65,10 @@ PROJECTS: dict[str, tuple[str, str]] = {
     ),
 }
 PROJECT_IDS = tuple(PROJECTS)
+# Projects that exist only once the company holds a contract: with its projects
+# unknown, a scheme serving nothing else is not where it starts (no contract guarantee
+# without a contract).
+NEEDS_A_CONTRACT = frozenset(("export-contract-finance", "currency-risk"))
 
 
 class Fact(Record):

@@ -565,6 +565,7 @@ def plan_json(assessment, catalog) -> dict:
             {
                 "for": item["for"],
                 "when": item["when"],
+                "id": st.id,
                 "text": st.text,
                 "text_en": st.text_en,
                 "page": st.page,
@@ -584,9 +585,20 @@ def plan_json(assessment, catalog) -> dict:
                 "id": e.scheme.id,
                 "amount_eur": e.amount,
                 **({"before_reduction_eur": e.reduced_from} if e.reduced_from is not None else {}),
+                # an insurance in the plan covers what stays at the company's charge
+                **({"cover": e.cover} if e.cover else {}),
+                **(
+                    {"cover_before_subsidies_eur": e.cover_reduced_from}
+                    if e.cover_reduced_from is not None
+                    else {}
+                ),
             }
             for e in plan.entries
         ],
+        "first_steps": {
+            sid: {"step": x["step"].id, "contact_scheme": x["contact_scheme"]}
+            for sid, x in plan.first.items()
+        },
         "steps": steps,
         "documents": [
             {
@@ -594,6 +606,7 @@ def plan_json(assessment, catalog) -> dict:
                 "text": d["document"].text,
                 "text_en": d["document"].text_en,
                 "page": d["document"].page,
+                **({"id": d["document"].id} if getattr(d["document"], "id", None) else {}),
             }
             for d in plan.documents
         ],

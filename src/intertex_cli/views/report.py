@@ -197,7 +197,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                 else w.tr(lang, "Ensuite", "Then")
             )
             who = _contact(item["contact_scheme"], catalog, p, lang)
-            text = f"{when} — {w.text_of(st, lang)} (p. {st.page})"
+            text = f"{when} — {w.text_of(st, lang)} ({w.ref(st, lang)})"
             if who:
                 text += w.tr(lang, f" Contact : {who[0]}", f" Contact: {who[0]}")
             items.append(text)
@@ -210,7 +210,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
             (
                 "checklist",
                 [
-                    f"{w.text_of(d['document'], lang)} ({w.title(schemes[d['for']], lang)}, p. {d['document'].page})"
+                    f"{w.text_of(d['document'], lang)} ({w.title(schemes[d['for']], lang)}, {w.ref(d['document'], lang)})"
                     for d in plan.documents
                 ],
             )

@@ -65,16 +65,27 @@ def write_results(a, catalog, lang: str, answers_file=None, show_all=False, stre
         for x in later:
             st = x["step"]
             who = w.title(catalog.schemes[x["for"]], lang)
-            out.item("•", f"{w.text_of(st, lang)} ({who}, p. {st.page})")
+            out.item("•", f"{w.text_of(st, lang)} ({who}, {w.ref(st, lang)})")
     documents = [d for d in plan.documents if d["for"] in shown]
     if documents:
         out.heading(tr("À préparer :", "To prepare:"))
         for d in documents:
-            out.item("☐", f"{w.text_of(d['document'], lang)} (p. {d['document'].page})")
+            out.item("☐", f"{w.text_of(d['document'], lang)} ({w.ref(d['document'], lang)})")
 
     current = [r for r in a.results if not ended(r.scheme)]
     mine = [r for r in current if a.relevant[r.scheme.id] is not False]
-    near = [r for r in mine if a.nearest.get(r.scheme.id)]
+    amounts = {e.scheme.id: e.amount for e in plan.entries}
+
+    def raises_gain(sid: str) -> bool:
+        """A near miss worth telling: it adds to the plan, or pays more than the plan
+        schemes it would displace."""
+        instead = a.nearest_instead.get(sid) or []
+        more = a.nearest_amount.get(sid)
+        if not instead:
+            return True
+        return bool(more) and more > sum(amounts.get(x, 0) for x in instead)
+
+    near = [r for r in mine if a.nearest.get(r.scheme.id) and raises_gain(r.scheme.id)]
     near.sort(key=lambda r: -(a.nearest_amount.get(r.scheme.id) or 0))
     if near:
         out.heading(tr("Presque :", "Almost:"), "bold yellow")
@@ -98,9 +109,22 @@ def write_results(a, catalog, lang: str, answers_file=None, show_all=False, stre
                 + tr("manque : ", "missing: ")
                 + miss,
             )
-    others = [r for r in current if r.verdict == ELIGIBLE and a.relevant[r.scheme.id] is False]
+    unknown_projects = p.answers.get("projects") is None
+    others = [
+        r
+        for r in current
+        if r.verdict == ELIGIBLE
+        and (
+            a.relevant[r.scheme.id] is False
+            or (unknown_projects and r.scheme.id not in plan.id_set)
+        )
+    ]
     if others:
-        what = tr("sans rapport avec vos projets", "unrelated to your projects")
+        what = (
+            tr("selon vos projets", "depending on your projects")
+            if unknown_projects
+            else tr("sans rapport avec vos projets", "unrelated to your projects")
+        )
         n = len(others)
         out.heading(tr(f"Aussi ouverts à vous ({n}, {what}) :", f"Also open to you ({n}, {what}):"))
         if show_all:
@@ -172,12 +196,11 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
         )
     if head:
         row("", " · ".join(head), "bold")
-    first = {x["for"]: x for x in plan.steps if x["when"] == "now"}
+    first = plan.first
     no_budget = not isinstance(budget, (int, float))
     ceilings = {e.scheme.id: a.ceilings.get(e.scheme.id) for e in plan.entries if no_budget}
-    major = [e for e in plan.entries if e.amount or e.cover or ceilings.get(e.scheme.id)]
     detailed = _detailed(plan, a, show_all)
-    hidden = major[len(detailed) :]
+    hidden = plan.entries[len(detailed) :]
     for i, e in enumerate(detailed, 1):
         sch = e.scheme
         top_amount = e.amount or ceilings.get(sch.id)
@@ -206,12 +229,12 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
                 )
             )
         if e.cover:
-            lines.extend(w.cover_lines(e.cover, sch, lang))
+            lines.extend(w.cover_lines(e.cover, sch, lang, e.cover_reduced_from))
         lines.extend(w.off_budget_text(a.off_budget.get(sch.id) or [], sch, lang))
         step = first.get(sch.id)
         if step:
             st = step["step"]
-            lines.append(tr("À faire : ", "To do: ") + f"{w.text_of(st, lang)} (p. {st.page})")
+            lines.append(tr("À faire : ", "To do: ") + f"{w.text_of(st, lang)} ({w.ref(st, lang)})")
             who = catalog.schemes.get(step["contact_scheme"])
             cs = contacts_for(who, catalog, region, department) if who else []
             if cs:
@@ -220,27 +243,20 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
         today = w.today_text(sch, lang)
         if today:
             lines.append(tr("À contacter aujourd'hui : ", "Contact today: ") + today)
-        lines.extend(w.changes_text(sch, lang))
+        lines.extend(w.terms_text(sch, lang))
         for line in lines:
             row("", line)
     if hidden:
         n = len(hidden)
+        names = ", ".join(w.title(e.scheme, lang) for e in hidden[:NAMES])
+        more = tr(f" et {n - NAMES} autres", f" and {n - NAMES} more") if n > NAMES else ""
         row(
             "",
             tr(
-                f"Et {n} autres dispositifs du plan : --all ou --report plan.md pour le détail.",
-                f"And {n} more schemes in the plan: --all or --report plan.md for details.",
+                f"Aussi dans votre plan : {names}{more} (--all ou --report plan.md pour le détail).",
+                f"Also in your plan: {names}{more} (--all or --report plan.md for details).",
             ),
         )
-    in_major = {id(e) for e in major}
-    minor = [e for e in plan.entries if id(e) not in in_major]
-    also = tr("Aussi dans votre plan : ", "Also in your plan: ")
-    if minor and len(minor) > NAMES and not show_all:
-        names = ", ".join(w.title(e.scheme, lang) for e in minor[:NAMES])
-        more = tr(f" et {len(minor) - NAMES} autres", f" and {len(minor) - NAMES} more")
-        row("", also + names + more + ".")
-    elif minor:
-        row("", also + ", ".join(w.title(e.scheme, lang) for e in minor) + ".")
     if plan.entries and no_budget:
         text = tr(
             "Budget non renseigné : les montants ci-dessus sont des plafonds.",
@@ -273,16 +289,9 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
 
 
 def _detailed(plan, a, show_all: bool) -> list:
-    """The plan's entries shown in full: those with an amount, a cover or a ceiling,
-    the first SHOWN of them unless --all."""
-    budget = a.profile.answers.get("project_budget_eur")
-    no_budget = not isinstance(budget, (int, float))
-    major = [
-        e
-        for e in plan.entries
-        if e.amount or e.cover or (no_budget and a.ceilings.get(e.scheme.id))
-    ]
-    return major if show_all else major[:SHOWN]
+    """The plan's entries shown in full, each with its first step and whom to call: the
+    first SHOWN of them unless --all."""
+    return plan.entries if show_all else plan.entries[:SHOWN]
 
 
 def _mark(scheme, lang: str) -> str:
@@ -298,5 +307,5 @@ def short_reason(reasons, lang: str) -> str:
         text = (
             joined.join(dict.fromkeys(w.failure_text(f, lang) for f in fails)) or cr.criterion.quote
         )
-        bits.append(f"{text} (p. {cr.criterion.page})")
+        bits.append(f"{text} ({w.ref(cr.criterion, lang)})")
     return " ; ".join(bits)

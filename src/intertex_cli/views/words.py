@@ -151,11 +151,24 @@ _KIND = {
 }
 
 
-def cover_lines(c: dict, scheme, lang: str) -> list[str]:
-    """What an insurance, a guarantee or a loan is, for this company, in numbers."""
+def cover_lines(c: dict, scheme, lang: str, budget_before=None) -> list[str]:
+    """What an insurance, a guarantee or a loan is, for this company, in numbers.
+    ``budget_before``: what it would cover without the plan's subsidies (it covers only
+    what stays at the company's charge)."""
     e = lambda x: euros(x, lang)  # noqa: E731
     kind = tr(lang, *_KIND[c["kind"]])
     lines = []
+    if budget_before is not None and c.get("covered_eur") is not None:
+        paid = budget_before - c["covered_eur"]
+        lines.append(
+            tr(
+                lang,
+                f"sur ce qui reste à votre charge : {e(budget_before)} de dépenses moins "
+                f"{e(paid)} de subventions du plan = {e(c['covered_eur'])}",
+                f"on what stays at your charge: {e(budget_before)} of spending less "
+                f"{e(paid)} of the plan's grants = {e(c['covered_eur'])}",
+            )
+        )
     quota = c.get("quota")
     upto = tr(lang, "jusqu'à ", "up to ") if c.get("quota_is_max") else ""
     if c.get("covered_eur") is not None and quota is not None:
@@ -231,6 +244,9 @@ def cover_lines(c: dict, scheme, lang: str) -> list[str]:
             text = tr(lang, f"prime {percent(pr.rate, lang)}", f"premium {percent(pr.rate, lang)}")
             if c.get("premium_eur") is not None:
                 text += f" ({e(c['premium_eur'])})"
+            text += guide_was(
+                scheme, "funding.cover.premium.rate", lang, lambda v: percent(v, lang)
+            )
             if pr.min_eur is not None:
                 text += tr(lang, f", minimum {e(pr.min_eur)}", f", minimum {e(pr.min_eur)}")
             if pr.deducted_from_indemnity:
@@ -304,7 +320,7 @@ def reason_text(cr, fails: list[dict], lang: str) -> str:
     c = cr.criterion
     values = tr(lang, " et ", " and ").join(dict.fromkeys(failure_text(f, lang) for f in fails))
     quote = f"« {c.quote} »"
-    return f"{values} — {quote} (p. {c.page})" if values else f"{quote} (p. {c.page})"
+    return f"{values} — {quote} ({ref(c, lang)})" if values else f"{quote} ({ref(c, lang)})"
 
 
 # ----------------------------------------------------------------------------- nearest miss
@@ -538,9 +554,39 @@ def agency_label(catalog, agency_id: str, lang: str) -> str:
 
 
 def pages_of(r) -> str:
-    """(p. 8): the pages of the criteria a result does not meet yet."""
-    pages = sorted({c.criterion.page for c in r.criteria if c.result != "met"})
+    """(p. 8): the pages of the criteria a result does not meet yet (a criterion added
+    since the guide has none: its date is in the reason)."""
+    pages = sorted({c.criterion.page for c in r.criteria if c.result != "met"} - {None})
     return f" (p. {', '.join(map(str, pages))})" if pages else ""
+
+
+def ref(item, lang: str) -> str:
+    """Where a step, document, condition or criterion comes from: the guide's page, or
+    for a term added since the guide, the date its evidence gives ("depuis 2023-04")."""
+    page = getattr(item, "page", None)
+    if page:
+        return f"p. {page}"
+    since = getattr(item, "since", None)
+    day = getattr(since, "date", None) if since is not None else None
+    sources = getattr(since, "sources", None) or []
+    src = "".join(f", {x.url}" for x in sources[:1] if getattr(x, "url", None))
+    if day:
+        return tr(lang, f"depuis {day}{src}", f"since {day}{src}")
+    return tr(lang, f"après le guide{src}", f"since the guide{src}")
+
+
+def guide_was(scheme, path: str, lang: str, shown) -> str:
+    """ " — le guide : 2 %" when the term at ``path`` is not the guide's that day."""
+    changed = getattr(scheme, "changed", None) or {}
+    if path not in changed:
+        return ""
+    old = changed[path][0]
+    was = shown(old) if old is not None else tr(lang, "aucun", "none")
+    return tr(lang, f" — le guide : {was}", f" — the guide: {was}")
+
+
+def _when(ch, lang: str) -> str:
+    return str(ch.date) if ch.date else tr(lang, "date inconnue", "date unknown")
 
 
 def changes_text(scheme, lang: str, most: int = 1) -> list[str]:
@@ -550,17 +596,19 @@ def changes_text(scheme, lang: str, most: int = 1) -> list[str]:
     out = []
     for ch in changes[:most]:
         now = ch.now_en if lang == "en" and ch.now_en else ch.now
+        guide = ch.guide_en if lang == "en" and ch.guide_en else ch.guide
         src = ", ".join(x.url for x in ch.sources)
         label = ch.label_en if lang == "en" else ch.label
+        when = _when(ch, lang)
         out.append(
             tr(
                 lang,
-                f"Depuis le guide — {label} : {now} (depuis {ch.date}"
+                f"Depuis le guide — {label} : {now} (depuis {when}"
                 + (f", {src}" if src else "")
-                + f") ; le guide : {ch.guide}",
-                f"Since the guide — {label}: {now} (since {ch.date}"
+                + f") ; le guide : {guide}",
+                f"Since the guide — {label}: {now} (since {when}"
                 + (f", {src}" if src else "")
-                + f"); the guide: {ch.guide}",
+                + f"); the guide: {guide}",
             )
         )
     if len(changes) > most:
@@ -568,8 +616,62 @@ def changes_text(scheme, lang: str, most: int = 1) -> list[str]:
         out.append(
             tr(
                 lang,
-                f"et {more} autre(s) changement(s) : intertex show {scheme.id}",
-                f"and {more} more change(s): intertex show {scheme.id}",
+                f"et {more} autre{'s' if more > 1 else ''} changement{'s' if more > 1 else ''}"
+                f" : intertex show {scheme.id}",
+                f"and {more} more change{'s' if more > 1 else ''}: intertex show {scheme.id}",
             )
         )
+    return out
+
+
+def terms_text(scheme, lang: str) -> list[str]:
+    """In a plan entry: the terms of the day that replace the guide's (already in the
+    figures above, the guide's beside them), the other changes since the guide, and
+    those whose date is unknown (told, never computed with); the detail in ``show``."""
+    from intertex_cli.catalog.dated import values_of
+
+    day = getattr(scheme, "day", None)
+    dated = [ch for ch in getattr(scheme, "terms", ()) if ch.date]
+    applied = [ch for ch in dated if values_of(ch)]
+    told = [ch for ch in dated if not values_of(ch)]
+    undated = [ch for ch in scheme.status.changes if not ch.date]
+
+    def names(changes) -> str:
+        by_date: dict = {}
+        for ch in changes:
+            by_date.setdefault(str(ch.date), []).append(ch.label_en if lang == "en" else ch.label)
+        return " ; ".join(
+            tr(lang, f"depuis {d} : ", f"since {d}: ") + ", ".join(labels)
+            for d, labels in sorted(by_date.items())
+        )
+
+    out = []
+    if applied:
+        out.append(
+            tr(
+                lang,
+                f"Conditions en vigueur le {day}, appliquées ci-dessus : {names(applied)}",
+                f"Terms in force on {day}, applied above: {names(applied)}",
+            )
+        )
+    if told:
+        out.append(
+            tr(
+                lang,
+                f"Changé aussi depuis le guide : {names(told)}",
+                f"Also changed since the guide: {names(told)}",
+            )
+        )
+    for ch in undated:
+        now = ch.now_en if lang == "en" and ch.now_en else ch.now
+        label = ch.label_en if lang == "en" else ch.label
+        out.append(
+            tr(
+                lang,
+                f"À confirmer (date inconnue) — {label} : {now}",
+                f"To confirm (date unknown) — {label}: {now}",
+            )
+        )
+    if out:
+        out.append(tr(lang, "Le détail : ", "Details: ") + f"intertex show {scheme.id}")
     return out

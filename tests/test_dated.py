@@ -1,0 +1,114 @@
+"""The day of the assessment: a card read as it stood on a day (catalog/dated.py).
+
+The guide's terms hold up to its date; a dated change holds from its date on; an
+undated change is told, never computed with. Every test pins its day.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from intertex_cli.catalog.dated import at, changes_at, parse_day
+from intertex_cli.cli import app
+from intertex_cli.errors import UsageError
+
+GUIDE = date(2017, 12, 31)
+TODAY = "2026-06-01"
+TARN = "examples/tissage-tarn.yaml"
+
+
+def check(*args: str) -> dict:
+    r = CliRunner().invoke(app, ["check", "--answers", TARN, "--format", "json", *args])
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_the_guides_day_gives_the_guides_terms():
+    data = check("--date", "2017-12-31")
+    assert data["date"] == "2017-12-31"
+    by = {x["id"]: x for x in data["results"]}
+    assert by["credit-impot-export"]["ended"] is False  # repealed for periods from 2018
+    assert not any(x.get("terms") for x in data["results"])
+    assert "impact-score" not in {d.get("id") for d in data["plan"]["documents"]}
+
+
+def test_today_computes_with_todays_terms_and_names_them():
+    data = check("--date", TODAY)
+    assert data["date"] == TODAY
+    by = {x["id"]: x for x in data["results"]}
+    assert by["credit-impot-export"]["ended"] is True
+    terms = {t["label"]: t for t in by["assurance-prospection"]["terms"]}
+    prime = terms["Prime"]
+    assert prime["since"] == "2018-05-02" and prime["computed"] is True
+    assert "2 %" in prime["guide"] and "3 %" in prime["now"]
+    amounts = {x["id"]: x for x in data["plan"]["amounts"]}
+    cover = amounts["assurance-prospection"]["cover"]
+    assert cover["premium_eur"] == 450  # 3 % of the 15 000 € left at the company's charge
+    assert amounts["assurance-prospection"]["cover_before_subsidies_eur"] == 30000
+
+
+def test_the_terminal_shows_the_guides_figure_beside_todays():
+    r = CliRunner().invoke(app, ["check", "--answers", TARN, "--date", TODAY, "--lang", "fr"])
+    assert r.exit_code == 0, r.output
+    text = " ".join(r.output.replace("│", " ").split())
+    assert "prime 3 % (450 €) — le guide : 2 %" in text
+    assert "autre(s) changement(s)" not in text
+
+
+def test_a_scheme_todays_terms_exclude_says_what_opens_it(tmp_path):
+    import yaml
+
+    answers = yaml.safe_load(open(TARN, encoding="utf-8"))
+    answers["project_budget_eur"] = 20000
+    f = tmp_path / "a.yaml"
+    f.write_text(yaml.safe_dump(answers), encoding="utf-8")
+    r = CliRunner().invoke(app, ["check", "--answers", str(f), "--date", TODAY, "-f", "json"])
+    data = json.loads(r.stdout)
+    by = {x["id"]: x for x in data["results"]}
+    assert "assurance-prospection" not in data["plan"]["schemes"]
+    assert by["assurance-prospection"]["nearest_miss"] == [
+        {"key": "project_budget_eur", "value": 30000}
+    ]
+    guide = check("--date", "2017-12-31")
+    assert {x["id"]: x for x in guide["results"]}["assurance-prospection"]["verdict"] == "eligible"
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "demain", "2026-02-30", "26-01-01"])
+def test_a_bad_date_is_a_usage_error(bad):
+    r = CliRunner().invoke(app, ["check", "--answers", TARN, "--date", bad])
+    assert r.exit_code == 2
+    assert "--date" in r.output and "Traceback" not in r.output
+    with pytest.raises(UsageError):
+        parse_day(bad)
+
+
+def test_show_at_a_day(tmp_path):
+    r = CliRunner().invoke(
+        app, ["show", "assurance-prospection", "--date", "2017-12-31", "--format", "json"]
+    )
+    assert r.exit_code == 0, r.output
+    then = json.loads(r.stdout)
+    r = CliRunner().invoke(app, ["show", "assurance-prospection", "--date", TODAY, "-f", "json"])
+    now = json.loads(r.stdout)
+    assert then["funding"]["cover"]["premium"]["rate"] == 0.02
+    assert now["funding"]["cover"]["premium"]["rate"] == 0.03
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=-3000, max_value=4000))
+def test_a_card_before_its_date_is_the_guides_and_changes_come_in_date_order(schemes, offset):
+    day = GUIDE + timedelta(days=offset)
+    for s in schemes:
+        dated = at(s, day)
+        in_force = changes_at(s, day)
+        if day <= GUIDE:
+            assert not [c for c in in_force if c.date], s.id
+            assert getattr(dated, "criteria", s.criteria) == s.criteria
+        for c in in_force:
+            assert c.date is None or str(c.date) <= day.isoformat(), (s.id, c.date)
