@@ -100,6 +100,7 @@ _T = {
     "sec.cumulation": ("Cumul avec d'autres aides", "Combining with other aid"),
     "translated": ("", "(Translated from the guide's French card.)"),
     "sources": ("Sources", "Sources"),
+    "source": ("Source", "Source"),
     "undated": ("non datée", "undated"),
     "no_newer_source": (
         "aucune source plus récente que le guide n'a été trouvée",
@@ -110,6 +111,10 @@ _T = {
     "change_line": (
         "le guide : {guide} ; depuis {date} : {now}",
         "the guide: {guide}; since {date}: {now}",
+    ),
+    "change_line_undated": (
+        "le guide : {guide} ; plus récent (date inconnue) : {now}",
+        "the guide: {guide}; newer (date unknown): {now}",
     ),
     "guide_date_head": ("Données du guide", "Guide data"),
     "guide_of": (
