@@ -252,6 +252,6 @@ def test_validate_reports_freshness(catalog):
     warnings, oldest = check(catalog)
     assert oldest is not None and oldest[0] >= "2018"  # nothing is older than the guide
     by = {(w.scheme, w.message) for w in warnings}
-    # a scheme nothing newer was found for says so: no source, no date
-    assert ("pass-export-occ", "status 'not-checked' has no source") in by
+    # a scheme whose sources speak only of its region has no date of evidence
+    assert ("pass-export-occ", "status 'not-checked' has no date of evidence") in by
     assert not any(w.scheme == "credit-impot-export" and "status" in w.message for w in warnings)

@@ -17,9 +17,12 @@ from tests.guide import text as guide
 _IDS = sorted(p.stem for p in guide.HERE.parents[1].joinpath("data", "schemes").glob("*.yaml"))
 
 
-def _span(scheme) -> set[int]:
+def _span(scheme, agency=None) -> set[int]:
+    """The card's pages, and its agency's page: a regional card that says nothing of
+    where the company must be takes it from the Region's page (p. 12)."""
     pages = scheme.source.pages or [scheme.source.page]
-    return set(range(min(pages), max(pages) + 1))
+    span = set(range(min(pages), max(pages) + 1))
+    return span | ({agency.page} if getattr(agency, "page", None) else set())
 
 
 def _parts(text: str) -> list[str]:
@@ -94,7 +97,7 @@ def test_quotes_are_the_guides_words_on_their_page(catalog, scheme_id):
     s = catalog.schemes[scheme_id]
     if not _migrated(s):
         pytest.skip("not yet re-read (no projects)")
-    span = _span(s)
+    span = _span(s, catalog.agencies.get(s.agency))
     problems = []
     for where, text, page in _quotes(s):
         why = verbatim_problem(text, page, span)

@@ -452,6 +452,7 @@ class Successor(Strict):
 
     id: Slug | None = None
     name: str | None = None
+    name_en: str | None = Field(None, description="The name in English, where it is French.")
     url: str | None = None
     note: str | None = None
     note_en: str | None = None
@@ -515,6 +516,7 @@ class ContactToday(Strict):
     """Whom to contact today, from newer evidence (never a guessed phone or address)."""
 
     name: str
+    name_en: str | None = Field(None, description="The name in English, where it is French.")
     url: str | None = None
     note: str | None = None
     note_en: str | None = None

@@ -229,16 +229,18 @@ def cover(scheme, p: Profile, outcome_of) -> dict | None:
         return None
     out: dict = {"kind": c.kind, "quota_is_max": c.quota_is_max}
     # the share guaranteed: the first rule that holds; several while undecided
-    options = []
-    for rule in c.quota:
+    options, rules = [], []
+    for i, rule in enumerate(c.quota):
         res = "met" if rule.when is None else outcome_of(rule.when, p)
         if res == "unmet":
             continue
         options.append(rule.rate)
+        rules.append(i)  # which rule: its label says what the share is of
         if res == "met":
             break
     out["quota"] = options[0] if len(options) == 1 else None
     out["quota_options"] = options
+    out["quota_rules"] = rules
     turnover = p.answers.get("turnover_eur")
     limit = c.budget_max_eur
     if c.budget_turnover_rate is not None:

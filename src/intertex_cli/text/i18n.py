@@ -91,7 +91,7 @@ _T = {
     "sec.funding": ("Montants et modalités", "Amounts and terms"),
     "sec.payment": ("Versement", "Payment"),
     "sec.contacts": ("Contacts du guide (2017-2018)", "The guide's contacts (2017-2018)"),
-    "sec.notes": ("Notes de lecture", "Reading notes"),
+    "sec.notes": ("Notes de lecture", "Reading notes (in French, not translated)"),
     "sec.status": ("Statut aujourd'hui", "Status today"),
     "sec.summary": ("En bref", "Summary"),
     "sec.projects": ("Pour quels projets", "For which projects"),
@@ -100,6 +100,7 @@ _T = {
     "sec.cumulation": ("Cumul avec d'autres aides", "Combining with other aid"),
     "translated": ("", "(Translated from the guide's French card.)"),
     "sources": ("Sources", "Sources"),
+    "source": ("Source", "Source"),
     "undated": ("non datée", "undated"),
     "no_newer_source": (
         "aucune source plus récente que le guide n'a été trouvée",
@@ -110,6 +111,10 @@ _T = {
     "change_line": (
         "le guide : {guide} ; depuis {date} : {now}",
         "the guide: {guide}; since {date}: {now}",
+    ),
+    "change_line_undated": (
+        "le guide : {guide} ; plus récent (date inconnue) : {now}",
+        "the guide: {guide}; newer (date unknown): {now}",
     ),
     "guide_date_head": ("Données du guide", "Guide data"),
     "guide_of": (

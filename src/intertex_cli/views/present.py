@@ -157,6 +157,7 @@ def _generic_cover(c) -> dict:
         "quota_is_max": c.quota_is_max,
         "quota": rates[0] if len(rates) == 1 else None,
         "quota_options": rates,
+        "quota_rules": list(range(len(rates))),
         "budget_limit_eur": c.budget_max_eur,
         "covered_eur": None,
         "indemnity_max_eur": None,
@@ -200,6 +201,11 @@ class Item(Record):
         self.since: str | None = since  # a fact that appeared after the guide: its date
 
 
+def source_text(src, lang: str) -> str:
+    """A page of newer evidence: its address and the date it shows (or "non datée")."""
+    return src.url + (f" ({src.date})" if src.date else f" ({t('undated', lang)})")
+
+
 def status_items(scheme, catalog, lang: str) -> list[Item]:
     """The scheme today, beside the guide's data: status, evidence, successor, whom to
     contact today, what changed (the guide's figure, dated, and the newer one)."""
@@ -209,15 +215,13 @@ def status_items(scheme, catalog, lang: str) -> list[Item]:
     if note:
         items.append(Item(" ".join(note.split())))
     if st.sources:
-        srcs = ", ".join(
-            x.url + (f" ({x.date})" if x.date else f" ({t('undated', lang)})") for x in st.sources
-        )
-        items.append(Item(srcs, head=t("sources", lang)))
-    elif st.value != "still-offered":
+        for x in st.sources:
+            items.append(Item(source_text(x, lang), head=t("source", lang)))
+    elif not any(ch.sources for ch in st.changes):
         items.append(Item(t("no_newer_source", lang), head=t("sources", lang)))
     if st.successor is not None:
         succ = st.successor
-        name = succ.name or (
+        name = w.name_of(succ, lang) or (
             w.title(catalog.schemes[succ.id], lang) if succ.id in catalog.schemes else succ.id
         )
         text = (
@@ -230,18 +234,18 @@ def status_items(scheme, catalog, lang: str) -> list[Item]:
         cn = c.note_en if lang == "en" and c.note_en else c.note
         items.append(
             Item(
-                c.name + (f" ({c.url})" if c.url else "") + (f" — {cn}" if cn else ""),
+                w.name_of(c, lang) + (f" ({c.url})" if c.url else "") + (f" — {cn}" if cn else ""),
                 head=t("today", lang),
             )
         )
     for ch in st.changes:
         now = ch.now_en if lang == "en" and ch.now_en else ch.now
+        guide = ch.guide_en if lang == "en" and ch.guide_en else ch.guide
         label = ch.label_en if lang == "en" else ch.label
-        src = ", ".join(x.url for x in ch.sources)
-        text = t("change_line", lang, guide=ch.guide, now=now, date=ch.date) + (
-            f" ({src})" if src else ""
-        )
-        items.append(Item(text, head=label))
+        key = "change_line" if ch.date else "change_line_undated"
+        text = t(key, lang, guide=guide, now=now, date=ch.date)
+        srcs = [source_text(x, lang) for x in ch.sources]
+        items.append(Item(text, head=label, subs=srcs))
     items.append(
         Item(t("guide_of", lang, date=scheme.source.date), head=t("guide_date_head", lang))
     )
@@ -314,7 +318,12 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
     add(
         "sec.cumulation",
         [
-            Item(c.quote, head=_cumulation_head(c, catalog, lang), page=c.page, quoted=True)
+            Item(
+                c.quote,
+                head=_cumulation_head(c, catalog, lang, scheme.id),
+                page=c.page,
+                quoted=True,
+            )
             for c in scheme.cumulation
         ],
     )
@@ -335,10 +344,14 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
     return out
 
 
-def _cumulation_head(c, catalog, lang: str) -> str:
+def _cumulation_head(c, catalog, lang: str, own: str = "") -> str:
+    """The schemes a clause names; a group's members without the card itself (a Pass
+    Export is not "non cumulable avec … Pass Export")."""
     names = [w.title(catalog.schemes[x], lang) for x in c.schemes if x in catalog.schemes]
     for g in c.groups:
-        members = [w.title(s, lang) for s in catalog.schemes.values() if g in s.groups]
+        members = [
+            w.title(s, lang) for s in catalog.schemes.values() if g in s.groups and s.id != own
+        ]
         names.extend(m for m in members if m not in names)
     listed = ", ".join(names)
     if c.rule == "not-with":

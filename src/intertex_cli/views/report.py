@@ -342,7 +342,10 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
     rows = []
     for r in a.results:
         s = r.scheme
-        srcs = ", ".join(x.url + (f" ({x.date})" if x.date else "") for x in s.status.sources)
+        srcs = ", ".join(
+            x.url + (f" ({x.date})" if x.date else w.tr(lang, " (non datée)", " (undated)"))
+            for x in s.status.sources
+        )
         rows.append(
             [
                 w.title(s, lang),

@@ -19,6 +19,12 @@ def title(scheme, lang: str) -> str:
     return (scheme.title_en or scheme.title) if lang == "en" else scheme.title
 
 
+def name_of(obj, lang: str) -> str:
+    """A contact's or a successor's name in the language, French when not translated."""
+    name = obj.name or ""
+    return (getattr(obj, "name_en", None) or name) if lang == "en" else name
+
+
 def summary(scheme, lang: str) -> str:
     text = scheme.summary_en if lang == "en" and scheme.summary_en else scheme.description
     return " ".join(text.split())
@@ -151,6 +157,22 @@ _KIND = {
 }
 
 
+def _quota_labels(c: dict, scheme, lang: str) -> list[str]:
+    """What each share that may apply is of, where the card says so in a rule's
+    ``label`` (the Assurance-Crédit's 100 % is for two products only, p. 31); a
+    label that only says "Quotité garantie" adds nothing and is left out."""
+    cover = scheme.funding.cover
+    rules = list(getattr(cover, "quota", None) or [])
+    out = []
+    for i in c.get("quota_rules") or []:
+        rule = rules[i] if i < len(rules) else None
+        lab = label(rule, lang) if rule is not None and rule.label else ""
+        if lab.lower().rstrip(".") in ("quotité garantie", "share guaranteed"):
+            lab = ""
+        out.append(lab[:1].lower() + lab[1:] if lab[1:2].islower() else lab)
+    return out
+
+
 def cover_lines(c: dict, scheme, lang: str, budget_before=None) -> list[str]:
     """What an insurance, a guarantee or a loan is, for this company, in numbers.
     ``budget_before``: what it would cover without the plan's subsidies (it covers only
@@ -171,6 +193,7 @@ def cover_lines(c: dict, scheme, lang: str, budget_before=None) -> list[str]:
         )
     quota = c.get("quota")
     upto = tr(lang, "jusqu'à ", "up to ") if c.get("quota_is_max") else ""
+    labels = _quota_labels(c, scheme, lang)
     if c.get("covered_eur") is not None and quota is not None:
         lines.append(
             tr(
@@ -181,6 +204,11 @@ def cover_lines(c: dict, scheme, lang: str, budget_before=None) -> list[str]:
                 f" = {e(c['indemnity_max_eur'])} at most (not a grant)",
             )
         )
+    elif labels and all(labels):
+        # each share says what it is of (the card's words): "100 % for supplier credits"
+        for q, lab in zip(c["quota_options"], labels):
+            pct = upto + percent(q, lang)
+            lines.append(tr(lang, f"{kind} : {lab} : {pct}", f"{kind}: {lab}: {pct}"))
     elif quota is not None:
         lines.append(
             tr(
@@ -478,7 +506,7 @@ def successor_text(scheme, lang: str, schemes_by_id: dict | None = None) -> str:
     if succ is None:
         return ""
     other = (schemes_by_id or {}).get(succ.id or "")
-    name = succ.name or (title(other, lang) if other is not None else succ.id) or ""
+    name = name_of(succ, lang) or (title(other, lang) if other is not None else succ.id) or ""
     url = f" ({succ.url})" if succ.url else ""
     return tr(lang, f"successeur : {name}{url}", f"successor: {name}{url}")
 
@@ -487,7 +515,7 @@ def today_text(scheme, lang: str) -> str:
     """Whom to contact today, from newer evidence (apart from the guide's contacts)."""
     items = []
     for c in scheme.status.contact_today:
-        items.append(c.name + (f" ({c.url})" if c.url else ""))
+        items.append(name_of(c, lang) + (f" ({c.url})" if c.url else ""))
     return "; ".join(items)
 
 
@@ -547,7 +575,7 @@ def agency_label(catalog, agency_id: str, lang: str) -> str:
     agency = catalog.agencies.get(agency_id)
     st = getattr(agency, "status", None)
     if st is not None and st.value in ("renamed", "replaced") and st.successor is not None:
-        now = st.successor.name or st.successor.id
+        now = name_of(st.successor, lang) or st.successor.id
         if now and now != name:
             return f"{name} → {now}"
     return name
@@ -585,10 +613,6 @@ def guide_was(scheme, path: str, lang: str, shown) -> str:
     return tr(lang, f" — le guide : {was}", f" — the guide: {was}")
 
 
-def _when(ch, lang: str) -> str:
-    return str(ch.date) if ch.date else tr(lang, "date inconnue", "date unknown")
-
-
 def changes_text(scheme, lang: str, most: int = 1) -> list[str]:
     """What changed since the guide, newer figure beside the guide's, dated and sourced:
     the first ``most`` changes in full, then how many more (intertex show ID)."""
@@ -599,14 +623,15 @@ def changes_text(scheme, lang: str, most: int = 1) -> list[str]:
         guide = ch.guide_en if lang == "en" and ch.guide_en else ch.guide
         src = ", ".join(x.url for x in ch.sources)
         label = ch.label_en if lang == "en" else ch.label
-        when = _when(ch, lang)
+        when = tr(lang, f"depuis {ch.date}", f"since {ch.date}") if ch.date else ""
+        when = when or tr(lang, "date inconnue", "date unknown")
         out.append(
             tr(
                 lang,
-                f"Depuis le guide — {label} : {now} (depuis {when}"
+                f"Depuis le guide — {label} : {now} ({when}"
                 + (f", {src}" if src else "")
                 + f") ; le guide : {guide}",
-                f"Since the guide — {label}: {now} (since {when}"
+                f"Since the guide — {label}: {now} ({when}"
                 + (f", {src}" if src else "")
                 + f"); the guide: {guide}",
             )
