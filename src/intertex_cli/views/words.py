@@ -665,7 +665,7 @@ def terms_text(scheme, lang: str) -> list[str]:
         by_date: dict = {}
         for ch in changes:
             by_date.setdefault(str(ch.date), []).append(ch.label_en if lang == "en" else ch.label)
-        return " ; ".join(
+        return tr(lang, " ; ", "; ").join(
             tr(lang, f"depuis {d} : ", f"since {d}: ") + ", ".join(labels)
             for d, labels in sorted(by_date.items())
         )
