@@ -690,6 +690,7 @@ def explain_items(r, a, catalog, lang: str) -> dict:
                 "rule": describe(cr.criterion.rule, lang),
                 "quote": cr.criterion.quote,
                 "page": cr.criterion.page,
+                "ref": w.ref(cr.criterion, lang),  # p. 25, or since when and whose words
                 "subs": subs,
             }
         )
@@ -728,7 +729,7 @@ def explain_markdown(r, a, catalog, lang: str) -> str:
     if not x["criteria"]:
         L.append(t("no_criteria", lang))
     for it in x["criteria"]:
-        L.append(f"- {it['mark']} {md(it['rule'])} — « {md(it['quote'])} » (p. {it['page']})")
+        L.append(f"- {it['mark']} {md(it['rule'])} — « {md(it['quote'])} » ({it['ref']})")
         L.extend(f"  - {md(sub)}" for sub in it["subs"])
     for line in [x["amount"], *x["cover"], x["nearest"]]:
         if line:

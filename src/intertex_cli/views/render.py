@@ -75,7 +75,7 @@ def print_explain(con: Console, r, a, catalog, lang: str) -> None:
         line.append(it["rule"], style="bold")
         line.append(f"  ({t('criterion.' + it['result'], lang)})", style="dim")
         con.print(line)
-        _item(con, "", f"« {it['quote']} » (p. {it['page']})")
+        _item(con, "", f"« {it['quote']} » ({it['ref']})")
         for sub in it["subs"]:
             _item(con, "", sub, "yellow" if it["result"] != "met" else "dim")
     for line in [x["amount"], *x["cover"], x["nearest"]]:
