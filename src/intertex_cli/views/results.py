@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from intertex_cli.engine.profile import budget_nil
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.text.i18n import euros, t
 
@@ -173,7 +174,7 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
     if head:
         row("", " · ".join(head), "bold")
     first = {x["for"]: x for x in plan.steps if x["when"] == "now"}
-    no_budget = not isinstance(budget, (int, float))
+    no_budget = not isinstance(budget, (int, float)) and not budget_nil(p)
     ceilings = {e.scheme.id: a.ceilings.get(e.scheme.id) for e in plan.entries if no_budget}
     major = [e for e in plan.entries if e.amount or e.cover or ceilings.get(e.scheme.id)]
     detailed = _detailed(plan, a, show_all)
@@ -276,7 +277,7 @@ def _detailed(plan, a, show_all: bool) -> list:
     """The plan's entries shown in full: those with an amount, a cover or a ceiling,
     the first SHOWN of them unless --all."""
     budget = a.profile.answers.get("project_budget_eur")
-    no_budget = not isinstance(budget, (int, float))
+    no_budget = not isinstance(budget, (int, float)) and not budget_nil(a.profile)
     major = [
         e
         for e in plan.entries
