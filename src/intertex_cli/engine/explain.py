@@ -23,6 +23,16 @@ from .vocab import ANSWER_FACTS
 # ----------------------------------------------------------------------------- reasons
 
 
+def _shown(fact: str, p: Profile) -> str:
+    """The fact a failure names: the programme's expenses that are one answer alone (the
+    budget, or the hire's cost) are that answer."""
+    if fact == "programme_expenses_eur":
+        inputs = programme_inputs(p)
+        if len(inputs) == 1:
+            return inputs[0]
+    return fact
+
+
 def _answer_for(fact: str, p: Profile) -> tuple[str, object, dict]:
     """(key, value as the company gave it, the answers it comes from) for a fact."""
     a = p.answers
@@ -80,13 +90,14 @@ def failures(outcome, p: Profile) -> list[dict]:
         held = _met_leaves(inner, p) if inner is not None else []
         return [dict(x, negated=True) for x in held]
     d = domain(node.fact, p)
-    key, answer, inputs = _answer_for(node.fact, p)
+    fact = _shown(node.fact, p)
+    key, answer, inputs = _answer_for(fact, p)
     out = []
     for op, arg in node.ops():
         if check_domain(op, arg, d) == UNMET:
             out.append(
                 {
-                    "fact": node.fact,
+                    "fact": fact,
                     "op": op,
                     "limit": arg,
                     "key": key,
@@ -106,10 +117,11 @@ def _met_leaves(outcome, p: Profile) -> list[dict]:
         return out
     if outcome.node.kind == "not":
         return []
-    key, answer, inputs = _answer_for(outcome.node.fact, p)
+    fact = _shown(outcome.node.fact, p)
+    key, answer, inputs = _answer_for(fact, p)
     return [
         {
-            "fact": outcome.node.fact,
+            "fact": fact,
             "op": op,
             "limit": arg,
             "key": key,
