@@ -59,3 +59,38 @@ def test_every_scheme_that_pays_has_amounts(catalog):
         )
         if pays:
             assert s.id in covered, s.id
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        {},
+        {"projects": ["export-hire"]},
+        {"projects": ["export-hire", "trade-fairs"], "project_budget_eur": 30000},
+    ],
+)
+def test_no_hire_line_shows_more_than_the_scheme_cap(catalog, answers):
+    """The 80 000 € of pp. 6 and 8 is a yearly ceiling on the salary taken into account,
+    not an amount: a line outside the budget never shows more than the scheme's cap."""
+    from intertex_cli.engine.amounts import off_budget
+    from intertex_cli.views.words import off_budget_text
+
+    p, _ = ans.parse(answers, "<answers>")
+    for s in catalog.schemes.values():
+        cap = s.funding.cap_eur
+        for x in off_budget(s, p):
+            if cap is not None and x["ceiling_eur"] is not None:
+                assert x["ceiling_eur"] <= cap, (s.id, x)
+    pass_export = catalog.schemes["pass-export-occ"]
+    lines = off_budget_text(off_budget(pass_export, p), pass_export, "fr")
+    assert lines and all("jusqu'à 20 000 €" in x and "40 000" not in x for x in lines), lines
+
+
+def test_a_hire_cost_given_is_counted_not_shown_as_a_ceiling(catalog):
+    from intertex_cli.engine.amounts import off_budget
+
+    p, _ = ans.parse({"projects": ["export-hire"], "hire_cost_eur": 30000}, "<answers>")
+    scheme = catalog.schemes["pass-export-occ"]
+    assert off_budget(scheme, p) == []
+    parts = evaluate_scheme(scheme, p).estimate["parts"]
+    assert [(x["component"], x["expense_eur"]) for x in parts] == [("new-export-function", 30000)]

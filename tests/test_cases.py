@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
 
 from intertex_cli import answers as prof
+from intertex_cli.catalog.dated import at
 from intertex_cli.engine.rules import evaluate_scheme
 
 CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
@@ -16,8 +18,11 @@ CASES = sorted((Path(__file__).parent / "cases").glob("*.yaml"))
 def _expectations():
     for path in CASES:
         case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        day = case.get("date")  # the day of the assessment: the cards' terms that day
         for scheme_id, exp in case["expect"].items():
-            yield pytest.param(path, case["profile"], scheme_id, exp, id=f"{path.stem}:{scheme_id}")
+            yield pytest.param(
+                path, case["profile"], scheme_id, exp, day, id=f"{path.stem}:{scheme_id}"
+            )
 
 
 @pytest.fixture(params=["validated", "cached"])
@@ -25,11 +30,13 @@ def any_catalog(request, catalog, cached_catalog):
     return catalog if request.param == "validated" else cached_catalog
 
 
-@pytest.mark.parametrize("path,answers,scheme_id,exp", list(_expectations()))
-def test_case(any_catalog, path, answers, scheme_id, exp):
+@pytest.mark.parametrize("path,answers,scheme_id,exp,day", list(_expectations()))
+def test_case(any_catalog, path, answers, scheme_id, exp, day):
     catalog = any_catalog
     p, _ = prof.parse(answers, str(path))
     scheme = catalog.schemes[scheme_id]
+    if day is not None:
+        scheme = at(scheme, date.fromisoformat(str(day)))
     r = evaluate_scheme(scheme, p)
     assert exp["page"] == scheme.source.page or exp["page"] in scheme.source.pages, (
         "page of the card"

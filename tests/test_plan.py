@@ -110,6 +110,23 @@ def test_nearest_miss_is_the_smallest_change_the_company_can_make(catalog):
     assert a.nearest["pass-export-na"] is None
 
 
+def test_nearest_miss_through_the_programme_changes_the_budget(catalog):
+    """A hire of 30 000 € alone is under the Contrat Export's 40 000 € (p. 8): 10 000 €
+    of other expenses open it; the change is on an answers key, the budget."""
+    hire = {k: v for k, v in TARN.items() if k != "project_budget_eur"}
+    a = run_assess(catalog, **hire, projects=["export-hire"], hire_cost_eur=30_000)
+    assert a.result("contrat-export-occ").verdict == "ineligible"
+    ((cr, fails),) = a.reasons["contrat-export-occ"]
+    assert fails[0]["key"] == "hire_cost_eur" and fails[0]["answer"] == 30_000
+    assert a.nearest["contrat-export-occ"] == [{"key": "project_budget_eur", "value": 10_000}]
+    assert a.result("pass-export-occ").estimate["amount_eur"] == 15_000
+    # a hire of 60 000 € is over the Pass Export's 40 000 € (p. 6): no budget opens it
+    a = run_assess(catalog, **hire, projects=["export-hire"], hire_cost_eur=60_000)
+    assert a.nearest["pass-export-occ"] is None
+    ((cr, fails),) = a.reasons["pass-export-occ"]
+    assert fails[0]["op"] == "le" and fails[0]["limit"] == 40_000
+
+
 def test_nearest_miss_in_time_only_moves_forward(catalog):
     gironde = {
         **TARN,

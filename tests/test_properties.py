@@ -39,6 +39,10 @@ AMOUNTS = [
 ]
 
 
+HIRES = [0, 9_999, 10_000, 30_000, 39_999, 40_000, 60_000, 80_000, 80_001, 200_001]
+PROJECTS = [None, ("export-hire",), ("export-hire", "trade-fairs"), ("trade-fairs",)]
+
+
 def amount():
     return st.one_of(
         st.sampled_from(AMOUNTS),
@@ -69,7 +73,12 @@ def full_profiles(draw):
         "has_export_team": draw(st.booleans()),
         "equity_eur": draw(amount()),
         "project_budget_eur": draw(amount()),
+        "hire_cost_eur": draw(st.sampled_from(HIRES) | amount()),
     }
+    # the projects: unknown, or with the export hire (whose cost then counts), alone or not
+    projects = draw(st.sampled_from(PROJECTS))
+    if projects is not None:
+        a["projects"] = projects
     # a company closes at most one year per 12 months, plus a short first one
     a["closed_fiscal_years"] = draw(st.integers(0, min(5, a["months_of_activity"] // 12 + 1)))
     a["region"] = geo.region_of(a["department"])
@@ -83,6 +92,8 @@ def partial_of(draw, full):
     kept = draw(st.sets(st.sampled_from(keys)))
     skipped = draw(st.sets(st.sampled_from(keys)))
     answers = {k: v for k, v in full.answers.items() if k in kept}
+    if "projects" in full.answers:  # asked first, before what the rules read
+        answers["projects"] = full.answers["projects"]
     if "department" not in answers and draw(st.booleans()):
         answers["region"] = full.answers["region"]  # region given without its département
     elif "department" in answers:
@@ -120,7 +131,7 @@ def test_answering_only_the_asked_questions_gives_the_same_verdicts(schemes, dat
     asked = plan(schemes, full)
     assert len(asked) == len(set(asked))
     assert "region" not in asked or "department" not in full.answers
-    answers = {k: v for k, v in full.answers.items() if k in asked}
+    answers = {k: v for k, v in full.answers.items() if k in asked or k == "projects"}
     if "department" in answers:
         answers["region"] = geo.region_of(answers["department"])
     only = Profile(answers, frozenset(k for k in asked if k not in full.answers))

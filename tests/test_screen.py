@@ -88,6 +88,7 @@ NUMBERS = {
     "closed_fiscal_years": [0, 1, 2, 3],
     "equity_eur": [0, 1_000, 5_000, 20_000, 900_000],
     "project_budget_eur": [0, 9_999, 10_000, 30_000, 40_000, 40_001, 200_000, 250_000],
+    "hire_cost_eur": [0, 9_999, 10_000, 30_000, 39_999, 40_000, 60_000, 80_001, 200_001],
 }  # fmt: skip
 BOOLS = (
     "independent",
@@ -139,6 +140,10 @@ def company(draw) -> dict:
         )
     if draw(st.booleans()):
         a["projects"] = draw(st.lists(st.sampled_from(PROJECT_IDS), max_size=3, unique=True))
+        if draw(st.booleans()):  # the hire, alone or with others: its cost counts
+            a["projects"] = ["export-hire", *(x for x in a["projects"] if x != "export-hire")]
+            if draw(st.booleans()):
+                a["projects"] = ["export-hire"]
     return a
 
 
@@ -185,6 +190,30 @@ def test_screen_gives_the_results_of_check_for_every_company(schemes, companies)
         return
     table = to_table([as_cells(a) for a in companies])
     got = screen_results(schemes, table)
+    for a, row in zip(companies, got):
+        assert row == check_results(schemes, a), a
+
+
+def test_screen_counts_the_hire_as_check_does(schemes):
+    """The export hire's cost among the programme's expenses (pp. 6, 8), for a company
+    that meets the Occitanie cards' other criteria: every mix of projects, budget and
+    hire cost gives check's verdicts, missing answers and amounts."""
+    from itertools import product
+
+    base = {"department": "31", "headcount": 20, "independent": True, "financially_sound": True}
+    projects = [None, [], ["export-hire"], ["export-hire", "trade-fairs"], ["trade-fairs"]]
+    budgets = ["absent", None, 0, 30_000, {"min": 5_000}, {"min": 0, "max": 40_000}]
+    hires = ["absent", None, 0, 10_000, 30_000, 60_000, 90_000, {"max": 20_000}]
+    companies = []
+    for pr, budget, hire in product(projects, budgets, hires):
+        a = dict(base)
+        if pr is not None:
+            a["projects"] = pr
+        for key, v in (("project_budget_eur", budget), ("hire_cost_eur", hire)):
+            if v != "absent":
+                a[key] = v
+        companies.append(a)
+    got = screen_results(schemes, to_table([as_cells(a) for a in companies]))
     for a, row in zip(companies, got):
         assert row == check_results(schemes, a), a
 

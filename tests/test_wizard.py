@@ -84,15 +84,16 @@ def projects_keys(projects=()) -> str:
     return keys + ENTER
 
 
-def _session_keys(schemes, projects=()) -> tuple[str, list[str]]:
+def _session_keys(schemes, projects=(), company=None, skip=SKIPPED) -> tuple[str, list[str]]:
     from datetime import date
 
     from intertex_cli.catalog.dated import at
 
+    company = TARN if company is None else company
     schemes = [at(s, date.fromisoformat(DAY)) for s in schemes]
-    answers = {k: v for k, v in TARN.items() if k not in SKIPPED}
+    answers = {k: v for k, v in company.items() if k not in skip}
     answers["region"] = geo.region_of(answers["department"])
-    skipped = set(SKIPPED) | (set() if projects else {"projects"})
+    skipped = set(skip) | (set() if projects else {"projects"})
     if projects:
         answers["projects"] = tuple(projects)
     oracle = Profile(answers, frozenset(skipped))
@@ -101,7 +102,7 @@ def _session_keys(schemes, projects=()) -> tuple[str, list[str]]:
     for k in asked:
         if k == "department":
             keys += "99" + ENTER + BACKSPACE * 2  # invalid: re-prompted, then corrected
-        keys += keys_for(k, TARN.get(k), skip=k in SKIPPED, typed=TYPED.get(k))
+        keys += keys_for(k, company.get(k), skip=k in skip, typed=TYPED.get(k))
     return keys, asked
 
 
@@ -134,6 +135,34 @@ def test_a_whole_session_with_an_error_a_skip_and_a_change(pipe, schemes, tmp_pa
     assert by["contrat-export-occ"]["verdict"] == "ineligible"
     written = yaml.safe_load(saved.read_text(encoding="utf-8"))
     assert written["project_budget_eur"] == 12_000 and written["equity_eur"] is None
+
+
+HIRING = {**TARN, "hire_cost_eur": 60_000}  # the hire only: no other budget
+
+
+@pytest.mark.parametrize("projects", [["export-hire"], ["export-hire", "trade-fairs"]])
+def test_the_hire_cost_is_asked_when_the_hire_is_a_project(pipe, schemes, projects):
+    skip = SKIPPED | {"project_budget_eur"}
+    keys, asked = _session_keys(schemes, projects, company=HIRING, skip=skip)
+    assert "hire_cost_eur" in asked
+    pipe.send_text(keys + ENTER)  # review: all correct
+    r = CliRunner().invoke(app, ["check", "--date", DAY, "--format", "json", "--lang", "fr"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout[r.stdout.index("{") :])
+    assert data["answers"]["hire_cost_eur"] == 60_000
+    by = {x["id"]: x for x in data["results"]}
+    assert by["pass-export-occ"]["verdict"] == "ineligible"  # 60 000 € > 40 000 € (p. 6)
+    if projects == ["export-hire"]:  # the hire alone: its salary is the programme (p. 8)
+        assert by["contrat-export-occ"]["verdict"] == "eligible"
+        assert by["contrat-export-occ"]["estimate"]["amount_eur"] == 30_000
+    else:  # other expenses, of a budget unknown: the amount waits for it
+        assert by["contrat-export-occ"]["verdict"] == "unknown"
+
+
+@pytest.mark.parametrize("projects", [(), ["trade-fairs"], ["vie", "market-prospection"]])
+def test_the_hire_cost_is_never_asked_without_the_hire(schemes, projects):
+    _, asked = _session_keys(schemes, projects, company=HIRING)
+    assert "hire_cost_eur" not in asked and asked
 
 
 def test_progress_is_shown_and_the_answers_are_kept(pipe, schemes, tmp_path):

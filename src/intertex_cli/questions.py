@@ -166,6 +166,13 @@ QUESTIONS: dict[str, Question] = {
             "Études, conseil, salons, déplacements, traduction, prospection — hors salaire d'une embauche",
             "Studies, consultants, trade fairs, travel, translation, prospection — not a new hire's salary",
         ),
+        _q(
+            "hire_cost_eur",
+            "Coût salarial brut chargé de l'embauche export prévue sur le programme (en euros) ?",
+            "Gross salary cost, charges included, of the export hire planned over the programme (euros)?",
+            "Salaire et charges du ou des cadres export recrutés, sur la durée du programme",
+            "Salary and charges of the export manager(s) hired, over the programme",
+        ),
     )
 }
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from intertex_cli.engine import geo
 from intertex_cli.engine.amounts import potential
+from intertex_cli.engine.rules import programme_shifted
 from intertex_cli.engine.vocab import ANSWER_FACTS, NATURAL_ORDER
 from tests.oracle.rules_v0 import (
     INELIGIBLE,
@@ -83,6 +84,8 @@ def probes(key: str, p: Profile, schemes: tuple) -> list:
         consts |= set(SIZE_PROBES[key])
     t, e = p.answers.get("turnover_eur"), p.answers.get("export_turnover_eur")
     shares = th.get("export_share", set())
+    if key in ("project_budget_eur", "hire_cost_eur"):  # added with hire_cost_eur (issue 13)
+        consts |= programme_shifted(key, p, th.get("programme_expenses_eur", ()))
     if key == "export_turnover_eur":
         consts |= th.get("turnover_eur", set())
         if t:
@@ -188,10 +191,12 @@ def answer_from(full: Profile, key: str, p: Profile) -> Profile:
 def plan(schemes, full: Profile) -> list[str]:
     """The questions the wizard would ask, in order, if answered as ``full``."""
     schemes = tuple(schemes)
-    # what the wizard is never asked but takes from the file: a size class given directly
+    # what the wizard is never asked but takes from the file: a size class given directly;
+    # and the projects, asked before the planner's questions (the hire's cost reads them)
     p = Profile({}, frozenset(), {k: r for k, r in full.ranges.items() if k == "size_class"})
-    if "size_class" in full.answers:
-        p.answers["size_class"] = full.answers["size_class"]
+    for key in ("size_class", "projects"):
+        if key in full.answers:
+            p.answers[key] = full.answers[key]
     asked: list[str] = []
     while True:
         key = next_question(schemes, p)

@@ -20,7 +20,7 @@ from itertools import product
 
 from intertex_cli.engine import geo
 from intertex_cli.engine.amounts import estimate
-from intertex_cli.engine.profile import Profile
+from intertex_cli.engine.profile import Profile, programme_inputs
 from intertex_cli.engine.vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS, SIZE_CLASSES
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
@@ -84,6 +84,9 @@ def domain(fact: str, p: Profile):
         return _size_domain(p)
     if fact == "export_share":
         return _share_domain(p)
+    if fact == "programme_expenses_eur":  # added with hire_cost_eur (issue 13)
+        bounds = [_bounds(k, p) for k in programme_inputs(p)]
+        return Num(sum(b.lo for b in bounds), sum(b.hi for b in bounds))
     if fact == "turnover_eur":  # never less than the export turnover
         t = _bounds(fact, p)
         return Num(max(t.lo, _bounds("export_turnover_eur", p).lo), t.hi)
@@ -296,8 +299,9 @@ def evaluate_node(node, p: Profile) -> Outcome:
         return _combine(_not(kid.result), node, [kid])
     d = domain(node.fact, p)
     res = _and(check_domain(op, arg, d) for op, arg in node.ops())
-    used = {k: p.answers[k] for k in _inputs(node.fact) if k in p.answers}
-    used.update({k: p.ranges[k].as_answer() for k in _inputs(node.fact) if k in p.ranges})
+    keys = programme_inputs(p) if node.fact == "programme_expenses_eur" else _inputs(node.fact)
+    used = {k: p.answers[k] for k in keys if k in p.answers}
+    used.update({k: p.ranges[k].as_answer() for k in keys if k in p.ranges})
     missing = tuple(_leaf_missing(node, p)) if res == UNKNOWN else ()
     return Outcome(res, node, [], used, missing)
 
@@ -340,6 +344,8 @@ def _leaf_missing(leaf, p: Profile) -> list[str]:
         return list(_size_missing(p, leaf))
     if fact == "export_share":
         return [k for k in _inputs(fact) if p.open(k)]
+    if fact == "programme_expenses_eur":
+        return [k for k in programme_inputs(p) if p.open(k)]
     out = [fact] if p.open(fact) else []
     other = _CROSS.get(fact)
     if other and p.open(other):

@@ -43,8 +43,8 @@ from pathlib import Path
 
 from .records import CHECK, summary_of
 
-FORMAT = 5  # 3: a "check" section beside the summary; 4: without steps and documents;
-# 5: a "planner" section (the first question)
+FORMAT = 6  # 3: a "check" section beside the summary; 4: without steps and documents;
+# 5: a "planner" section (the first question); 6: components' base_answer in the summary
 RACY_SECONDS = 2.0
 MAX_FILES = 16
 HEADER_LIMIT = 1 << 20

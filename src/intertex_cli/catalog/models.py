@@ -330,7 +330,32 @@ class Component(Strict):
     applies_to_budget: bool = Field(
         False, description="True if the project budget (contract: project_budget_eur) is this base."
     )
+    base_answer: str | None = Field(
+        None,
+        description=(
+            "The answers key whose amount is this base (hire_cost_eur: the export hire's "
+            "salary cost), counted in the estimate within max_expense_eur when the "
+            "component serves the company's projects; never with applies_to_budget."
+        ),
+    )
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _base_answer(self) -> Component:
+        key = self.base_answer
+        if key is None:
+            return self
+        spec = FACTS.get(key)
+        if spec is None or spec.derived or spec.unit != "eur" or key == "project_budget_eur":
+            raise ValueError(
+                f"base_answer {shown(key)} is not an amount of the answers other than the "
+                "project budget (hire_cost_eur)"
+            )
+        if self.applies_to_budget:
+            raise ValueError("a component's base is the budget or an answer, not both")
+        if self.rate is None:
+            raise ValueError("a component with base_answer needs its rate")
+        return self
 
 
 FigureUnit = Literal["eur", "rate", "months", "years", "days", "eur-per-day", "count"]

@@ -54,6 +54,7 @@ SUMMARY: dict = {
                 "cap_eur": True,
                 "max_expense_eur": True,
                 "applies_to_budget": True,
+                "base_answer": True,
                 "projects": True,
             }
         ],

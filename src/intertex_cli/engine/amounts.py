@@ -10,6 +10,12 @@ the company's equity where the guide caps the aid by it. That is the largest aid
 budget can bring (a fractional knapsack: highest rate first is optimal). A scheme
 without components is one component: its rate, cap and expense bounds.
 
+A component whose base is an answer (``base_answer``: the export hire's salary cost,
+``hire_cost_eur``) counts when it serves the company's known projects: its expense is
+the answer within its ``max_expense_eur``, taken first within the scheme's maximum of
+expenses, and the budget fills what is left; the scheme's minimum of expenses is on the
+two together (the programme's expenses, as the criteria read them).
+
 An insurance, a guarantee or a loan never has an aid amount: ``cover`` says what it is
 for this company (the budget covered, the share guaranteed, the premium, the loan's
 bounds).
@@ -21,7 +27,7 @@ import math
 
 from intertex_cli.record import Record
 
-from .profile import Profile
+from .profile import Profile, budget_nil
 
 INF = math.inf
 NOT_AID = ("insurance-guarantee", "loan")  # what they pay is not an aid: see `cover`
@@ -71,6 +77,41 @@ def off_budget_components(scheme, projects) -> list:
     return out
 
 
+def answer_components(scheme, p: Profile) -> list[tuple[object, float | None]]:
+    """(component, the answer or None while unknown) for the components whose base is an
+    answer (``base_answer``) and that serve the company's projects, these being known."""
+    projects = projects_of(p)
+    if projects is None or scheme.support_type in NOT_AID:
+        return []
+    out = []
+    for c in scheme.funding.components:
+        key = getattr(c, "base_answer", None)
+        if key is None or c.rate is None:
+            continue
+        if c.projects and not (set(c.projects) & projects):
+            continue
+        v = p.answers.get(key)
+        number = isinstance(v, (int, float)) and not isinstance(v, bool)
+        out.append((c, v if number else None))
+    return out
+
+
+def _answer_parts(answered, room: float) -> list[Part]:
+    """Each answered component's part: its answer within its limits and ``room``, the
+    expenses the scheme still takes."""
+    parts = []
+    for c, value in answered:
+        max_expense = c.max_expense_eur if c.max_expense_eur is not None else INF
+        by_cap = c.cap_eur / c.rate if c.cap_eur is not None and c.rate > 0 else INF
+        expense = max(0.0, min(value, max_expense, by_cap, room))
+        bound = None
+        if expense < value and expense < room:
+            bound = "cap" if by_cap < max_expense else "max_expense"
+        parts.append(Part(c, c.rate, expense, c.rate * expense, bound))
+        room -= expense
+    return parts
+
+
 def _terms(scheme, projects) -> list[tuple[object, float, float, float]] | None:
     """(component, rate, expense limit, aid cap) for the budget, or None if it pays none."""
     f = scheme.funding
@@ -113,21 +154,33 @@ def spread(terms, budget: float) -> list[Part]:
 
 
 def estimate(scheme, p: Profile, budget: float | None = None) -> dict | None:
-    """The largest aid for the project budget, with how it was computed (or None)."""
+    """The largest aid for the programme's expenses, with how it was computed (or None)."""
     f = scheme.funding
     projects = projects_of(p)
     terms = _terms(scheme, projects)
+    answered = answer_components(scheme, p)
+    if answered and terms is None:
+        terms = _terms(scheme, None)  # a budget beside the hire: the other expenses
     if budget is None:
         budget = _budget(p)
-    if terms is None or budget is None:
+        if budget is None and answered and budget_nil(p):
+            budget = 0  # the hire is the only project: no other expense
+    if (terms is None and not answered) or budget is None:
         return None
+    if any(v is None for _, v in answered):
+        return None  # an expense still unknown: no amount yet
     limited: list[dict] = []
-    base = budget
-    if f.max_expense_eur is not None and base > f.max_expense_eur:
-        base = f.max_expense_eur
+    total = budget + sum(v for _, v in answered)
+    room = f.max_expense_eur if f.max_expense_eur is not None else INF
+    if total > room:
         limited.append({"kind": "max_expense", "amount_eur": f.max_expense_eur})
-    below_minimum = f.min_expense_eur is not None and budget < f.min_expense_eur
-    parts = [] if below_minimum else spread(terms, base)
+    below_minimum = f.min_expense_eur is not None and total < f.min_expense_eur
+    parts: list[Part] = []
+    if not below_minimum:
+        parts = _answer_parts(answered, room)
+        room -= sum(x.expense for x in parts)
+        if terms:
+            parts += spread(terms, min(budget, room))
     amount = sum(x.amount for x in parts)
     if below_minimum:
         limited.append({"kind": "min_expense", "amount_eur": f.min_expense_eur})
@@ -148,10 +201,10 @@ def estimate(scheme, p: Profile, budget: float | None = None) -> dict | None:
     if f.equity_cap and isinstance(equity, (int, float)) and amount > equity:
         amount = equity
         limited.append({"kind": "equity", "amount_eur": equity})
-    rates = {x.rate for x in parts} or {t[1] for t in terms}
+    rates = {x.rate for x in parts} or {t[1] for t in terms or ()} or {c.rate for c, _ in answered}
     return {
         "amount_eur": int(math.floor(amount + 1e-9)),
-        "base_eur": budget,
+        "base_eur": _num(total) if answered else budget,
         "rate": rates.pop() if len(rates) == 1 else None,
         "component": parts[0].component.id if parts and parts[0].component else None,
         "parts": [
@@ -175,13 +228,24 @@ def _num(x: float):
 
 
 def ceiling(scheme, p: Profile) -> float | None:
-    """The most the scheme can pay this company from any budget (None: no ceiling given)."""
-    terms = _terms(scheme, projects_of(p))
-    if terms is None:
+    """The most the scheme can pay this company from any budget (None: no ceiling given);
+    an answered component (the hire) at its answer, or at its limit while unknown."""
+    projects = projects_of(p)
+    terms = _terms(scheme, projects)
+    answered = answer_components(scheme, p)
+    if answered and terms is None:
+        terms = _terms(scheme, None)
+    if answered and budget_nil(p):
+        terms = None  # the hire is the only project: no budget beside it
+    if terms is None and not answered:
         return None
     f = scheme.funding
-    base = f.max_expense_eur if f.max_expense_eur is not None else INF
-    total = sum(x.amount for x in spread(terms, base) if x.rate > 0)
+    room = f.max_expense_eur if f.max_expense_eur is not None else INF
+    parts = _answer_parts([(c, INF if v is None else v) for c, v in answered], room)
+    room -= sum(x.expense for x in parts)
+    if terms:
+        parts += spread(terms, room)
+    total = sum(x.amount for x in parts if x.rate > 0)
     if f.cap_eur is not None:
         total = min(total, f.cap_eur)
     equity = p.answers.get("equity_eur")
@@ -197,12 +261,19 @@ def potential(scheme) -> float:
 
 
 def off_budget(scheme, p: Profile) -> list[dict]:
-    """Ceilings that do not come from the budget (a hire's salary), for display."""
+    """Ceilings that do not come from the budget (a hire's salary), for display: never
+    above the scheme's own cap; none for a component the estimate already counts."""
+    counted = {c.id for c, v in answer_components(scheme, p) if v is not None}
+    f = scheme.funding
     out = []
     for c in off_budget_components(scheme, projects_of(p)):
+        if c.id in counted:
+            continue
         top = c.cap_eur
         if top is None and c.rate is not None and c.max_expense_eur is not None:
             top = c.rate * c.max_expense_eur
+        if top is not None and f.cap_eur is not None:
+            top = min(top, f.cap_eur)
         out.append(
             {
                 "component": c.id,

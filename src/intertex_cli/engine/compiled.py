@@ -47,8 +47,11 @@ from .rules import (
     _leaf_missing,
     check_domain,
     domain,
+    programme_shifted,
 )
-from .vocab import ANSWER_FACTS
+from .vocab import ANSWER_FACTS, DERIVED_FACTS
+
+PROGRAMME = "programme_expenses_eur"
 
 _REGIONAL = ("department", "region", "former_region")
 
@@ -71,6 +74,8 @@ def fact_inputs(fact: str) -> tuple[str, ...]:
         return ("turnover_eur", "export_turnover_eur")
     if fact in ("headcount", "independent"):  # an SME size class given bounds them
         return (fact, "size_class")
+    if fact == "programme_expenses_eur":  # the projects say whether the hire counts
+        return ("project_budget_eur", "hire_cost_eur", "projects")
     return (fact,)
 
 
@@ -85,7 +90,7 @@ def _keys_of(facts: frozenset) -> frozenset:
     return got
 
 
-_ALL_FACTS = (*ANSWER_FACTS, "size_class", "export_share", "former_region")
+_ALL_FACTS = (*ANSWER_FACTS, *DERIVED_FACTS)
 AFFECTS: dict[str, frozenset] = {
     key: frozenset(f for f in _ALL_FACTS if key in fact_inputs(f)) for key in ANSWER_FACTS
 }
@@ -367,15 +372,13 @@ class Compiled:
         """(an id, the sorted values the planner tries for ``key``): as planner.probes."""
         spec = ANSWER_FACTS[key]
         a = p.answers
-        pid = (
-            (key, a.get("turnover_eur"), a.get("export_turnover_eur"))
-            if key
-            in (
-                "turnover_eur",
-                "export_turnover_eur",
-            )
-            else (key,)
-        )
+        if key in ("turnover_eur", "export_turnover_eur"):
+            pid = (key, a.get("turnover_eur"), a.get("export_turnover_eur"))
+        elif key in DERIVED_FACTS[PROGRAMME].inputs:  # the other inputs shift its thresholds
+            shifted = programme_shifted(key, p, self.thresholds.get(PROGRAMME, ()))
+            pid = (key, tuple(sorted(shifted)))
+        else:
+            pid = (key,)
         got = self._probes.get(pid)
         if got is None:
             if len(self._probes) > 256:
@@ -531,6 +534,8 @@ class Compiled:
             for x in (arg if isinstance(arg, (list, tuple)) else [arg])
             if isinstance(x, (int, float)) and not isinstance(x, bool)
         ]
+        if fact == PROGRAMME:  # the thresholds less what the other inputs add
+            return (0, *programme_shifted(key, p, consts))
         out: set = {0}
         if fact == "size_class":
             i = {
@@ -586,6 +591,8 @@ def _numeric_probes(key: str, p: Profile, th: dict) -> list:
         consts |= set(SIZE_PROBES[key])
     t, e = p.answers.get("turnover_eur"), p.answers.get("export_turnover_eur")
     shares = th.get("export_share", set())
+    if key in DERIVED_FACTS[PROGRAMME].inputs:
+        consts |= programme_shifted(key, p, th.get(PROGRAMME, ()))
     if key == "export_turnover_eur":
         consts |= th.get("turnover_eur", set())
         if t:

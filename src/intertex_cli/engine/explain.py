@@ -5,9 +5,10 @@ Pure, like the rest of the engine: structured answers, no text in any language.
 
 from __future__ import annotations
 
+import math
 from itertools import product
 
-from .profile import Profile
+from .profile import Profile, programme_inputs
 from .rules import (
     ELIGIBLE,
     MET,
@@ -20,6 +21,16 @@ from .rules import (
 from .vocab import ANSWER_FACTS
 
 # ----------------------------------------------------------------------------- reasons
+
+
+def _shown(fact: str, p: Profile) -> str:
+    """The fact a failure names: the programme's expenses that are one answer alone (the
+    budget, or the hire's cost) are that answer."""
+    if fact == "programme_expenses_eur":
+        inputs = programme_inputs(p)
+        if len(inputs) == 1:
+            return inputs[0]
+    return fact
 
 
 def _answer_for(fact: str, p: Profile) -> tuple[str, object, dict]:
@@ -48,6 +59,13 @@ def _answer_for(fact: str, p: Profile) -> tuple[str, object, dict]:
         d = domain(fact, p)
         inputs = {k: a[k] for k in ("export_turnover_eur", "turnover_eur") if k in a}
         return "export_share", (d.lo if d.lo == d.hi else [d.lo, d.hi]), inputs
+    if fact == "programme_expenses_eur":  # what its inputs add up to: a value or a range
+        d = domain(fact, p)
+        inputs = {k: a[k] for k in programme_inputs(p) if k in a}
+        inputs.update({k: p.ranges[k].as_answer() for k in programme_inputs(p) if k in p.ranges})
+        if d.lo == d.hi:
+            return fact, d.lo, inputs
+        return fact, ({"min": d.lo} | ({"max": d.hi} if d.hi != math.inf else {})), inputs
     if fact in p.ranges:  # a range as given: {min, max}
         r = p.ranges[fact].as_answer()
         return fact, r, {fact: r}
@@ -72,13 +90,14 @@ def failures(outcome, p: Profile) -> list[dict]:
         held = _met_leaves(inner, p) if inner is not None else []
         return [dict(x, negated=True) for x in held]
     d = domain(node.fact, p)
-    key, answer, inputs = _answer_for(node.fact, p)
+    fact = _shown(node.fact, p)
+    key, answer, inputs = _answer_for(fact, p)
     out = []
     for op, arg in node.ops():
         if check_domain(op, arg, d) == UNMET:
             out.append(
                 {
-                    "fact": node.fact,
+                    "fact": fact,
                     "op": op,
                     "limit": arg,
                     "key": key,
@@ -98,10 +117,11 @@ def _met_leaves(outcome, p: Profile) -> list[dict]:
         return out
     if outcome.node.kind == "not":
         return []
-    key, answer, inputs = _answer_for(outcome.node.fact, p)
+    fact = _shown(outcome.node.fact, p)
+    key, answer, inputs = _answer_for(fact, p)
     return [
         {
-            "fact": outcome.node.fact,
+            "fact": fact,
             "op": op,
             "limit": arg,
             "key": key,
@@ -125,6 +145,16 @@ CHOOSABLE = {
 }
 
 
+# A derived fact the company changes through one of its answers: the programme's
+# expenses through its budget (the hire's salary is not a lever).
+THROUGH = {"programme_expenses_eur": "project_budget_eur"}
+
+
+def _choosable(fact: str) -> str | None:
+    key = THROUGH.get(fact, fact)
+    return key if key in CHOOSABLE else None
+
+
 def _candidates(key: str, scheme, p: Profile) -> list:
     """Values of ``key`` worth trying: the nearest that meet each bound of the criteria."""
     spec = ANSWER_FACTS[key]
@@ -135,10 +165,15 @@ def _candidates(key: str, scheme, p: Profile) -> list:
     step = 1
     for c in scheme.criteria:
         for leaf in leaves(c.rule):
-            if leaf.fact != key:
+            if _choosable(leaf.fact) != key:
                 continue
+            shift = 0  # what the fact's other inputs add (the hire's salary)
+            if leaf.fact != key:
+                shift = domain(leaf.fact, p.with_value(key, 0)).lo
             for op, arg in leaf.ops():
                 for x in arg if isinstance(arg, list) else [arg]:
+                    if not isinstance(x, bool) and isinstance(x, (int, float)):
+                        x = x - shift
                     values.update(
                         {"lt": [x - step], "le": [x], "gt": [x + step], "ge": [x], "eq": [x]}.get(
                             op, [x - step, x, x + step]
@@ -172,8 +207,9 @@ def nearest_miss(scheme, p: Profile, with_=None) -> list[dict] | None:
     keys = []
     for c in scheme.criteria:
         for leaf in leaves(c.rule):
-            if leaf.fact in CHOOSABLE and leaf.fact not in keys:
-                keys.append(leaf.fact)
+            key = _choosable(leaf.fact)
+            if key is not None and key not in keys:
+                keys.append(key)
     if not keys:
         return None
     options = [[None] + _candidates(k, scheme, p) for k in keys]

@@ -184,10 +184,12 @@ def answer_from(full: Profile, key: str, p: Profile) -> Profile:
 def plan(schemes, full: Profile) -> list[str]:
     """The questions the wizard would ask, in order, if answered as ``full``."""
     schemes = tuple(schemes)
-    # what the wizard is never asked but takes from the file: a size class given directly
+    # what the wizard is never asked but takes from the file: a size class given directly;
+    # and the projects, asked before the planner's questions (the hire's cost reads them)
     p = Profile({}, frozenset(), {k: r for k, r in full.ranges.items() if k == "size_class"})
-    if "size_class" in full.answers:
-        p.answers["size_class"] = full.answers["size_class"]
+    for key in ("size_class", "projects"):
+        if key in full.answers:
+            p.answers[key] = full.answers[key]
     asked: list[str] = []
     while True:
         key = next_question(schemes, p)

@@ -7,6 +7,8 @@ import math
 
 from intertex_cli.record import Record
 
+from .vocab import HIRE_COST, HIRE_PROJECT
+
 
 class Range(Record):
     """A value known to lie between ``lo`` and ``hi``, both inclusive.
@@ -66,3 +68,32 @@ class Profile(Record):
         """This profile with ``key`` answered exactly (its range and "je ne sais pas" gone)."""
         ranges = {k: r for k, r in self.ranges.items() if k != key}
         return Profile({**self.answers, key: value}, self.skipped - {key}, ranges)
+
+
+# --------------------------------------------------------------------------- the programme
+
+
+def hire_counted(p: Profile) -> bool:
+    """The export hire's salary cost (``hire_cost_eur``) counts among the programme's
+    expenses: the hire is among the company's projects. Projects unknown: it does not."""
+    projects = p.answers.get("projects")
+    return projects is not None and HIRE_PROJECT in projects
+
+
+def budget_nil(p: Profile) -> bool:
+    """The hire is the company's only project and no project budget is given (neither a
+    value nor a range): the programme has no other expense, the budget counts as 0."""
+    projects = p.answers.get("projects")
+    key = "project_budget_eur"
+    return (
+        projects is not None
+        and set(projects) == {HIRE_PROJECT}
+        and key not in p.answers
+        and key not in p.ranges
+    )
+
+
+def programme_inputs(p: Profile) -> tuple[str, ...]:
+    """The answers the programme's expenses add up, for this profile."""
+    keys = () if budget_nil(p) else ("project_budget_eur",)
+    return (*keys, HIRE_COST) if hire_counted(p) else keys

@@ -19,7 +19,7 @@ from intertex_cli.record import Record
 
 from . import geo
 from .amounts import estimate
-from .profile import Profile
+from .profile import Profile, programme_inputs
 from .verdicts import ELIGIBLE, INELIGIBLE, MET, UNDECIDED, UNKNOWN, UNMET  # noqa: F401 (re-exported)
 from .vocab import ACTIVITIES, ANSWER_FACTS, LEGAL_FORMS, SIZE_CLASSES
 
@@ -86,6 +86,8 @@ def domain(fact: str, p: Profile):
         return _size_domain(p)
     if fact == "export_share":
         return _share_domain(p)
+    if fact == "programme_expenses_eur":
+        return programme_domain(p)
     if fact == "turnover_eur":  # never less than the export turnover
         t = _bounds(fact, p)
         return Num(max(t.lo, _bounds("export_turnover_eur", p).lo), t.hi)
@@ -201,6 +203,27 @@ def _share_domain(p: Profile) -> Num:
     if e.hi == 0:
         lo = hi = 0.0
     return Num(lo, hi)
+
+
+def programme_domain(p: Profile) -> Num:
+    """The programme's expenses: the sum of its inputs' bounds (budget known, hire
+    unknown: from the budget up)."""
+    lo = hi = 0
+    for key in programme_inputs(p):
+        b = _bounds(key, p)
+        lo, hi = lo + b.lo, hi + b.hi
+    return Num(lo, hi)
+
+
+def programme_shifted(key: str, p: Profile, consts) -> set:
+    """Where an answer to ``key`` (an input of the programme's expenses) may change a
+    test on them: each threshold less what the other inputs add (at least, at most)."""
+    q = p.with_value(key, 0)
+    if key not in programme_inputs(q):
+        return set()
+    d = programme_domain(q)
+    offsets = {d.lo} | ({d.hi} if d.hi != INF else set())
+    return {c - o for c in consts for o in offsets}
 
 
 # --------------------------------------------------------------------------- tests
@@ -319,8 +342,9 @@ def evaluate_node(node, p: Profile, doms: dict | None = None) -> Outcome:
         if d is None:
             d = doms[fact] = domain(fact, p)
     res = _and(check_domain(op, arg, d) for op, arg in node.ops())
-    used = {k: p.answers[k] for k in _inputs(fact) if k in p.answers}
-    used.update({k: p.ranges[k].as_answer() for k in _inputs(fact) if k in p.ranges})
+    keys = programme_inputs(p) if fact == "programme_expenses_eur" else _inputs(fact)
+    used = {k: p.answers[k] for k in keys if k in p.answers}
+    used.update({k: p.ranges[k].as_answer() for k in keys if k in p.ranges})
     missing = tuple(_leaf_missing(node, p)) if res == UNKNOWN else ()
     return Outcome(res, node, [], used, missing)
 
@@ -347,6 +371,8 @@ def _inputs(fact: str) -> tuple[str, ...]:
         return ("headcount", "turnover_eur", "balance_sheet_total_eur", "independent", "size_class")
     if fact == "export_share":
         return ("export_turnover_eur", "turnover_eur")
+    if fact == "programme_expenses_eur":
+        return ("project_budget_eur", "hire_cost_eur")
     if fact in _CROSS:
         return (fact, _CROSS[fact])
     if fact in ("headcount", "independent"):
@@ -363,6 +389,8 @@ def _leaf_missing(leaf, p: Profile) -> list[str]:
         return list(_size_missing(p, leaf))
     if fact == "export_share":
         return [k for k in _inputs(fact) if p.open(k)]
+    if fact == "programme_expenses_eur":
+        return [k for k in programme_inputs(p) if p.open(k)]
     out = [fact] if p.open(fact) else []
     other = _CROSS.get(fact)
     if other and p.open(other):

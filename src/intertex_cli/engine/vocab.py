@@ -134,8 +134,13 @@ ANSWER_FACTS: dict[str, Fact] = {
         Fact("has_export_team", "bool"),
         Fact("equity_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
         Fact("project_budget_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
+        Fact("hire_cost_eur", "number", unit="eur", max=_EUR_MAX, max_why=_WHY_EUR),
     )
 }
+
+# The answer that is the cost of one project (contract §2): it counts among a programme's
+# expenses only when that project is among the company's projects, as they are known.
+HIRE_COST, HIRE_PROJECT = "hire_cost_eur", "export-hire"
 
 DERIVED_FACTS: dict[str, Fact] = {
     f.name: f
@@ -153,6 +158,16 @@ DERIVED_FACTS: dict[str, Fact] = {
             inputs=("export_turnover_eur", "turnover_eur"),
             derived=True,
             unit="ratio",
+        ),
+        Fact(
+            # the programme's expenses (the Occitanie Pass Export and Contrat Export, pp.
+            # 6 and 8): the project budget, plus the export hire's salary cost when the
+            # hire is among the company's projects (profile.programme_parts)
+            "programme_expenses_eur",
+            "number",
+            inputs=("project_budget_eur", "hire_cost_eur"),
+            derived=True,
+            unit="eur",
         ),
         Fact(
             "former_region",

@@ -38,10 +38,11 @@ from intertex_cli.engine.rules import (
     evaluate_scheme,
     leaves,
 )
-from intertex_cli.engine.vocab import ANSWER_FACTS, SIZE_CLASSES
+from intertex_cli.engine.vocab import ANSWER_FACTS, HIRE_COST, HIRE_PROJECT, SIZE_CLASSES
 from intertex_cli.errors import AnswersError
 
 ABSENT, SKIPPED, EXACT, RANGE = 0, 1, 2, 3
+PROGRAMME = "programme_expenses_eur"
 
 
 class RowError(Exception):
@@ -164,6 +165,8 @@ def _deps(fact: str) -> tuple[str, ...]:
         return _SIZE_INPUTS
     if fact == "export_share":
         return ("turnover_eur", "export_turnover_eur", "share")
+    if fact == PROGRAMME:  # its inputs (what is missing) and its interval (the verdict)
+        return ("project_budget_eur", HIRE_COST, "programme")
     if fact in ("turnover_eur", "export_turnover_eur"):
         return ("turnover_eur", "export_turnover_eur")
     if fact in ("headcount", "independent"):
@@ -314,6 +317,34 @@ class Screener:
             lo[i], hi[i] = got
         return lo, hi
 
+    def _programme(self, b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The programme's expenses as rules.programme_domain adds them up: whether the
+        hire counts (0 no, 1 yes, 2 it is the only project: no budget given counts as 0)
+        and the interval, its inputs' bounds added (budget first)."""
+        mode = np.zeros(b.n, dtype=np.int64)
+        projects = b.extra.get("projects")
+        if projects is not None:
+            seen: dict = {}
+            for i, pr in enumerate(projects):
+                m = seen.get(pr)
+                if m is None:
+                    names = set(pr.split(";")) if pr else set()
+                    m = seen[pr] = 0 if HIRE_PROJECT not in names else 1 + (names == {HIRE_PROJECT})
+                mode[i] = m
+        lo, hi = np.zeros(b.n), np.zeros(b.n)
+        for key in ("project_budget_eur", HIRE_COST):
+            got = b.num.get(key)
+            st, a, z = got if got is not None else (np.zeros(b.n, np.int8), lo * 0, lo * 0)
+            klo = np.where(st >= EXACT, a, 0.0)
+            khi = np.where(st == EXACT, a, np.where(st == RANGE, z, math.inf))
+            if key == HIRE_COST:
+                counted = mode > 0
+            else:
+                counted = ~((mode == 2) & (st < EXACT))
+            lo = lo + np.where(counted, klo, 0.0)
+            hi = hi + np.where(counted, khi, 0.0)
+        return mode, lo, hi
+
     # ------------------------------------------------------------------ evaluation
 
     def check_sizes(self, b: Batch, drop: bool = False) -> int:
@@ -347,13 +378,21 @@ class Screener:
             b.num["size_class"] = (st, size[1], size[2])
         return len(rows)
 
-    def _kinds(self, keys: list[str], points: dict, b: Batch, share) -> tuple:
+    def _kinds(self, keys: list[str], points: dict, b: Batch, share, programme=None) -> tuple:
         """Each company's kind on ``keys``: (distinct keys, first row, inverse)."""
         parts, radix = [], []
         for k in keys:
             if k == "share":
                 pts = points["share"]
                 for v in share:
+                    parts.append(self._cells(v, pts) + 1)
+                    radix.append(2 * len(pts) + 3)
+            elif k == "programme":
+                mode, lo, hi = programme
+                parts.append(mode)
+                radix.append(3)
+                pts = points["programme"]
+                for v in (lo, hi):
                     parts.append(self._cells(v, pts) + 1)
                     radix.append(2 * len(pts) + 3)
             elif k in NUM_KEYS:
@@ -393,11 +432,11 @@ class Screener:
                 ) from None
         return p
 
-    def _criteria(self, b: Batch, share, profiles: dict) -> list[np.ndarray]:
+    def _criteria(self, b: Batch, share, profiles: dict, programme=None) -> list[np.ndarray]:
         """Each distinct criterion's outcome index per company (equal outcomes, equal index)."""
         out = []
         for r, (node, keys, points) in enumerate(self.rules):
-            kinds, first, inverse = self._kinds(keys, points, b, share)
+            kinds, first, inverse = self._kinds(keys, points, b, share, programme)
             memo, outcomes = self.rule_memo[r], self.rule_outcomes[r]
             index = np.empty(len(kinds), dtype=np.int64)
             for j in range(len(kinds)):
@@ -428,8 +467,9 @@ class Screener:
         Two levels: each distinct criterion on the keys it reads, then each scheme on the
         outcomes of its criteria (which is all that ``evaluate_scheme`` combines)."""
         share = self._share(b) if any("share" in k for k in self.keys) else None
+        programme = self._programme(b) if any("programme" in k for k in self.keys) else None
         profiles: dict[int, Profile] = {}
-        crit = self._criteria(b, share, profiles)
+        crit = self._criteria(b, share, profiles, programme)
         out = np.empty((b.n, len(self.schemes)), dtype=np.int32)
         for s, scheme in enumerate(self.schemes):
             ids = self.scheme_rules[s]
@@ -461,13 +501,14 @@ class Screener:
         return np.asarray(self.verdicts[s], dtype=np.int8)[index]
 
     def amounts(self, b: Batch, index: np.ndarray) -> dict[int, np.ndarray]:
-        """Estimates per scheme (NaN: none), for the companies whose budget is known."""
+        """Estimates per scheme (NaN: none), for the companies whose budget or hire cost
+        is known."""
         out: dict[int, np.ndarray] = {}
-        budget = b.num.get("project_budget_eur")
-        if budget is None or not self.budgeted:
+        if not self.budgeted:
             return out
-        st, value, _ = budget
-        rows = np.nonzero(st == EXACT)[0]
+        none = (np.zeros(b.n, np.int8), None, None)
+        (bs, bv, _), (hs, hv, _) = (b.num.get(k) or none for k in ("project_budget_eur", HIRE_COST))
+        rows = np.nonzero((bs == EXACT) | (hs == EXACT))[0]
         if not len(rows):
             return out
         eq = b.num.get("equity_eur")
@@ -477,7 +518,9 @@ class Screener:
         for i in rows:
             e = float(eq[1][i]) if eq is not None and eq[0][i] == EXACT else None
             pr = projects[i] if projects is not None else None
-            key = (float(value[i]), e, pr)
+            budget = float(bv[i]) if bs[i] == EXACT else None
+            hire = float(hv[i]) if hs[i] == EXACT else None
+            key = (budget, bs[i] == RANGE, hire, e, pr)
             p = None
             for s in self.budgeted:
                 if self.verdicts[s][index[i, s]] == 2:  # ineligible: no estimate, as in check
@@ -485,13 +528,19 @@ class Screener:
                 got = self._amount_cache.get((s, key))
                 if got is None:
                     if p is None:
-                        # what an estimate reads (engine/amounts.py): budget, equity, projects
-                        answers = {"project_budget_eur": _plain(value[i])}
+                        # what an estimate reads (engine/amounts.py): budget (a range: not
+                        # given exactly), hire cost, equity, projects
+                        answers: dict = {}
+                        ranges = {"project_budget_eur": Range()} if bs[i] == RANGE else {}
+                        if budget is not None:
+                            answers["project_budget_eur"] = _plain(budget)
+                        if hire is not None:
+                            answers[HIRE_COST] = _plain(hire)
                         if e is not None:
                             answers["equity_eur"] = _plain(e)
                         if pr is not None:
                             answers["projects"] = tuple(pr.split(";")) if pr else ()
-                        p = Profile(answers)
+                        p = Profile(answers, frozenset(), ranges)
                     est = estimate(self.schemes[s], p)
                     got = est["amount_eur"] if est else math.nan
                     if len(self._amount_cache) > 20_000:
@@ -528,6 +577,8 @@ def _points(rules, keys: list[str]) -> dict:
                 add("balance_sheet_total_eur", SIZE_PROBES["balance_sheet_total_eur"])
             elif f == "export_share":
                 add("share", nums)
+            elif f == PROGRAMME:
+                add("programme", nums)
             elif f in NUM_KEYS:
                 add(f, nums)
             if f == "headcount":
@@ -536,7 +587,7 @@ def _points(rules, keys: list[str]) -> dict:
     for k in keys:
         if k == "share":
             out[k] = np.array(sorted(pts.get(k, set()) | {0.0, 1.0}), dtype=np.float64)
-        elif k in NUM_KEYS and k != "size_class":
+        elif k == "programme" or (k in NUM_KEYS and k != "size_class"):
             v = pts.get(k, set())
             out[k] = np.array(
                 sorted({x + d for x in v for d in (-1, 0, 1)} | {0.0}), dtype=np.float64

@@ -124,6 +124,10 @@ _T = {
     "since_guide": ("depuis le guide, {date}", "since the guide, {date}"),
     "max_expense_taken": ("dépenses retenues au plus", "expenses taken into account at most"),
     "off_budget": ("hors budget du projet", "outside the project budget"),
+    "base_answer": (
+        "sur votre réponse « {label} », comptée dans les dépenses du programme",
+        'on your answer "{label}", counted in the programme\'s expenses',
+    ),
     "cumul.not_with": ("Non cumulable avec : {names}", "Cannot be combined with: {names}"),
     "cumul.combines": ("Se cumule avec : {names}", "Combines with: {names}"),
     "cumul.after": ("Après : {names}", "After: {names}"),

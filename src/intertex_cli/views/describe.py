@@ -27,6 +27,8 @@ FACT_LABELS = {
     "has_export_team": ("équipe export", "export team"),
     "equity_eur": ("fonds propres", "equity"),
     "project_budget_eur": ("budget du projet", "project budget"),
+    "hire_cost_eur": ("coût salarial de l'embauche export", "export hire's salary cost"),
+    "programme_expenses_eur": ("dépenses du programme", "programme expenses"),
 }
 
 VALUE_LABELS = {

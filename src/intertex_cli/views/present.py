@@ -139,7 +139,9 @@ def funding_lines(scheme, lang: str) -> list[str]:
             bits.append(_kv(lang, t("cap", lang), e(c.cap_eur)))
         if c.duration_months is not None:
             bits.append(months(c.duration_months, lang))
-        if not c.applies_to_budget and (c.rate is not None or c.cap_eur is not None):
+        if getattr(c, "base_answer", None):
+            bits.append(t("base_answer", lang, label=fact_label(c.base_answer, lang)))
+        elif not c.applies_to_budget and (c.rate is not None or c.cap_eur is not None):
             bits.append(t("off_budget", lang))
         out.append(" — ".join(bits))
     if f.cover is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from intertex_cli.engine.profile import budget_nil
 from intertex_cli.engine.verdicts import ELIGIBLE, INELIGIBLE, UNDECIDED
 from intertex_cli.text.i18n import euros, t
 
@@ -197,7 +198,7 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
     if head:
         row("", " · ".join(head), "bold")
     first = plan.first
-    no_budget = not isinstance(budget, (int, float))
+    no_budget = not isinstance(budget, (int, float)) and not budget_nil(p)
     ceilings = {e.scheme.id: a.ceilings.get(e.scheme.id) for e in plan.entries if no_budget}
     detailed = _detailed(plan, a, show_all)
     hidden = plan.entries[len(detailed) :]
