@@ -439,12 +439,12 @@ def test_html_report_is_one_self_contained_page(tarn_file, tmp_path):
 
     p = Parse()
     p.feed(page)
-    assert {"style", "table", "h1", "h2"} <= set(p.tags)
+    assert {"style", "svg", "table", "h1", "h2"} <= set(p.tags)
     assert "script" not in p.tags and "link" not in p.tags and not p.links  # nothing fetched
     text = " ".join(p.text)
     assert "Export plan — Tissages du Tarn" in text and "€15,000" in text
     assert "@page" in page and "A4" in page
-    assert page.count("<rect") == 0  # one scheme with an amount: the table says it all
+    assert page.count("<rect") == 1  # one bar: the one scheme with an amount
     # printed: the plan on its own first page, the details after
     assert "size: A4" in page and ".first { break-after: page; }" in page
     first, details = page.split('</div><div class="details">')
@@ -460,10 +460,14 @@ def test_html_report_is_one_self_contained_page(tarn_file, tmp_path):
 def test_html_report_chart_and_escaping():
     from intertex_cli.views.report import Document, Section, to_html
 
-    sec = Section("Plan <b>", [("chart", [("Aide <i>", 15_000), ("Autre", 5_000)])])
+    long = "Plateforme numérique d'information des entreprises à l'international"
+    sec = Section("Plan <b>", [("chart", [("Aide <i>", 15_000), (long, 5_000)])])
     sec.blocks.append(("p", "Appelez le 05 61 11 52 00 ou a@b.fr pour 20 000 € — 2018-05-02"))
     page = to_html(Document("T", "s", [sec], [], "f"), "fr")
     assert page.count("<rect") == 2 and "Aide &lt;i&gt;" in page and "<b>" not in page
+    assert (
+        ">Plateforme numérique d&#x27;information des entreprises à l&#x27;international<" in page
+    )
     assert "05\u00a061\u00a011\u00a052\u00a000" in page and "20\u00a0000\u00a0€" in page
     assert '<span class="nw">a@b.fr</span>' in page and '<span class="nw">2018-05-02</span>' in page
 

@@ -222,7 +222,7 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
                 ),
             )
         )
-        if len(chart) > 1:  # one bar tells nothing the table does not
+        if chart:
             sec.blocks.append(("chart", chart))
         for e in plan.entries:
             extra = w.off_budget_text(a.off_budget.get(e.scheme.id) or [], e.scheme, lang)
@@ -582,6 +582,7 @@ ul.pairs li { break-inside: avoid; margin: 0 0 .1em; }
 p.scheme { font-weight: 600; margin: .5em 0 0; }
 svg { max-width: 100%; height: auto; }
 .details { font-size: .82em; line-height: 1.24; }
+@media screen { .details { border-top: 1px dashed #cbd5e0; margin-top: 1.5em; } }
 .details p { margin: .3em 0; }
 .details h2 { margin: .8em 0 .3em; }
 .details ul, .details ol { margin: .2em 0; }
@@ -615,7 +616,10 @@ def _lines(c) -> str:
 
 def chart_svg(items: list[tuple[str, int]], lang: str = "fr") -> str:
     """A horizontal bar chart of the plan's amounts by scheme, as inline SVG."""
-    width, label_w, bar_h, gap = 640, 250, 22, 8
+    # each name whole: the label column as wide as the longest (about 7 px a character
+    # at 12 px); the figure scales down to the page (max-width: 100%)
+    label_w = max(250, 7 * max(len(name) for name, _ in items) + 10)
+    width, bar_h, gap = label_w + 390, 22, 8
     top = max(v for _, v in items) or 1
     height = len(items) * (bar_h + gap) + gap
     parts = [
@@ -625,9 +629,8 @@ def chart_svg(items: list[tuple[str, int]], lang: str = "fr") -> str:
     for i, (name, value) in enumerate(items):
         y = gap + i * (bar_h + gap)
         bar = max(2, int((width - label_w - 110) * value / top))
-        label = name if len(name) <= 38 else name[:37].rstrip() + "."
         parts.append(
-            f'<text x="0" y="{y + 15}" font-size="12" fill="#1d2327">{html.escape(label)}</text>'
+            f'<text x="0" y="{y + 15}" font-size="12" fill="#1d2327">{html.escape(name)}</text>'
             f'<rect x="{label_w}" y="{y}" width="{bar}" height="{bar_h}" fill="#2b6cb0" rx="3"/>'
             f'<text x="{label_w + bar + 6}" y="{y + 15}" font-size="12" fill="#1d2327">{html.escape(euros(value, lang))}</text>'
         )
