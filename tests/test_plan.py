@@ -374,24 +374,68 @@ def test_markdown_report(tarn_file, tmp_path):
     )
     assert r.exit_code == 0, r.output
     md = report.read_text(encoding="utf-8")
-    headings = [line for line in md.splitlines() if line.startswith("#")]
+    lines = md.splitlines()
+    headings = [line for line in lines if line.startswith("#")]
     assert headings[0] == "# Plan export — Tissages du Tarn"
-    for h in (
-        "## Vos réponses",
+    # the plan first, then this week, whom to call; the details after
+    assert headings[1:5] == [
         "## Votre plan",
-        "## Les étapes, dans l'ordre",
+        "## Cette semaine",
         "## Contacts (le plus proche d'abord)",
+        "## Documents à préparer",
+    ]
+    for h in (
+        "## Ensuite",
+        "## Vos réponses",
         "## Presque",
         "## Supprimés ou remplacés depuis le guide",
         "## Le statut de chaque dispositif aujourd'hui",
     ):
-        assert h in headings, h
-    assert "| 1 | Pass Export (Région Occitanie) | Région Occitanie | 15 000 € |" in md
-    assert "Total des aides chiffrées : 15 000 €" in md
-    contacts = md[md.index("## Contacts") :]
+        assert h in headings[5:], h
+    # the plan's table is the first table, its columns aligned: it reads as a table in a
+    # plain-text e-mail too, and stays short
+    first_table = next(i for i, line in enumerate(lines) if line.startswith("|"))
+    assert lines[first_table - 2] == "## Votre plan"
+    table = lines[first_table : first_table + 4]
+    assert table[0].split("|")[1:-1] == [
+        " # ",
+        " Dispositif                     ",
+        " Organisme        ",
+        " Montant              ",
+    ]
+    assert len({len(x) for x in table}) == 1 and len(table[0]) <= 100
+    assert (
+        table[2]
+        == "| 1 | Pass Export (Région Occitanie) | Région Occitanie | 15 000 €             |"
+    )
+    assert (
+        "1. Pass Export (Région Occitanie) — 50 % × 30 000 € = 15 000 € "
+        "(plafond 20 000 € non atteint)" in md
+    )
+    assert (
+        "**Total des aides chiffrées : 15 000 € (sans compter deux fois une même dépense).**" in md
+    )
+    contacts = md[md.index("## Contacts") : md.index("## Documents")]
     assert contacts.index("Toulouse") < contacts.index("Montpellier")  # nearest first
+    assert (
+        "- Sébastien Robert-Charrerau — Bpifrance, Direction régionale Toulouse — Toulouse · 05 61 11 52 00"
+        in contacts
+    )
     assert "2017-2018" in md and "<" not in md.replace("&lt;", "")
+    assert "p. None" not in md and "depuis 2023-04)" in md  # a document added since the guide
+    # two schemes named Pass Export: each with its agency where both are listed
+    assert "| Pass Export (Région Nouvelle-Aquitaine) |" in md
     assert not list(tmp_path.glob(".plan.md.*"))  # no temporary file left
+
+
+def test_markdown_report_of_a_past_day(tarn_file, tmp_path):
+    report = tmp_path / "plan.md"
+    args = ["check", "--answers", str(tarn_file), "--report", str(report), "--date", "2017-12-31"]
+    r = CliRunner().invoke(app, [*args, "--lang", "fr"])
+    assert r.exit_code == 0, r.output
+    md = report.read_text(encoding="utf-8")
+    assert "conditions du 2017-12-31" in md
+    assert "## Le statut de chaque dispositif au 2017-12-31" in md
 
 
 def test_html_report_is_one_self_contained_page(tarn_file, tmp_path):
@@ -424,3 +468,46 @@ def test_html_report_is_one_self_contained_page(tarn_file, tmp_path):
     assert "Export plan — Tissages du Tarn" in text and "€15,000" in text
     assert "@page" in page and "A4" in page
     assert page.count("<rect") == 1  # one bar: the one scheme with an amount
+    # printed: the plan on its own first page, the details after
+    assert "size: A4" in page and ".first { break-after: page; }" in page
+    first, details = page.split('</div><div class="details">')
+    assert "Total of the amounts computed: €15,000" in first and "This week" in first
+    assert "Your answers" in details and "Each scheme&#x27;s status today" in details
+    # never broken across lines: phone numbers and amounts (no-break spaces), e-mails and
+    # dates (nowrap); no word cut to fit a column
+    assert "05\u00a061\u00a011\u00a052\u00a000" in first and "05 61" not in page
+    assert '<span class="nw">export@laregion.fr</span>' in first
+    assert "overflow-wrap: anywhere" not in page and "word-break: break-all" not in page
+
+
+def test_html_report_chart_and_escaping():
+    from intertex_cli.views.report import Document, Section, to_html
+
+    long = "Plateforme numérique d'information des entreprises à l'international"
+    sec = Section("Plan <b>", [("chart", [("Aide <i>", 15_000), (long, 5_000)])])
+    sec.blocks.append(("p", "Appelez le 05 61 11 52 00 ou a@b.fr pour 20 000 € — 2018-05-02"))
+    page = to_html(Document("T", "s", [sec], [], "f"), "fr")
+    assert page.count("<rect") == 2 and "Aide &lt;i&gt;" in page and "<b>" not in page
+    assert (
+        ">Plateforme numérique d&#x27;information des entreprises à l&#x27;international<" in page
+    )
+    assert "05\u00a061\u00a011\u00a052\u00a000" in page and "20\u00a0000\u00a0€" in page
+    assert '<span class="nw">a@b.fr</span>' in page and '<span class="nw">2018-05-02</span>' in page
+
+
+@given(
+    st.text(st.characters(whitelist_categories=("L", "P", "Zs"), blacklist_characters="\u00a0")),
+    st.integers(0, 999_999_999),
+    st.integers(1_000, 9_999_999),
+)
+def test_unbreakable_glues_phones_and_amounts_and_changes_nothing_else(words, phone, amount):
+    from intertex_cli.text.i18n import euros
+    from intertex_cli.views.words import unbreakable
+
+    d = f"{phone:09d}"
+    number = f"0{d[0]} " + " ".join(d[i : i + 2] for i in range(1, 9, 2))  # 05 61 11 52 00
+    text = f"{words} {number} · {euros(amount)} {words}"
+    glued = unbreakable(text)
+    assert glued.replace("\u00a0", " ") == text  # only spaces become no-break spaces
+    assert number.replace(" ", "\u00a0") in glued
+    assert euros(amount).replace(" ", "\u00a0") in glued

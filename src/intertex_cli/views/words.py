@@ -488,14 +488,17 @@ _CONFIDENCE = {
 }
 
 
-def status_text(scheme, lang: str) -> str:
+def status_text(scheme, lang: str, short: bool = False) -> str:
     """ "modifié depuis le guide (confirmé, 2018-05-02)"; an ending that is only probable
-    says so: "probablement supprimé depuis le guide"."""
+    says so: "probablement supprimé depuis le guide". ``short``: without "depuis le
+    guide", for a column that says it."""
     st = scheme.status
     bits = [tr(lang, *_CONFIDENCE[st.confidence])]
     if st.evidence_date:
         bits.append(st.evidence_date)
     value = tr(lang, *_STATUS[st.value])
+    if short:
+        value = value.removesuffix(" depuis le guide").removesuffix(" since the guide")
     if st.confidence != "confirmed" and st.value in ("abolished", "replaced"):
         value = tr(lang, "probablement ", "probably ") + value
     return f"{value} ({', '.join(bits)})"
@@ -523,13 +526,23 @@ def today_text(scheme, lang: str) -> str:
 
 _GLUE = "\x00"  # a space that must not break a line: inside an amount or a phone number
 _AMOUNT = re.compile(
-    r"(?<=\d) (?=\d{3}\b)|(?<=\d) (?=€)|(?<=€) (?=\d)|(?<=\d) (?=%)"
+    r"(?<=\d) (?=\d{3}\b)|(?<=\d) (?=[kM]?€)|(?<=€) (?=\d)|(?<=\d) (?=%)"
     r"|(?<=«) | (?=»)|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)"
 )
 _PHONE = re.compile(r"\b\d{2}(?: \d{2}){4}\b|\b0 ?8\d{2}(?: \d{3}){2}\b|\+33 \(0\)\d(?: \d{2}){4}")
 
 
 _GLUE_NEEDED = re.compile(r"[0-9«»]")  # no digit and no guillemet: nothing to glue
+
+
+def unbreakable(text: str, glue: str = "\u00a0") -> str:
+    """``text`` with ``glue`` (a no-break space) for each space that must not break a
+    line: inside an amount ("20 000 €"), a percentage, a page ("p. 6"), a phone number,
+    after « and before »."""
+    if not _GLUE_NEEDED.search(text):
+        return text
+    glued = _PHONE.sub(lambda m: m.group(0).replace(" ", glue), text)
+    return _AMOUNT.sub(glue, glued)
 
 
 def wrap(text: str, width: int) -> str:
@@ -544,10 +557,7 @@ def wrap(text: str, width: int) -> str:
     if simple and len(text) <= width:
         return text  # one line already: most of them
     width = max(width, 20)
-    glued = text
-    if _GLUE_NEEDED.search(text):
-        glued = _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text)
-        glued = _AMOUNT.sub(_GLUE, glued)
+    glued = unbreakable(text, _GLUE)
     if simple and max(map(len, glued.split(" "))) <= width:
         lines = []
         while len(glued) > width:
