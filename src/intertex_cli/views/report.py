@@ -429,11 +429,19 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
         )
     sec = Section(heading)
     rows = []
-    for r in a.results:
+    # the schemes this company's report is about: those of its projects (or all when
+    # they are unknown) and those named above; the rest of the catalogue is one command
+    # away (intertex list), not pages of paper
+    shown = [r for r in a.results if a.relevant.get(r.scheme.id) is not False]
+    for r in shown:
         s = r.scheme
+        # one site a source, with its date: the whole addresses are in `intertex show`
         srcs = ", ".join(
-            x.url + (f" ({x.date})" if x.date else w.tr(lang, " (non datée)", " (undated)"))
-            for x in s.status.sources
+            dict.fromkeys(
+                w.site(x.url)
+                + (f" ({x.date})" if x.date else w.tr(lang, " (non datée)", " (undated)"))
+                for x in s.status.sources
+            )
         )
         status = w.status_text(s, lang, short=True)
         succ = w.successor_text(s, lang, catalog.schemes)
@@ -461,6 +469,18 @@ def build(assessment, catalog, lang: str, today: date | None = None) -> Document
             "status",
         )
     )
+    rest = len(a.results) - len(shown)
+    if rest:
+        sec.blocks.append(
+            (
+                "p",
+                w.tr(
+                    lang,
+                    f"Les {rest} autres dispositifs, sans rapport avec vos projets : intertex list.",
+                    f"The {rest} other schemes, unrelated to your projects: intertex list.",
+                ),
+            )
+        )
     sections.append(sec)
 
     footer = w.tr(

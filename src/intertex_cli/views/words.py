@@ -598,7 +598,7 @@ def pages_of(r) -> str:
     return f" (p. {', '.join(map(str, pages))})" if pages else ""
 
 
-def _site(url: str) -> str:
+def site(url: str) -> str:
     """terres-du-lauragais.fr for http://www.terres-du-lauragais.fr/fr/entreprise/…"""
     host = url.split("://", 1)[-1].split("/", 1)[0]
     return host.removeprefix("www.") or url
@@ -614,7 +614,7 @@ def ref(item, lang: str) -> str:
     day = getattr(since, "date", None) if since is not None else None
     sources = getattr(since, "sources", None) or []
     # the site, not the whole address: a reference that reads in a sentence (show has it)
-    src = "".join(f", {_site(x.url)}" for x in sources[:1] if getattr(x, "url", None))
+    src = "".join(f", {site(x.url)}" for x in sources[:1] if getattr(x, "url", None))
     if day:
         return tr(lang, f"depuis {day}{src}", f"since {day}{src}")
     return tr(lang, f"après le guide{src}", f"since the guide{src}")
