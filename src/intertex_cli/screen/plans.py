@@ -2,14 +2,16 @@
 
 The plan comes from ``engine.assess.plan_of`` (the function ``check`` uses) run on the
 first company of each kind, and its JSON from ``views.present.plan_data``: when the
-planner changes, both commands follow. Two companies are of one kind when they have the
-same signature over the whole catalogue (``batch.Screener.signature``: what every
-criterion reads) and the same exact values of what amounts, covers and contacts read
-(budget, equity, turnover, export turnover, projects, département, region). A property
-test compares the result with ``check`` company by company.
+planner changes, both commands follow. Two companies are of one kind when every scheme
+gives them the same result (verdict and missing answers: the screening's result index),
+they have the same projects and the same nearest contacts, the same budget and, with a
+budget, the same equity and turnover (what amounts and covers read). A property test
+compares the result with ``check`` company by company.
 
 The single answer that would settle the most is the planner's next question
-(``engine.planner.next_question``) over the schemes the wizard asks about.
+(``engine.planner.next_question``, what check's wizard would ask next) for the first
+company of the kind: the same for most of its companies, not guaranteed for each (the
+planner weighs values the kind does not pin).
 """
 
 from __future__ import annotations
@@ -25,13 +27,13 @@ from intertex_cli.engine.planner import next_question
 from intertex_cli.engine.verdicts import INELIGIBLE
 from intertex_cli.errors import AnswersError
 from intertex_cli.record import Record
-from intertex_cli.views.present import plan_data
+from intertex_cli.views.present import contacts_for, plan_data
 
-from .batch import Batch, RowError, Screener, _unique_rows
+from .batch import EXACT, Batch, RowError, Screener, _unique_rows
 
-EXACT_KEYS = ("project_budget_eur", "equity_eur", "turnover_eur", "export_turnover_eur")
+EXACT_KEYS = ("project_budget_eur", "equity_eur", "turnover_eur")
 TOP = 5  # the largest plans the summary names
-MEMO_MAX = 50_000
+MEMO_MAX = 20_000  # plans kept (a few kilobytes each); a portfolio of distinct budgets repeats none
 
 
 class CompanyPlan(Record):
@@ -66,42 +68,91 @@ class Plans:
     def __init__(self, catalog):
         self.catalog = catalog
         self.schemes = tuple(catalog.schemes.values())
-        self.keyer = Screener(self.schemes)  # its signature only: the whole catalogue's
+        self.full: Screener | None = None
         self.memo: dict[bytes, CompanyPlan] = {}
         self._projects: dict = {None: 0}
+        self._places: dict[int, int] = {}  # département and region codes -> whom code
+        self._whom: dict[tuple, int] = {}
         self.companies = 0
         self.with_plan = 0
         self.total = 0
         self.in_plans: dict[str, int] = {}
         self._top: list = []  # a heap of (total, -row, name)
 
-    def _key_matrix(self, b: Batch) -> np.ndarray:
-        cols = [self.keyer.signature(b).astype(np.int64)]
-        for key in EXACT_KEYS:
-            st, lo, hi = b.num.get(key) or (np.zeros(b.n, np.int8), None, None)
-            cols.append(st.astype(np.int64)[:, None])
-            if lo is not None:
-                both = np.column_stack([np.nan_to_num(lo, nan=-1.0), np.nan_to_num(hi, nan=-1.0)])
-                cols.append(both.astype(np.float64).view(np.int64))
-        for key in ("department", "region"):
-            codes = b.cat.get(key)
-            cols.append((codes if codes is not None else np.zeros(b.n)).astype(np.int64)[:, None])
+    def _index(self, b: Batch, screener: Screener | None, index) -> np.ndarray:
+        """Every scheme's result index per company: the screening's own when it covers
+        the whole catalogue (else --scheme: this object's screener screens the rest)."""
+        if screener is not None and index is not None and screener.schemes == self.schemes:
+            return index
+        if self.full is None:
+            self.full = Screener(self.schemes)
+        return self.full.screen(b)
+
+    def _contacts(self, b: Batch) -> np.ndarray:
+        """A code per company for whom its plan's steps name (each scheme's nearest
+        contact for its region and département), one lookup per distinct place."""
+        dep = b.cat.get("department")
+        reg = b.cat.get("region")
+        dep = dep if dep is not None else np.zeros(b.n, np.int16)
+        reg = reg if reg is not None else np.zeros(b.n, np.int16)
+        pairs = dep.astype(np.int64) * 1000 + reg.astype(np.int64)
+        places, first, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+        codes = np.empty(len(places), np.int64)
+        for j, pair in enumerate(places):
+            code = self._places.get(int(pair))
+            if code is None:
+                answers = b.answers_at(int(first[j]))
+                region, department = answers.get("region"), answers.get("department")
+                if region is None and department is not None:
+                    from intertex_cli.engine import geo
+
+                    region = geo.region_of(department)
+                whom = tuple(
+                    tuple(map(id, contacts_for(s, self.catalog, region, department)[:1]))
+                    for s in self.schemes
+                )
+                code = self._places[int(pair)] = self._whom.setdefault(whom, len(self._whom))
+            codes[j] = code
+        return codes[inverse.reshape(-1)]
+
+    def _key_matrix(self, b: Batch, index: np.ndarray) -> np.ndarray:
+        """What a plan reads, per company: every scheme's result (verdict and missing
+        answers), the projects, whom to call, the budget and, with a budget, what
+        amounts and covers read besides (equity, turnover: covers count only with a
+        budget, contract §3)."""
+        cols = [index.astype(np.int64)]
         projects = b.extra.get("projects") or [None] * b.n
         codes = np.fromiter(
             (self._projects.setdefault(x, len(self._projects)) for x in projects),
             dtype=np.int64,
             count=b.n,
         )
-        cols.append(codes[:, None])
+        cols += [codes[:, None], self._contacts(b)[:, None]]
+        budget = b.num.get("project_budget_eur")
+        with_budget = np.zeros(b.n, bool) if budget is None else budget[0] == EXACT
+        for key in EXACT_KEYS:
+            st, lo, hi = b.num.get(key) or (np.zeros(b.n, np.int8), None, None)
+            if key != "project_budget_eur":
+                st = np.where(with_budget, st, 0)
+            cols.append(st.astype(np.int64)[:, None])
+            if lo is not None:
+                both = np.column_stack([np.nan_to_num(lo, nan=-1.0), np.nan_to_num(hi, nan=-1.0)])
+                if key != "project_budget_eur":
+                    both[~with_budget] = -1.0
+                cols.append(both.astype(np.float64).view(np.int64))
         return np.ascontiguousarray(np.hstack(cols))
 
-    def of_batch(self, b: Batch) -> list[CompanyPlan]:
-        """Each company's plan, in the batch's order."""
+    def of_batch(self, b: Batch, screener: Screener | None = None, index=None) -> list:
+        """Each company's :class:`CompanyPlan`, in the batch's order; ``index``: the
+        screening's result indices (``screener.screen(b)``), if made already."""
         if b.n == 0:
             return []
-        kinds, first, inverse = _unique_rows(self._key_matrix(b))
-        got = []
-        for j in range(len(kinds)):
+        kinds, first, inverse = _unique_rows(self._key_matrix(b, self._index(b, screener, index)))
+        got: list = [None] * len(kinds)
+        projects = b.extra.get("projects") or [None] * b.n
+        # kinds with the same projects one after the other: the planner keeps their schemes
+        order = sorted(range(len(kinds)), key=lambda j: str(projects[int(first[j])]))
+        for j in order:
             key = kinds[j].tobytes()
             plan = self.memo.get(key)
             if plan is None:
@@ -109,7 +160,7 @@ class Plans:
                 if len(self.memo) >= MEMO_MAX:
                     self.memo.clear()
                 self.memo[key] = plan
-            got.append(plan)
+            got[j] = plan
         out = [got[k] for k in inverse]
         self._count(b, inverse, got)
         return out

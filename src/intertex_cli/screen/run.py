@@ -274,7 +274,7 @@ def run_screen(
                 shown = {**shown, **answers_columns(b)}
             index = screener.screen(b)
             amounts = screener.amounts(b, index)
-            company_plans = plans.of_batch(b)
+            company_plans = plans.of_batch(b, screener, index)
             for w in writers:
                 w.write(b, index, amounts, shown, company_plans)
             summary.add(index)
