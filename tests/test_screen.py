@@ -271,31 +271,41 @@ def test_the_summary_fits_80_columns(tmp_path):
     assert max(len(line) for line in r.stdout.splitlines()) <= 80
 
 
+def read_output(path: Path) -> list[dict]:
+    """The rows of a screening's output file, as dicts keyed by its header."""
+    if path.suffix == ".csv":
+        return list(csv.DictReader(path.open(encoding="utf-8")))
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path).to_pylist()
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    return [dict(zip(values[0], v)) for v in values[1:]]
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".parquet", ".json"])
 def test_every_output_format_holds_the_same_verdicts(tmp_path, suffix):
     f = write_csv(tmp_path / "p.csv", PORTFOLIO)
     out = tmp_path / f"results{suffix}"
-    r = run("screen", f, "--output", out, "--scheme", "pass-export-occ")
+    args = ("--scheme", "pass-export-occ", "--detail", "--lang", "en")
+    r = run("screen", f, "--output", out, *args)
     assert r.exit_code == 0, r.output
     if suffix == ".json":
         rows = [
             {"siren": d["siren"], "pass-export-occ": d["results"][0]["verdict"]}
             for d in json.loads(out.read_text(encoding="utf-8"))
         ]
-    elif suffix == ".csv":
-        rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    elif suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        rows = pq.read_table(out).to_pylist()
     else:
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(out).worksheets[0]
-        values = list(sheet.iter_rows(values_only=True))
-        rows = [dict(zip(values[0], v)) for v in values[1:]]
+        rows = read_output(out)
     assert [str(x["siren"]) for x in rows] == ["123456789", "222222222", "333333333"]
-    assert [x["pass-export-occ"] for x in rows] == ["eligible", "ineligible", "ineligible"]
+    if suffix == ".xlsx":  # the sheet speaks the interface's language
+        verdicts = [x["pass-export-occ: verdict"] for x in rows]
+        assert verdicts == ["Eligible", "Not eligible", "Not eligible"]
+    else:
+        assert [x["pass-export-occ"] for x in rows] == ["eligible", "ineligible", "ineligible"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".intertex-")]
 
 

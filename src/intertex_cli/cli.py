@@ -430,6 +430,43 @@ def why_cmd(
     )
 
 
+# --------------------------------------------------------------------------- projects
+
+
+@app.command("projects")
+def projects_cmd(
+    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
+    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+) -> None:
+    """The project ids: what an answers file's projects and a portfolio's projects column take.
+
+    Example: intertex projects   ·   intertex projects --format json
+    """
+    from .engine.vocab import PROJECTS
+
+    fmt = _choice("format", fmt, ("table", "json"))
+    lang = _lang(lang)
+    if fmt == "json":
+        from .views.present import dumps
+
+        items = [
+            {"id": pid, "label": fr if lang == "fr" else en, "label_fr": fr, "label_en": en}
+            for pid, (fr, en) in PROJECTS.items()
+        ]
+        _out(dumps(items))
+        return
+    from .text.i18n import t
+    from .views.lines import Out
+
+    out = Out(sys.stdout)
+    out.line(t("projects_head", lang), style="bold")
+    for pid, (fr, en) in PROJECTS.items():
+        out.line(pid, first="  ", style="bold")
+        out.line(fr if lang == "fr" else en, indent="      ")
+    out.line()
+    out.line(t("projects_tail", lang), style="dim")
+
+
 # --------------------------------------------------------------------------- screen
 
 
@@ -455,6 +492,11 @@ def screen_cmd(
     scheme_id: str | None = typer.Option(
         None, "--scheme", "-s", metavar="ID", help="Screen for this scheme only."
     ),
+    detail: bool = typer.Option(
+        False,
+        "--detail",
+        help="After each company's plan, its result for every scheme (verdict, amount, missing answers, place in the plan).",
+    ),
     naf: str | None = typer.Option(
         None, "--naf", help="With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes)."
     ),
@@ -472,7 +514,9 @@ def screen_cmd(
     ),
     lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
 ) -> None:
-    """Screen many companies at once: a portfolio file or INSEE's SIRENE register.
+    """Screen many companies at once: a portfolio file or INSEE's SIRENE register; each company's plan.
+
+    A portfolio's projects column takes the ids of intertex projects, separated by ";".
 
     Examples: intertex screen clients.csv -o resultats.xlsx   ·   intertex screen --sirene StockUniteLegale_utf8.csv StockEtablissement_utf8.csv --naf 13,14 --region occitanie
     """
@@ -501,6 +545,7 @@ def screen_cmd(
         on=when,
         lang=lang,
         catalog=_catalog(catalog).at(when),
+        detail=detail,
     )
 
 

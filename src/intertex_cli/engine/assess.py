@@ -58,11 +58,16 @@ class Assessment(Record):
         return next(r for r in self.results if r.scheme.id == scheme_id)
 
 
-def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
+def plan_of(schemes, p: Profile, schemes_by_id: dict) -> tuple[list, dict, Plan]:
+    """(results, covers, plan) for one company: what ``check`` and ``screen`` both use."""
     results = evaluate(schemes, p)
-    projects = projects_of(p)
     covers = {r.scheme.id: cover(r.scheme, p, outcome_of) for r in results}
-    plan = make_plan(results, p, schemes_by_id, covers)
+    return results, covers, make_plan(results, p, schemes_by_id, covers)
+
+
+def assess(schemes, p: Profile, schemes_by_id: dict) -> Assessment:
+    results, covers, plan = plan_of(schemes, p, schemes_by_id)
+    projects = projects_of(p)
     chosen = [e.result for e in plan.entries]
     displaced = Displaced(chosen, schemes_by_id, covers, group_members(schemes_by_id))
     reasons, nearest, nearest_amount, instead = {}, {}, {}, {}

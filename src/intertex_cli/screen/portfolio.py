@@ -22,6 +22,7 @@ from intertex_cli.engine import geo
 from intertex_cli.engine.vocab import ANSWER_FACTS, PROJECT_IDS, SIZE_CLASSES
 
 from .batch import ABSENT, CAT_KEYS, CAT_VALUES, EXACT, NUM_KEYS, RANGE, SKIPPED, Batch, RowError
+from .labels import is_output_column
 
 ID_COLUMNS = ("siren", "siret", "name", "company_name")
 TRUE_WORDS = {"true", "oui", "1", "vrai", "yes", "o", "y"}
@@ -52,7 +53,7 @@ def check_columns(names: list[str], scheme_ids=()) -> tuple[list[str], list[str]
     for n in names:
         if n in known:
             used.append(n)
-        elif n == "row" or n in scheme_ids or n.endswith(("_estimate_eur", "_missing")):
+        elif is_output_column(n, scheme_ids):  # a screening's own (plans, results)
             results.append(n)
         elif n[:1].islower() and any(n.endswith(x) for x in _INSEE_SUFFIXES):
             results.append(n)

@@ -219,6 +219,7 @@ def run_screen(
     on: date,
     lang: str,
     catalog,
+    detail: bool = False,
 ) -> None:
     from intertex_cli.text.i18n import t  # noqa: F401 - the table below is bilingual through it
 
@@ -238,8 +239,11 @@ def run_screen(
             raise UsageError(f"no such folder for the output: {output.parent}")
     if (naf or region) and not sirene:
         raise UsageError("--naf and --region filter INSEE's SIRENE files: add --sirene")
+    from .plans import Plans
+
     screener = Screener(schemes)
-    summary = Summary(screener)
+    plans = Plans(catalog)  # each company's plan: over the whole catalogue, as check's
+    summary = Summary(screener, plans)
     warnings: list[str] = []
     progress = _progress(files)
     if sirene:
@@ -257,7 +261,9 @@ def run_screen(
         sinks.append((AtomicFile(output), target_fmt))
     if fmt == "json":
         sinks.append((AtomicFile(None), "json"))
-    writers = [Writer(a.path, f, screener) for a, f in sinks]
+    writers = [
+        Writer(a.path, f, screener, catalog, lang, detail=detail, summary=summary) for a, f in sinks
+    ]
     dropped = 0
     try:
         for b, shown, drop in batches:
@@ -268,8 +274,9 @@ def run_screen(
                 shown = {**shown, **answers_columns(b)}
             index = screener.screen(b)
             amounts = screener.amounts(b, index)
+            company_plans = plans.of_batch(b, screener, index)
             for w in writers:
-                w.write(b, index, amounts, shown)
+                w.write(b, index, amounts, shown, company_plans)
             summary.add(index)
         for w in writers:
             w.close()

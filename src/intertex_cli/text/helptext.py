@@ -42,9 +42,15 @@ COMMANDS = {
         "les mots du guide.\n\nExemple : intertex why pass-export-na --answers "
         "examples/tissage-tarn.yaml"
     ),
+    "projects": (
+        "Les identifiants de projet : ce que prennent la clé projects d'un fichier de "
+        "réponses et la colonne projects d'un portefeuille.\n\nExemple : intertex projects"
+        "   ·   intertex projects --format json"
+    ),
     "screen": (
         "Examine de nombreuses entreprises à la fois : un portefeuille ou le répertoire "
-        "SIRENE de l'INSEE.\n\nExemples : intertex screen clients.csv -o resultats.xlsx   ·   "
+        "SIRENE de l'INSEE ; le plan de chaque entreprise.\n\nLa colonne projects d'un "
+        "portefeuille prend les identifiants de intertex projects, séparés par « ; ».\n\nExemples : intertex screen clients.csv -o resultats.xlsx   ·   "
         "intertex screen --sirene StockUniteLegale_utf8.csv StockEtablissement_utf8.csv "
         "--naf 13,14 --region occitanie"
     ),
@@ -112,6 +118,10 @@ OPTIONS = {
         "table (le résumé par dispositif) ou json (chaque entreprise)."
     ),
     "Screen for this scheme only.": "Pour ce dispositif seulement.",
+    "After each company's plan, its result for every scheme (verdict, amount, missing answers, place in the plan).": (
+        "Après le plan de chaque entreprise, son résultat pour chaque dispositif (verdict, "
+        "montant, réponses qui manquent, place dans le plan)."
+    ),
     "With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes).": (
         "Avec --sirene : codes NAF gardés, par exemple 13,14,15.1 (débuts de code)."
     ),

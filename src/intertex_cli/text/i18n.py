@@ -33,6 +33,14 @@ _T = {
     "status.replaced": ("remplacé", "replaced"),
     "status.abolished": ("SUPPRIMÉ", "ABOLISHED"),
     "status.not-checked": ("non vérifié depuis le guide", "not checked since the guide"),
+    "projects_head": (
+        "Identifiants de projet (la clé ou la colonne projects) :",
+        "Project ids (the projects key or column):",
+    ),
+    "projects_tail": (
+        "Plusieurs projets : séparés par « ; » dans une cellule (trade-fairs;vie), en liste dans un fichier de réponses.",
+        'Several projects: separated by ";" in a cell (trade-fairs;vie), a list in an answers file.',
+    ),
     "mark.still-offered": ("✓ proposé", "✓ offered"),
     "mark.changed": ("⚠ modifié", "⚠ changed"),
     "mark.renamed": ("⚠ renommé", "⚠ renamed"),

@@ -566,8 +566,11 @@ def terms_json(s) -> list[dict]:
 
 
 def plan_json(assessment, catalog) -> dict:
-    plan = assessment.plan
-    p = assessment.profile
+    return plan_data(assessment.plan, assessment.profile, catalog)
+
+
+def plan_data(plan, p, catalog) -> dict:
+    """The contract's ``plan`` object of one company (check's, and each of screen's)."""
     region, department = p.answers.get("region"), p.answers.get("department")
     steps = []
     for item in plan.steps:

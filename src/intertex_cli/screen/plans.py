@@ -1,0 +1,234 @@
+"""Each company's plan, as ``check`` makes it, once per kind of company.
+
+The plan comes from ``engine.assess.plan_of`` (the function ``check`` uses) run on the
+first company of each kind, and its JSON from ``views.present.plan_data``: when the
+planner changes, both commands follow. Two companies are of one kind when every scheme
+gives them the same result (verdict and missing answers: the screening's result index),
+they have the same projects and the same nearest contacts, the same budget and, with a
+budget, the same equity and turnover (what amounts and covers read). A property test
+compares the result with ``check`` company by company.
+
+The single answer that would settle the most is the planner's next question
+(``engine.planner.next_question``, what check's wizard would ask next) for the first
+company of the kind: the same for most of its companies, not guaranteed for each (the
+planner weighs values the kind does not pin).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+
+import numpy as np
+
+from intertex_cli.engine.assess import plan_of, question_schemes
+from intertex_cli.engine.plan import ended
+from intertex_cli.engine.planner import next_question
+from intertex_cli.engine.verdicts import INELIGIBLE
+from intertex_cli.errors import AnswersError
+from intertex_cli.record import Record
+from intertex_cli.views.present import contacts_for, plan_data
+
+from .batch import EXACT, Batch, RowError, Screener, _unique_rows
+
+EXACT_KEYS = ("project_budget_eur", "equity_eur", "turnover_eur")
+TOP = 5  # the largest plans the summary names
+MEMO_MAX = 20_000  # plans kept (a few kilobytes each); a portfolio of distinct budgets repeats none
+
+
+class CompanyPlan(Record):
+    """What the outputs carry of one company's plan (the same for every company of a kind)."""
+
+    __slots__ = ("ids", "total", "flagged", "step", "contact", "question", "marks", "json")
+
+    def __init__(self, ids, total, flagged, step, contact, question, marks, json_text):
+        self.ids: list[str] = ids
+        self.total: int = total
+        # (id, reason): the plan's left_out, as check gives it, then the ended schemes
+        # that the company could otherwise use (abolished, replaced)
+        self.flagged: list[tuple[str, str]] = flagged
+        self.step: dict | None = step  # the first step, with whom to call (plan_data's)
+        self.contact: dict | None = contact
+        self.question: str | None = question  # the answer that would settle the most
+        self.marks: dict[str, str] = marks  # id -> "plan", a left-out reason or an end
+        self.json: str = json_text
+
+
+def mark_of(scheme, plan: CompanyPlan) -> str:
+    """A scheme's place for this company: in the plan, left out (why), ended, or nothing."""
+    got = plan.marks.get(scheme.id)
+    if got is not None:
+        return got
+    return scheme.status.value if ended(scheme) else ""
+
+
+class Plans:
+    """The plans of the companies, batch by batch, and what the summary says of them."""
+
+    def __init__(self, catalog):
+        self.catalog = catalog
+        self.schemes = tuple(catalog.schemes.values())
+        self.full: Screener | None = None
+        self.memo: dict[bytes, CompanyPlan] = {}
+        self._projects: dict = {None: 0}
+        self._places: dict[int, int] = {}  # département and region codes -> whom code
+        self._whom: dict[tuple, int] = {}
+        self.companies = 0
+        self.with_plan = 0
+        self.total = 0
+        self.in_plans: dict[str, int] = {}
+        self._top: list = []  # a heap of (total, -row, name)
+
+    def _index(self, b: Batch, screener: Screener | None, index) -> np.ndarray:
+        """Every scheme's result index per company: the screening's own when it covers
+        the whole catalogue (else --scheme: this object's screener screens the rest)."""
+        if screener is not None and index is not None and screener.schemes == self.schemes:
+            return index
+        if self.full is None:
+            self.full = Screener(self.schemes)
+        return self.full.screen(b)
+
+    def _contacts(self, b: Batch) -> np.ndarray:
+        """A code per company for whom its plan's steps name (each scheme's nearest
+        contact for its region and département), one lookup per distinct place."""
+        dep = b.cat.get("department")
+        reg = b.cat.get("region")
+        dep = dep if dep is not None else np.zeros(b.n, np.int16)
+        reg = reg if reg is not None else np.zeros(b.n, np.int16)
+        pairs = dep.astype(np.int64) * 1000 + reg.astype(np.int64)
+        places, first, inverse = np.unique(pairs, return_index=True, return_inverse=True)
+        codes = np.empty(len(places), np.int64)
+        for j, pair in enumerate(places):
+            code = self._places.get(int(pair))
+            if code is None:
+                answers = b.answers_at(int(first[j]))
+                region, department = answers.get("region"), answers.get("department")
+                if region is None and department is not None:
+                    from intertex_cli.engine import geo
+
+                    region = geo.region_of(department)
+                whom = tuple(
+                    tuple(map(id, contacts_for(s, self.catalog, region, department)[:1]))
+                    for s in self.schemes
+                )
+                code = self._places[int(pair)] = self._whom.setdefault(whom, len(self._whom))
+            codes[j] = code
+        return codes[inverse.reshape(-1)]
+
+    def _key_matrix(self, b: Batch, index: np.ndarray) -> np.ndarray:
+        """What a plan reads, per company: every scheme's result (verdict and missing
+        answers), the projects, whom to call, the budget and, with a budget, what
+        amounts and covers read besides (equity, turnover: covers count only with a
+        budget, contract §3)."""
+        cols = [index.astype(np.int64)]
+        projects = b.extra.get("projects") or [None] * b.n
+        codes = np.fromiter(
+            (self._projects.setdefault(x, len(self._projects)) for x in projects),
+            dtype=np.int64,
+            count=b.n,
+        )
+        cols += [codes[:, None], self._contacts(b)[:, None]]
+        budget = b.num.get("project_budget_eur")
+        with_budget = np.zeros(b.n, bool) if budget is None else budget[0] == EXACT
+        for key in EXACT_KEYS:
+            st, lo, hi = b.num.get(key) or (np.zeros(b.n, np.int8), None, None)
+            if key != "project_budget_eur":
+                st = np.where(with_budget, st, 0)
+            cols.append(st.astype(np.int64)[:, None])
+            if lo is not None:
+                both = np.column_stack([np.nan_to_num(lo, nan=-1.0), np.nan_to_num(hi, nan=-1.0)])
+                if key != "project_budget_eur":
+                    both[~with_budget] = -1.0
+                cols.append(both.astype(np.float64).view(np.int64))
+        return np.ascontiguousarray(np.hstack(cols))
+
+    def of_batch(self, b: Batch, screener: Screener | None = None, index=None) -> list:
+        """Each company's :class:`CompanyPlan`, in the batch's order; ``index``: the
+        screening's result indices (``screener.screen(b)``), if made already."""
+        if b.n == 0:
+            return []
+        kinds, first, inverse = _unique_rows(self._key_matrix(b, self._index(b, screener, index)))
+        got: list = [None] * len(kinds)
+        projects = b.extra.get("projects") or [None] * b.n
+        # kinds with the same projects one after the other: the planner keeps their schemes
+        order = sorted(range(len(kinds)), key=lambda j: str(projects[int(first[j])]))
+        for j in order:
+            key = kinds[j].tobytes()
+            plan = self.memo.get(key)
+            if plan is None:
+                plan = self._make(b, int(first[j]))
+                if len(self.memo) >= MEMO_MAX:
+                    self.memo.clear()
+                self.memo[key] = plan
+            got[j] = plan
+        out = [got[k] for k in inverse]
+        self._count(b, inverse, got)
+        return out
+
+    def _make(self, b: Batch, i: int) -> CompanyPlan:
+        try:
+            p = b.profile_at(i)
+        except AnswersError as e:
+            problem = e.problems[0] if e.problems else None
+            raise RowError(
+                int(b.rows[i]),
+                problem.field if problem else None,
+                problem.message if problem else e.message,
+            ) from None
+        results, _, plan = plan_of(self.schemes, p, self.catalog.schemes)
+        data = plan_data(plan, p, self.catalog)
+        step = data["steps"][0] if data["steps"] else None
+        marks = {sid: "plan" for sid in plan.ids}
+        flagged = [(x["id"], x["reason"]) for x in plan.left_out]
+        listed = {sid for sid, _ in flagged}
+        flagged += [
+            (r.scheme.id, r.scheme.status.value)
+            for r in results
+            if ended(r.scheme) and r.verdict != INELIGIBLE and r.scheme.id not in listed
+        ]
+        for sid, reason in flagged:
+            marks.setdefault(sid, reason)
+        question = next_question(question_schemes(self.schemes, p), p)
+        return CompanyPlan(
+            ids=list(plan.ids),
+            total=int(plan.total),
+            flagged=flagged,
+            step=step,
+            contact=step["contact"] if step else None,
+            question=question,
+            marks=marks,
+            json_text=json.dumps(data, ensure_ascii=False),
+        )
+
+    def _count(self, b: Batch, inverse: np.ndarray, kinds: list) -> None:
+        self.companies += b.n
+        per_kind = np.bincount(inverse, minlength=len(kinds))
+        for plan, n in zip(kinds, per_kind):
+            if plan.ids:
+                self.with_plan += int(n)
+                self.total += plan.total * int(n)
+            for sid in plan.ids:
+                self.in_plans[sid] = self.in_plans.get(sid, 0) + int(n)
+        totals = np.array([p.total for p in kinds], dtype=np.int64)[inverse]
+        floor = self._top[0][0] if len(self._top) >= TOP else 0
+        # only the companies that could enter the list are looked at one by one
+        better = np.nonzero(totals > floor)[0]
+        for i in better[np.argsort(-totals[better], kind="stable")][:TOP]:
+            item = (int(totals[i]), -int(b.rows[i]), company_name(b, int(i)))
+            if len(self._top) < TOP:
+                heapq.heappush(self._top, item)
+            elif item > self._top[0]:
+                heapq.heapreplace(self._top, item)
+
+    def largest(self) -> list[tuple[str, int, int]]:
+        """(name, row, total) of the companies with the largest plans, largest first."""
+        return [(name, -row, total) for total, row, name in sorted(self._top, reverse=True)]
+
+
+def company_name(b: Batch, i: int) -> str:
+    """How the outputs name a company: its name, else its siren or siret, else its row."""
+    for key in ("name", "company_name", "siren", "siret"):
+        values = b.ids.get(key)
+        if values is not None and values[i]:
+            return str(values[i])
+    return ""
