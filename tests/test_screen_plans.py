@@ -226,7 +226,8 @@ def test_the_excel_file_is_ready_to_use(tmp_path, lang):
     cie = by_id["credit-impot-export"]
     assert cie[1] == "Crédit d’Impôt Export" if lang == "fr" else cie[1] == "Export Tax Credit"
     assert cie[2].startswith("✗") and cie[7] is None  # ended: marked, no question proposed
-    assert by_id["pass-export-na"][2].startswith("⚠")  # replaced
+    assert by_id["avance-prospection"][2].startswith("⚠")  # replaced (an open successor)
+    assert by_id["pass-export-na"][2].startswith("✗")  # probably ended, no successor
     figures = {r[0]: r[1] for r in srows if r and r[0] and r[1] is not None}
     with_plan = "Entreprises avec un plan" if lang == "fr" else "Companies with a plan"
     assert figures[with_plan] == 3

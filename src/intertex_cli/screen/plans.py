@@ -3,10 +3,9 @@
 The plan comes from ``engine.assess.plan_of`` (the function ``check`` uses) run on the
 first company of each kind, and its JSON from ``views.present.plan_data``: when the
 planner changes, both commands follow. Two companies are of one kind when every scheme
-gives them the same result (verdict and missing answers: the screening's result index),
-they have the same projects and the same nearest contacts, the same budget and, with a
-budget, the same equity and turnover (what amounts and covers read). A property test
-compares the result with ``check`` company by company.
+gives them the same result (the screening's result index), they have the same nearest
+contacts and they answered alike (every answer column). A property test compares the
+result with ``check`` company by company.
 
 The single answer that would settle the most is the planner's next question
 (``engine.planner.next_question``, what check's wizard would ask next) for the first
@@ -29,9 +28,8 @@ from intertex_cli.errors import AnswersError
 from intertex_cli.record import Record
 from intertex_cli.views.present import contacts_for, plan_data
 
-from .batch import EXACT, Batch, RowError, Screener, _unique_rows
+from .batch import Batch, RowError, Screener, _unique_rows
 
-EXACT_KEYS = ("project_budget_eur", "equity_eur", "turnover_eur")
 TOP = 5  # the largest plans the summary names
 MEMO_MAX = 20_000  # plans kept (a few kilobytes each); a portfolio of distinct budgets repeats none
 
@@ -116,10 +114,11 @@ class Plans:
         return codes[inverse.reshape(-1)]
 
     def _key_matrix(self, b: Batch, index: np.ndarray) -> np.ndarray:
-        """What a plan reads, per company: every scheme's result (verdict and missing
-        answers), the projects, whom to call, the budget and, with a budget, what
-        amounts and covers read besides (equity, turnover: covers count only with a
-        budget, contract §3)."""
+        """What a plan may read, per company: every scheme's result (verdict and missing
+        answers), whom to call, and every answer as given — the projects, each number
+        (its state and bounds) and each choice. Two companies share a plan only when
+        they answered alike: exact whatever the planner reads (amounts, covers, the
+        conditions of steps and documents, what is within a company's reach)."""
         cols = [index.astype(np.int64)]
         projects = b.extra.get("projects") or [None] * b.n
         codes = np.fromiter(
@@ -128,18 +127,14 @@ class Plans:
             count=b.n,
         )
         cols += [codes[:, None], self._contacts(b)[:, None]]
-        budget = b.num.get("project_budget_eur")
-        with_budget = np.zeros(b.n, bool) if budget is None else budget[0] == EXACT
-        for key in EXACT_KEYS:
-            st, lo, hi = b.num.get(key) or (np.zeros(b.n, np.int8), None, None)
-            if key != "project_budget_eur":
-                st = np.where(with_budget, st, 0)
+        for key in sorted(b.num):
+            st, lo, hi = b.num[key]
             cols.append(st.astype(np.int64)[:, None])
             if lo is not None:
                 both = np.column_stack([np.nan_to_num(lo, nan=-1.0), np.nan_to_num(hi, nan=-1.0)])
-                if key != "project_budget_eur":
-                    both[~with_budget] = -1.0
                 cols.append(both.astype(np.float64).view(np.int64))
+        for key in sorted(b.cat):
+            cols.append(np.asarray(b.cat[key]).astype(np.int64)[:, None])
         return np.ascontiguousarray(np.hstack(cols))
 
     def of_batch(self, b: Batch, screener: Screener | None = None, index=None) -> list:
