@@ -141,7 +141,7 @@ def test_progress_is_shown_and_the_answers_are_kept(pipe, schemes, tmp_path):
     pipe.send_text(keys + ENTER + "n" + ENTER)  # review: all correct; save the plan? no
     r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "fr"])
     assert r.exit_code == 0, r.output
-    assert "dispositifs tranchés" in r.stdout and "Votre plan" in r.stdout
+    assert "Vos réponses ont tranché" in r.stdout and "Votre plan" in r.stdout
     files = list(tmp_path.glob("intertex-reponses-*.yaml"))
     assert len(files) == 1 and files[0].name in r.stdout  # the hints name a real file
     saved = yaml.safe_load(files[0].read_text(encoding="utf-8"))

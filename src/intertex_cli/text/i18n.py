@@ -144,7 +144,10 @@ _T = {
         "{n} dispositifs et {a} organismes : catalogue valide",
         "{n} schemes and {a} agencies: valid catalogue",
     ),
-    "progress": ("{d} dispositifs tranchés, {o} ouverts", "{d} schemes decided, {o} open"),
+    "percent_needs_whole": (
+        "Un pourcentage demande le {what} : donnez un montant en euros",
+        "A percentage needs the {what}: give an amount in euros",
+    ),
     "dont_know": ("Je ne sais pas / passer", "I don't know / skip"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),
@@ -290,6 +293,27 @@ _T = {
         "intertex — which export-support schemes fit your company? Answer a few questions (Ctrl-C to stop; your answers are kept).",
     ),
 }
+
+
+def progress(decided: int, open_: int, lang: str) -> str:
+    """Where the questionnaire stands, in plain words, singular or plural as it falls:
+    "Vos réponses ont tranché 1 dispositif sur 5 ; 4 attendent encore une réponse." """
+    total = decided + open_
+    if lang == "en":
+        noun = "scheme" if (decided or open_) == 1 else "schemes"
+        waits = "waits" if open_ == 1 else "wait"
+        if not open_:
+            return f"Your answers have settled the {noun}; what follows is for the amounts."
+        if not decided:
+            return f"{open_} {noun} {waits} for your answers."
+        return f"Your answers have settled {decided} of {total} {noun}; {open_} still {waits} for an answer."
+    noun = "dispositif" if (decided or open_) == 1 else "dispositifs"
+    waits = "attend" if open_ == 1 else "attendent"
+    if not open_:
+        return f"Vos réponses ont tranché les {noun} ; la suite précise les montants."
+    if not decided:
+        return f"{open_} {noun} {waits} vos réponses."
+    return f"Vos réponses ont tranché {decided} {noun} sur {total} ; {open_} {waits} encore une réponse."
 
 
 def t(key: str, lang: str, **kw) -> str:
