@@ -7,6 +7,7 @@ Exactly one function (``Wizard.prompt``) calls questionary. Ctrl-C raises
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import questionary
 from rich.console import Console
@@ -80,6 +81,83 @@ def layout(message: str, hint: str, width: int, text: bool) -> tuple[str, str, i
     return "\n  ".join(head), "\n  ".join(tail), width - last
 
 
+def report_problem(raw: str, keep, lang: str) -> str | None:
+    """Why a report cannot be written to ``raw`` (None: it can): its extension, its
+    folder (there and writable), what is there already (a regular file, never an
+    answers file of this session)."""
+    import os
+    from pathlib import Path
+
+    from .text.sanitize import shown_path
+
+    raw = raw.strip()
+    ext = raw.lower().rsplit(".", 1)[-1] if "." in raw else ""
+    if ext not in ("md", "html", "htm", "markdown"):
+        return t("report_ext", lang)
+    path = Path(raw).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
+        return t("report_folder", lang, folder=shown_path(folder))
+    if os.path.lexists(path):
+        if path.is_symlink() or not path.is_file():
+            return t("report_not_file", lang, file=shown_path(path))
+        for other in keep:
+            try:
+                if os.path.samefile(path, other):
+                    return t("report_is_answers", lang, file=shown_path(path))
+            except OSError:
+                continue
+    return None
+
+
+NAME_MAX = 200  # an answers file's company_name is kept to this length too
+
+
+def company_name(raw: str, lang: str) -> tuple[str | None, str | None]:
+    """The typed company name checked as a file's: control and bidirectional
+    characters removed, spaces made single; (None, None) when none is given."""
+    from .text.sanitize import clean
+
+    text = " ".join(clean(raw).split())
+    if not text:
+        return None, None
+    if len(text) > NAME_MAX:
+        return None, t("name_too_long", lang, n=NAME_MAX)
+    value, why = check_value("company_name", text)
+    return (value, None) if why is None else (None, localize(why, lang))
+
+
+class _Signal(KeyboardInterrupt):
+    """SIGHUP or SIGTERM at a prompt: stops the wizard as Ctrl-C does."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def signals_as_interrupt():
+    """While the wizard asks, a closed terminal (SIGHUP) or a kill (SIGTERM) ends it as
+    Ctrl-C does: the answers given are kept, and the exit code is 128 + the signal."""
+    import signal
+
+    def stop(signum, frame):
+        raise _Signal(signum)
+
+    wanted = [getattr(signal, n) for n in ("SIGHUP", "SIGTERM") if hasattr(signal, n)]
+    old = {}
+    try:
+        for sig in wanted:
+            old[sig] = signal.signal(sig, stop)
+    except ValueError:  # not the main thread: signals stay as they were
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+
+
 def _department_from(text: str):
     code = geo.normalize_department(text)
     if code:
@@ -127,11 +205,21 @@ class Wizard:
         self.lang = lang
         self.console = console or Console(stderr=False, highlight=False)
         self.current = Profile({}, frozenset())
+        self.answered = 0  # questions answered in this session (an interrupt before: nothing saved)
 
     # ------------------------------------------------------------------ flow
 
     def run(self, profile: Profile) -> Profile:
-        """Projects first, then what is open, then review. Ctrl-C raises Interrupted."""
+        """Projects first, then what is open, then review. Ctrl-C (at a prompt or
+        while the next question is chosen), SIGHUP and SIGTERM raise Interrupted."""
+        try:
+            return self._run(profile)
+        except KeyboardInterrupt as e:  # between two prompts
+            raise Interrupted(
+                "interrupted", profile=self.current, signum=getattr(e, "signum", None)
+            ) from None
+
+    def _run(self, profile: Profile) -> Profile:
         self.current = profile
         self.console.print(f"[bold]{t('welcome', self.lang)}[/]")
         if "projects" not in profile.answers and "projects" not in profile.skipped:
@@ -172,6 +260,7 @@ class Wizard:
         else:
             p = _with(Profile(answers, frozenset(skipped), ranges), key, value)
         self.current = p
+        self.answered += 1
         return p
 
     def review(self, p: Profile) -> Profile:
@@ -211,8 +300,10 @@ class Wizard:
             return ", ".join(PROJECTS[x][self.lang == "en"] for x in p.answers[key])
         return value_label(key, p.answers[key], self.lang)
 
-    def ask_report(self, default_path) -> tuple[str | None, str | None]:
-        """At the end: save the plan as a report? (path or None, company name or None)."""
+    def ask_report(self, default_path, keep=()) -> tuple[str | None, str | None]:
+        """At the end: save the plan as a report? (path or None, company name or None).
+        The path is checked (extension, folder, not an answers file in ``keep``)
+        before the name is asked; the name as a file's is (answers.check_value)."""
         lang = self.lang
         yes = self.prompt(
             questionary.select,
@@ -227,16 +318,20 @@ class Wizard:
         )
         if not yes:
             return None, None
-
-        def valid(raw: str):
-            ext = raw.strip().lower().rsplit(".", 1)[-1]
-            return True if ext in ("md", "html", "htm", "markdown") else t("report_ext", lang)
-
-        path = self.prompt(
-            questionary.text, t("save_plan_where", lang), default=default_path.name, validate=valid
-        )
-        name = self.prompt(questionary.text, t("company_name", lang), default="")
-        return path.strip(), (name.strip() or None)
+        raw = default_path.name
+        while True:
+            raw = self.prompt(questionary.text, t("save_plan_where", lang), default=raw)
+            why = report_problem(raw, keep, lang)
+            if why is None:
+                break
+            self.say("✘ " + why, "yellow")
+        name = ""
+        while True:
+            name = self.prompt(questionary.text, t("company_name", lang), default=name)
+            value, why = company_name(name, lang)
+            if why is None:
+                return raw.strip(), value
+            self.say("✘ " + why, "yellow")
 
     # ------------------------------------------------------------------ asking
 

@@ -200,6 +200,34 @@ _T = {
         "Interrompu. Vos réponses sont enregistrées dans {file} ; reprenez avec : intertex check --answers {file} --ask-missing",
         "Interrupted. Your answers are saved in {file}; resume with: intertex check --answers {file} --ask-missing",
     ),
+    "interrupted_unchanged": (
+        "Interrompu avant toute nouvelle réponse : {file} n'a pas changé ; reprenez avec : intertex check --answers {file} --ask-missing",
+        "Interrupted before any new answer: {file} is unchanged; resume with: intertex check --answers {file} --ask-missing",
+    ),
+    "interrupted_nothing": (
+        "Interrompu avant toute réponse : rien n'est enregistré.",
+        "Interrupted before any answer: nothing is saved.",
+    ),
+    "saved_instead": (
+        "Vos réponses sont enregistrées dans {file} à la place ; reprenez avec : intertex check --answers {file}",
+        "Your answers are saved in {file} instead; resume with: intertex check --answers {file}",
+    ),
+    "report_folder": (
+        "Le dossier {folder} n'existe pas ou n'est pas accessible en écriture",
+        "The folder {folder} does not exist or cannot be written",
+    ),
+    "report_not_file": (
+        "{file} existe et n'est pas un fichier ordinaire",
+        "{file} exists and is not a regular file",
+    ),
+    "report_is_answers": (
+        "{file} est votre fichier de réponses : choisissez un autre nom",
+        "{file} is your answers file: choose another name",
+    ),
+    "name_too_long": (
+        "Au plus {n} caractères, s'il vous plaît",
+        "At most {n} characters, please",
+    ),
     "interrupted_unsaved": (
         "Interrompu. Vos réponses n'ont pu être enregistrées nulle part ; les voici, à copier dans un fichier :",
         "Interrupted. Your answers could not be saved anywhere; here they are, to copy into a file:",
