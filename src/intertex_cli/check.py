@@ -88,6 +88,41 @@ def _save_interrupted(
     exc.message = notes + t("interrupted_unsaved", lang) + "\n" + dump
 
 
+def last_saved() -> Path | None:
+    """The newest answers file the wizard saved here (else in the home folder)."""
+    for folder in (Path.cwd(), Path.home()):
+        try:
+            found = [
+                (f.stat().st_mtime, f)
+                for pattern in ("intertex-reponses-*.yaml", "intertex-answers-*.yaml")
+                for f in folder.glob(pattern)
+                if f.is_file()
+            ]
+        except (OSError, RuntimeError):
+            continue
+        if found:
+            return max(found)[1]
+    return None
+
+
+def _no_answers_note(scheme_id: str, lang: str) -> None:
+    """``why ID`` without --answers: say so, and offer the last answers saved."""
+    from .text.i18n import t
+    from .text.sanitize import shown_path
+    from .views.lines import Out
+
+    last = last_saved()
+    err = Out(sys.stderr)
+    err.line(t("why_no_answers", lang), style="yellow")
+    if last is not None:
+        try:
+            shown = shown_path(last.relative_to(Path.cwd()))
+        except ValueError:
+            shown = shown_path(last)
+        err.line(t("why_last_saved", lang))
+        err.raw(f"  intertex why {scheme_id} --answers {shown}")
+
+
 def _default_path(kind: str, ext: str) -> Path:
     """intertex-reponses-2026-11-26.yaml, intertex-plan-2026-11-26.md: never overwriting."""
     stamp = datetime.now().strftime("%Y-%m-%d")
@@ -117,6 +152,8 @@ def run_check(
     target = None
     if explain is not None:
         target = catalog.find(explain)
+        if answers is None:
+            _no_answers_note(target.id, lang)
     if warnings:
         from .text.messages import localize
         from .views.lines import Out

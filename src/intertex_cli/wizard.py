@@ -36,6 +36,7 @@ from .views.describe import fact_label, value_label
 
 SKIP = "__skip__"  # "je ne sais pas" (questionary returns a Choice's title when its value is None)
 DONE = "__done__"
+ADD = "__add__"  # the review: answer a question that was not asked
 STYLE = questionary.Style(
     [("qmark", "fg:#5f87af bold"), ("question", "bold"), ("answer", "fg:#5faf5f bold")]
 )
@@ -275,21 +276,44 @@ class Wizard:
             if not keys:
                 return p
             choices = [questionary.Choice(t("review_ok", self.lang), value=DONE)]
+            sep = " : " if self.lang == "fr" else ": "
             for k in keys:
                 shown = self._shown(k, p)
                 name = (
                     t("projects_label", self.lang) if k == "projects" else fact_label(k, self.lang)
                 )
-                choices.append(questionary.Choice(f"{name} : {shown}", value=k))
+                choices.append(questionary.Choice(f"{name}{sep}{shown}", value=k))
+            more = self._not_asked(p)
+            if more:
+                choices.append(questionary.Choice(t("review_add", self.lang), value=ADD))
             key = self.prompt(questionary.select, t("review_prompt", self.lang), choices=choices)
             if key == DONE:
                 return p
+            if key == ADD:  # an answer the questions did not need: the budget, equity…
+                back = "__back__"
+                options = [questionary.Choice(fact_label(k, self.lang), value=k) for k in more]
+                options.append(questionary.Choice(t("review_back", self.lang), value=back))
+                key = self.prompt(questionary.select, t("review_add_q", self.lang), choices=options)
+                if key == back:
+                    continue
             default = p.answers.get(key)
             if key in p.ranges:
                 r = p.ranges[key]
                 default = f"{r.lo}-{r.hi}" if r.hi != float("inf") else None
             p = self._answer(p, key, default=default)
             p = self.ask_open(p)
+
+    def _not_asked(self, p: Profile) -> list[str]:
+        """The questions that can still be answered in the review: neither answered
+        nor skipped (the region when the département says it is never one)."""
+        return [
+            k
+            for k in QUESTIONS
+            if k not in p.answers
+            and k not in p.skipped
+            and k not in p.ranges
+            and not (k == "region" and "department" in p.answers)
+        ]
 
     def _shown(self, key: str, p: Profile) -> str:
         if key in p.ranges:

@@ -155,6 +155,12 @@ _T = {
     "review_ok": ("C'est correct, voir les résultats", "All correct, show the results"),
     "review_change": ("Modifier : {q}", "Change: {q}"),
     "review_prompt": ("Vérifiez vos réponses :", "Check your answers:"),
+    "review_add": (
+        "Ajouter une réponse que le questionnaire n'a pas demandée…",
+        "Add an answer the questionnaire did not ask…",
+    ),
+    "review_add_q": ("Quelle réponse ajouter ?", "Which answer do you want to add?"),
+    "review_back": ("Retour à vos réponses", "Back to your answers"),
     "invalid_number": (
         "Un nombre, s'il vous plaît (par exemple 4 200 000 ou 4,2 M)",
         "A number, please (for example 4 200 000 or 4.2 M)",
@@ -253,6 +259,14 @@ _T = {
         "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
     ),
     "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
+    "why_no_answers": (
+        "Aucune réponse donnée (--answers FICHIER) : chaque critère sur l'entreprise reste inconnu.",
+        "No answers given (--answers FILE): every criterion on the company stays unknown.",
+    ),
+    "why_last_saved": (
+        "Vos dernières réponses enregistrées :",
+        "Your last saved answers:",
+    ),
     "oldest_evidence": (
         "Preuve la plus ancienne : {date} ({id}) — à revoir en premier.",
         "Oldest evidence: {date} ({id}) — to review first.",
