@@ -128,6 +128,10 @@ def company_name(raw: str, lang: str) -> tuple[str | None, str | None]:
     return (value, None) if why is None else (None, localize(why, lang))
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class _Signal(KeyboardInterrupt):
     """SIGHUP or SIGTERM at a prompt: stops the wizard as Ctrl-C does."""
 
@@ -282,6 +286,7 @@ class Wizard:
                 name = (
                     t("projects_label", self.lang) if k == "projects" else fact_label(k, self.lang)
                 )
+                name = _capital(name)  # "Département : 81 (Tarn)"
                 choices.append(questionary.Choice(f"{name}{sep}{shown}", value=k))
             more = self._not_asked(p)
             if more:
@@ -291,7 +296,9 @@ class Wizard:
                 return p
             if key == ADD:  # an answer the questions did not need: the budget, equity…
                 back = "__back__"
-                options = [questionary.Choice(fact_label(k, self.lang), value=k) for k in more]
+                options = [
+                    questionary.Choice(_capital(fact_label(k, self.lang)), value=k) for k in more
+                ]
                 options.append(questionary.Choice(t("review_back", self.lang), value=back))
                 key = self.prompt(questionary.select, t("review_add_q", self.lang), choices=options)
                 if key == back:
@@ -351,7 +358,7 @@ class Wizard:
             self.say("✘ " + why, "yellow")
         name = ""
         while True:
-            name = self.prompt(questionary.text, t("company_name", lang), default=name)
+            name = self.prompt(questionary.text, t("company_name", lang), default=name, blank="")
             value, why = company_name(name, lang)
             if why is None:
                 return raw.strip(), value
@@ -372,7 +379,7 @@ class Wizard:
         picked = [x for x in picked if x != SKIP]
         return tuple(picked) if picked else SKIP
 
-    def prompt(self, kind, message: str, hint: str | None = None, **kw):
+    def prompt(self, kind, message: str, hint: str | None = None, blank: str | None = None, **kw):
         """The one place that calls questionary. Ctrl-C, Ctrl-D and input that ends
         (a closed pipe) raise Interrupted with the answers given so far.
 
@@ -421,7 +428,8 @@ class Wizard:
             shown = shown or t("dont_know", self.lang)
         else:
             shown = answer.strip()
-            shown = t("skipped", self.lang) if shown in ("", "?") else shown
+            if shown in ("", "?"):
+                shown = t("skipped", self.lang) if blank is None else blank
         self.echo(message, shown)
         return answer
 

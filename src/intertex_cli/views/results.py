@@ -145,7 +145,11 @@ def write_results(a, catalog, lang: str, answers_file=None, show_all=False, stre
                 w.status_text(r.scheme, lang),
                 w.successor_text(r.scheme, lang, catalog.schemes),
             ]
-            text = f"{w.title(r.scheme, lang)} : " + " ; ".join(b for b in bits if b)
+            text = (
+                w.title(r.scheme, lang)
+                + tr(" : ", ": ")
+                + tr(" ; ", "; ").join(b for b in bits if b)
+            )
             out.item("–", text, "dim")
     out.stream.write("\n")
     if answers_file is not None:
