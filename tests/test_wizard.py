@@ -200,15 +200,17 @@ def test_the_review_adds_an_answer_that_was_not_asked(pipe, tmp_path):
     keys += ENTER  # the first question not asked: has_export_team
     keys += "o" + ENTER + ENTER  # yes; review: all correct
     pipe.send_text(keys)
-    example = str(ROOT / "examples" / "tissage-tarn.yaml")
+    example = tmp_path / "client.yaml"  # a copy: the answers are saved back into it
+    example.write_bytes((ROOT / "examples" / "tissage-tarn.yaml").read_bytes())
     r = CliRunner().invoke(
         app,
-        ["check", "--date", DAY, "--answers", example, "--ask-missing", "--format", "json"],
+        ["check", "--date", DAY, "--answers", str(example), "--ask-missing", "--format", "json"],
         env={"COLUMNS": "80"},
     )
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout[r.stdout.index("{") :])
     assert data["answers"]["has_export_team"] is True
+    assert yaml.safe_load(example.read_text(encoding="utf-8"))["has_export_team"] is True
 
 
 def test_turnover_is_asked_before_its_export_part(schemes):
