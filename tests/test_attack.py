@@ -269,12 +269,14 @@ def test_interactive(entry, tmp_path, pipe, schemes, monkeypatch):
     args = [expand(a, entry, tmp=tmp_path) for a in entry["args"]]
     r = invoke(args, cwd=cwd)
     verify(entry, r.exit_code, r.stdout, r.stderr)
+    if "unsaved" in entry:  # nothing written there
+        assert not list(tmp_path.glob(entry["unsaved"])), r.output[-2000:]
     if "saved" in entry:
         found = list(tmp_path.glob(entry["saved"]["glob"]))
         assert len(found) == 1, (found, r.output[-2000:])
         data = yaml.safe_load(found[0].read_text(encoding="utf-8")) or {}
         for k, v in entry["saved"]["has"].items():
-            assert data.get(k) == v, data
+            assert k in data and data[k] == v, data
 
 
 def _ask(entry: dict, schemes) -> None:

@@ -72,7 +72,9 @@ def test_resume_from_a_file_to_the_results(tmp_path):
     child.close()
     assert child.exitstatus == 0
     assert "50 % × 30 000 € = 15 000 €" in out
-    assert list(tmp_path.glob("intertex-reponses-*.yaml"))  # saved after the wizard
+    # saved after the wizard, into the file it resumed: no new file beside it
+    assert yaml.safe_load(f.read_text(encoding="utf-8"))["project_budget_eur"] == 30_000
+    assert not list(tmp_path.glob("intertex-reponses-*.yaml"))
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")

@@ -19,6 +19,8 @@ from intertex_cli.engine.profile import Profile
 from intertex_cli.engine.vocab import ANSWER_FACTS, PROJECT_IDS
 from intertex_cli.questions import QUESTIONS
 
+from .conftest import ROOT
+
 DOWN, UP, ENTER, BACKSPACE, SPACE = "\x1b[B", "\x1b[A", "\r", "\x7f", " "
 
 
@@ -170,7 +172,7 @@ def test_progress_is_shown_and_the_answers_are_kept(pipe, schemes, tmp_path):
     pipe.send_text(keys + ENTER + "n" + ENTER)  # review: all correct; save the plan? no
     r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "fr"])
     assert r.exit_code == 0, r.output
-    assert "dispositifs tranchés" in r.stdout and "Votre plan" in r.stdout
+    assert "Vos réponses ont tranché" in r.stdout and "Votre plan" in r.stdout
     files = list(tmp_path.glob("intertex-reponses-*.yaml"))
     assert len(files) == 1 and files[0].name in r.stdout  # the hints name a real file
     saved = yaml.safe_load(files[0].read_text(encoding="utf-8"))
@@ -219,3 +221,119 @@ def test_english_questions(pipe):
     pipe.send_text("\x03")
     r = CliRunner().invoke(app, ["check", "--date", DAY, "--lang", "en"])
     assert r.exit_code == 130 and "Interrupted" in r.output
+
+
+def test_the_review_adds_an_answer_that_was_not_asked(pipe, tmp_path):
+    """13 §2: the review offers the questions not asked (here: the export team)."""
+    keys = UP + ENTER  # review: the last choice, "add an answer…"
+    keys += ENTER  # the first question not asked: has_export_team
+    keys += "o" + ENTER + ENTER  # yes; review: all correct
+    pipe.send_text(keys)
+    example = tmp_path / "client.yaml"  # a copy: the answers are saved back into it
+    example.write_bytes((ROOT / "examples" / "tissage-tarn.yaml").read_bytes())
+    r = CliRunner().invoke(
+        app,
+        ["check", "--date", DAY, "--answers", str(example), "--ask-missing", "--format", "json"],
+        env={"COLUMNS": "80"},
+    )
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout[r.stdout.index("{") :])
+    assert data["answers"]["has_export_team"] is True
+    assert yaml.safe_load(example.read_text(encoding="utf-8"))["has_export_team"] is True
+
+
+def test_turnover_is_asked_before_its_export_part(schemes):
+    """A part after its whole: "Part de ce chiffre d'affaires…" needs it asked."""
+    from intertex_cli.engine.vocab import asked_first
+
+    nothing = Profile({}, frozenset())
+    assert asked_first("export_turnover_eur", nothing) == "turnover_eur"
+    skipped = Profile({}, frozenset({"turnover_eur"}))
+    assert asked_first("export_turnover_eur", skipped) == "export_turnover_eur"
+    for projects in ([], ["trade-fairs"], ["market-prospection", "export-strategy"]):
+        answers = {k: v for k, v in TARN.items() if k != "headcount"}
+        full = Profile({**answers, "region": "occitanie", "projects": tuple(projects)}, frozenset())
+        asked = plan(question_schemes(schemes, full), full)
+        if "export_turnover_eur" in asked:
+            assert "turnover_eur" in asked[: asked.index("export_turnover_eur")], asked
+
+
+def test_the_export_question_reads_alone_without_the_turnover(schemes):
+    from intertex_cli.wizard import Wizard
+
+    asked = []
+
+    class Recording(Wizard):
+        def prompt(self, kind, message, hint=None, blank=None, **kw):
+            asked.append(message)
+            return "?"
+
+    w = Recording(schemes, "fr")
+    w.ask("export_turnover_eur", Profile({"turnover_eur": 1_000_000}, frozenset()))
+    w.ask("export_turnover_eur", Profile({}, frozenset({"turnover_eur"})))
+    assert asked[0].startswith("Part de ce chiffre d'affaires") and "5 %" in asked[0]
+    assert "ce chiffre" not in asked[1] and "à l'export" in asked[1]
+
+
+@pytest.mark.parametrize(
+    "d,o,fr,en",
+    [
+        (0, 4, "4 dispositifs attendent vos réponses.", "4 schemes wait for your answers."),
+        (0, 1, "1 dispositif attend vos réponses.", "1 scheme waits for your answers."),
+        (
+            1,
+            4,
+            "Vos réponses ont tranché 1 dispositif sur 5 ; 4 attendent encore une réponse.",
+            "Your answers have settled 1 of 5 scheme; 4 still wait for an answer.",
+        ),
+        (
+            3,
+            1,
+            "Vos réponses ont tranché 3 dispositifs sur 4 ; 1 attend encore une réponse.",
+            "Your answers have settled 3 of 4 schemes; 1 still waits for an answer.",
+        ),
+    ],
+)
+def test_progress_in_plain_words(d, o, fr, en):
+    from intertex_cli.text.i18n import progress
+
+    assert progress(d, o, "fr") == fr
+    assert progress(d, o, "en") == en
+
+
+def test_why_without_answers_says_so_and_offers_the_last_saved(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "intertex-reponses-2026-05-01.yaml").write_text('department: "81"\n')
+    r = CliRunner().invoke(app, ["why", "pass-export-occ", "--lang", "fr", "--date", DAY])
+    assert r.exit_code == 0, r.output
+    assert "Aucune réponse donnée" in r.stderr
+    assert "intertex why pass-export-occ --answers intertex-reponses-2026-05-01.yaml" in r.stderr
+    r = CliRunner().invoke(app, ["why", "pass-export-occ", "--lang", "en", "--date", DAY])
+    assert "No answers given" in r.stderr
+
+
+def test_a_typed_company_name_is_checked_as_a_files(tmp_path):
+    from intertex_cli.wizard import company_name
+
+    # the escape sequence and the bidi override go, as from a file
+    assert company_name("  Tissages \x1b[31m du\u202e  Tarn ", "fr") == ("Tissages du Tarn", None)
+    assert company_name("", "fr") == (None, None)
+    value, why = company_name("x" * 201, "fr")
+    assert value is None and "200" in why
+
+
+def test_the_report_path_is_checked(tmp_path, monkeypatch):
+    from intertex_cli.wizard import report_problem
+
+    monkeypatch.chdir(tmp_path)
+    answers = tmp_path / "client.md"
+    answers.write_text("department: '81'\n")
+    (tmp_path / "folder.md").mkdir()
+    (tmp_path / "link.md").symlink_to(tmp_path / "elsewhere.md")
+    assert report_problem("plan.md", [], "fr") is None
+    assert "md" in report_problem("plan.txt", [], "fr")
+    assert "n'existe pas" in report_problem("no/such/plan.md", [], "fr")
+    assert "does not exist" in report_problem("no/such/plan.md", [], "en")
+    assert "pas un fichier ordinaire" in report_problem("folder.md", [], "fr")
+    assert "pas un fichier ordinaire" in report_problem("link.md", [], "fr")
+    assert "fichier de réponses" in report_problem("client.md", [answers], "fr")

@@ -47,20 +47,34 @@ def _save(profile: Profile, path: Path, lang: str, typed: bool, asked_for: bool)
         if not asked_for and written is not None:
             return written
         if written is not None:
-            e.message += (
-                f"\nYour answers are saved in {shown_path(written)} instead; "
-                f"resume with: intertex check --answers {shown_path(written)}"
+            from .text.i18n import t
+            from .text.messages import localize
+
+            e.message = (
+                localize(e.message, lang)
+                + "\n"
+                + t("saved_instead", lang, file=shown_path(written))
             )
         raise
 
 
-def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
-    """After Ctrl-C or Ctrl-D: keep the answers wherever they can be written, and say
-    where; if nowhere, print them so that nothing typed is lost."""
+def _save_interrupted(
+    exc: Interrupted, save: Path | None, lang: str, typed: bool = True, resumed=None
+) -> None:
+    """After Ctrl-C, Ctrl-D, SIGHUP or SIGTERM: keep the answers wherever they can be
+    written, and say where; if nowhere, print them so that nothing typed is lost.
+    Before any answer (``typed`` false) nothing is written: the file resumed, if any,
+    already holds everything."""
     from .answers import save_somewhere, to_file_data
     from .text.i18n import t
     from .text.sanitize import shown_path
 
+    if not typed:
+        if resumed is not None:
+            exc.message = t("interrupted_unchanged", lang, file=shown_path(resumed))
+        else:
+            exc.message = t("interrupted_nothing", lang)
+        return
     profile = exc.profile or Profile({}, frozenset())
     name = _default_path(_answers_kind(lang), "yaml").name
     written, failures = save_somewhere(profile, save, name)
@@ -72,6 +86,41 @@ def _save_interrupted(exc: Interrupted, save: Path | None, lang: str) -> None:
 
     dump = yaml.safe_dump(to_file_data(profile), allow_unicode=True, sort_keys=False)
     exc.message = notes + t("interrupted_unsaved", lang) + "\n" + dump
+
+
+def last_saved() -> Path | None:
+    """The newest answers file the wizard saved here (else in the home folder)."""
+    for folder in (Path.cwd(), Path.home()):
+        try:
+            found = [
+                (f.stat().st_mtime, f)
+                for pattern in ("intertex-reponses-*.yaml", "intertex-answers-*.yaml")
+                for f in folder.glob(pattern)
+                if f.is_file()
+            ]
+        except (OSError, RuntimeError):
+            continue
+        if found:
+            return max(found)[1]
+    return None
+
+
+def _no_answers_note(scheme_id: str, lang: str) -> None:
+    """``why ID`` without --answers: say so, and offer the last answers saved."""
+    from .text.i18n import t
+    from .text.sanitize import shown_path
+    from .views.lines import Out
+
+    last = last_saved()
+    err = Out(sys.stderr)
+    err.line(t("why_no_answers", lang), style="yellow")
+    if last is not None:
+        try:
+            shown = shown_path(last.relative_to(Path.cwd()))
+        except ValueError:
+            shown = shown_path(last)
+        err.line(t("why_last_saved", lang))
+        err.raw(f"  intertex why {scheme_id} --answers {shown}")
 
 
 def _default_path(kind: str, ext: str) -> Path:
@@ -103,6 +152,8 @@ def run_check(
     target = None
     if explain is not None:
         target = catalog.find(explain)
+        if answers is None:
+            _no_answers_note(target.id, lang)
     if warnings:
         from .text.messages import localize
         from .views.lines import Out
@@ -121,7 +172,7 @@ def run_check(
             from rich.console import Console
 
             from .memory import long_lived
-            from .wizard import Wizard
+            from .wizard import Wizard, signals_as_interrupt
 
             long_lived()
 
@@ -129,13 +180,20 @@ def run_check(
             chat = Console(stderr=fmt != "table", highlight=False)
             wizard = Wizard(schemes, lang, console=chat)
             try:
-                profile = wizard.run(profile)
+                with signals_as_interrupt():
+                    profile = wizard.run(profile)
             except Interrupted as exc:
-                _save_interrupted(exc, save, lang)
+                # a resumed questionnaire keeps its answers in the file it resumed
+                target = save if save is not None else answers
+                _save_interrupted(exc, target, lang, typed=wizard.answered > 0, resumed=answers)
                 raise
     saved_to = None
     if save is not None:
         saved_to = _save(profile, save, lang, typed=wizard is not None, asked_for=True)
+    elif wizard is not None and answers is not None:
+        # resumed: the answers go back into the file they came from (no -2, -3…);
+        # a file that cannot take them (read-only, not an answers file): a new one
+        saved_to = _save(profile, Path(answers), lang, typed=True, asked_for=False)
     elif wizard is not None:
         # the hints printed after the results name this file: it must exist
         path = _default_path(_answers_kind(lang), "yaml")
@@ -174,9 +232,18 @@ def run_check(
             Out(sys.stdout).raw(t("saved", lang, file=shown_path(saved_to)), "dim")
     if report is None and wizard is not None and fmt == "table":
         try:
-            report, name = wizard.ask_report(_default_path("plan", "md"))
-        except Interrupted:  # the answers are saved already: nothing more to keep
-            report, name = None, None
+            with signals_as_interrupt():
+                report, name = wizard.ask_report(
+                    _default_path("plan", "md"), keep=[p for p in (answers, saved_to) if p]
+                )
+        except Interrupted as exc:  # the answers are saved already: nothing more to keep
+            from .text.sanitize import shown_path
+
+            if saved_to is not None:
+                exc.message = t("interrupted", lang, file=shown_path(saved_to))
+            else:
+                exc.message = t("interrupted_nothing", lang)
+            raise
         if name:
             profile = Profile(
                 {**profile.answers, "company_name": name}, profile.skipped, profile.ranges

@@ -621,12 +621,18 @@ def handle(exc: BaseException, debug: bool = False) -> int:
         what = f" {shown_path(exc.filename)}" if exc.filename else ""
         err.print(f"[bold red]{escape(f'cannot use{what}: {reason(exc)}')}[/]")
         return ExitCode.USAGE
-    if isinstance(exc, Interrupted):
-        err.print(f"\n[yellow]{escape(clean(exc.message))}[/]")
-        return ExitCode.INTERRUPTED
-    if isinstance(exc, KeyboardInterrupt):
-        err.print("\n[yellow]Interrompu / interrupted.[/]")
-        return ExitCode.INTERRUPTED
+    if isinstance(exc, (Interrupted, KeyboardInterrupt)):
+        from .text.i18n import interface_lang
+
+        if isinstance(exc, Interrupted):
+            text = exc.message
+        else:
+            text = "Interrompu." if interface_lang() == "fr" else "Interrupted."
+        try:  # after SIGHUP the terminal may be gone: the answers are saved already
+            err.print(f"\n[yellow]{escape(clean(text))}[/]")
+        except (OSError, ValueError):
+            pass
+        return getattr(exc, "exit_code", ExitCode.INTERRUPTED)
     if isinstance(exc, IntertexError):
         from .text.i18n import interface_lang
 

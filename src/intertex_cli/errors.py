@@ -59,6 +59,9 @@ class AnswersError(IntertexError):
 class Interrupted(IntertexError):
     exit_code = ExitCode.INTERRUPTED
 
-    def __init__(self, message: str, profile=None):
+    def __init__(self, message: str, profile=None, signum: int | None = None):
         super().__init__(message)
         self.profile = profile  # the answers given before the interruption
+        self.signum = signum  # SIGHUP or SIGTERM: exit 128 + its number, as a shell says
+        if signum is not None:
+            self.exit_code = 128 + signum

@@ -15,10 +15,12 @@ class Question:
     text: dict  # lang -> question
     help: dict  # lang -> help line
     choices: dict | None = None  # lang -> {value: label}
+    # asked when the answer it is a part of (vocab.ASKED_AFTER) is unknown: (text, help)
+    alone: dict | None = None  # lang -> (question, help line)
 
 
-def _q(key, fr, en, help_fr="", help_en="", choices=None) -> Question:
-    return Question(key, {"fr": fr, "en": en}, {"fr": help_fr, "en": help_en}, choices)
+def _q(key, fr, en, help_fr="", help_en="", choices=None, alone=None) -> Question:
+    return Question(key, {"fr": fr, "en": en}, {"fr": help_fr, "en": help_en}, choices, alone)
 
 
 QUESTIONS: dict[str, Question] = {
@@ -56,10 +58,20 @@ QUESTIONS: dict[str, Question] = {
         ),
         _q(
             "export_turnover_eur",
-            "Part de ce chiffre d'affaires réalisée à l'export (en euros) ?",
-            "Part of that turnover made abroad (euros)?",
-            "0 si vous n'exportez pas encore",
-            "0 if you do not export yet",
+            "Part de ce chiffre d'affaires réalisée à l'export ?",
+            "Part of that turnover made abroad?",
+            "En euros (150 000) ou en pourcentage (5 %) ; 0 si vous n'exportez pas encore",
+            "In euros (150 000) or as a percentage (5 %); 0 if you do not export yet",
+            alone={
+                "fr": (
+                    "Chiffre d'affaires HT réalisé à l'export sur le dernier exercice clos (en euros) ?",
+                    "0 si vous n'exportez pas encore",
+                ),
+                "en": (
+                    "Turnover excluding VAT made abroad in the last closed year (euros)?",
+                    "0 if you do not export yet",
+                ),
+            },
         ),
         _q(
             "balance_sheet_total_eur",
@@ -254,6 +266,21 @@ def parse_months(text: str) -> int:
     if not float(n).is_integer():
         raise ValueError("not a whole number of months")
     return int(n)
+
+
+_PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*(?:%|pour\s*cent|percent|pc)$", re.IGNORECASE)
+
+
+def parse_percent(text: str) -> float | None:
+    """ "5 %", "5%", "12,5 %", "5 pour cent" → the fraction (0.05); None when the text
+    is not a percentage. Above 100 % raises ValueError."""
+    m = _PERCENT.match(text.strip())
+    if not m:
+        return None
+    rate = float(m.group(1).replace(",", ".")) / 100
+    if rate > 1:
+        raise ValueError("more than 100 %")
+    return rate
 
 
 def parse_int(text: str) -> int:

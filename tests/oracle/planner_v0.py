@@ -16,7 +16,7 @@ from __future__ import annotations
 from intertex_cli.engine import geo
 from intertex_cli.engine.amounts import potential
 from intertex_cli.engine.rules import programme_shifted
-from intertex_cli.engine.vocab import ANSWER_FACTS, NATURAL_ORDER
+from intertex_cli.engine.vocab import ANSWER_FACTS, NATURAL_ORDER, asked_first
 from tests.oracle.rules_v0 import (
     INELIGIBLE,
     SIZE_PROBES,
@@ -163,6 +163,11 @@ def score(key: str, results, p: Profile, schemes: tuple) -> float:
 
 
 def next_question(schemes, p: Profile, results=None) -> str | None:
+    """The question to ask next (asked_first: a part after its whole, as main asks)."""
+    return asked_first(_next_question(schemes, p, results), p)
+
+
+def _next_question(schemes, p: Profile, results=None) -> str | None:
     """The question to ask next, or None when nothing more can be decided."""
     schemes = tuple(schemes)
     if results is None:

@@ -15,7 +15,7 @@ from . import geo
 from .amounts import estimate
 from .compiled import compiled
 from .rules import INELIGIBLE, UNDECIDED, Profile
-from .vocab import ANSWER_FACTS, NATURAL_ORDER
+from .vocab import ANSWER_FACTS, NATURAL_ORDER, asked_first
 
 AMOUNT_KEYS = ("project_budget_eur", "equity_eur")
 
@@ -128,6 +128,7 @@ def next_question(schemes, p: Profile, results=None) -> str | None:
     With nothing answered yet ("je ne sais pas" to the projects aside: no rule reads
     them) the first question of a cached catalogue, or of its current schemes, was
     computed when the cache was written (catalog/cache.py): 0.15 s at 5,000 schemes.
+    A question about a part of another answer comes after it (vocab.ASKED_AFTER).
     """
     schemes = tuple(schemes)
     if schemes and not p.answers and not p.ranges and not (p.skipped & _READ):
@@ -135,8 +136,8 @@ def next_question(schemes, p: Profile, results=None) -> str | None:
         if first is not None:
             found, key = first(schemes)
             if found:
-                return key
-    return compute_next_question(schemes, p, results)
+                return asked_first(key, p)
+    return asked_first(compute_next_question(schemes, p, results), p)
 
 
 _READ = frozenset((*ANSWER_FACTS, "size_class"))  # what a rule or an amount reads

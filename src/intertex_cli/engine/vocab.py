@@ -183,3 +183,15 @@ FACTS: dict[str, Fact] = {**ANSWER_FACTS, **DERIVED_FACTS}
 
 # The order in which questions come when they score the same.
 NATURAL_ORDER = tuple(ANSWER_FACTS)
+
+# A question about a part of another answer comes after it: the export turnover is
+# asked as a part of the turnover ("Part de ce chiffre d'affaires…", or "5 %").
+ASKED_AFTER = {"export_turnover_eur": "turnover_eur"}
+
+
+def asked_first(key: str | None, p) -> str | None:
+    """``key``, or the question it is a part of when that one is still open."""
+    before = ASKED_AFTER.get(key) if key else None
+    if before and not (before in p.answers or before in p.skipped or before in p.ranges):
+        return before
+    return key

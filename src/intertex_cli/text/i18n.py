@@ -161,7 +161,10 @@ _T = {
         "{n} dispositifs et {a} organismes : catalogue valide",
         "{n} schemes and {a} agencies: valid catalogue",
     ),
-    "progress": ("{d} dispositifs tranchés, {o} ouverts", "{d} schemes decided, {o} open"),
+    "percent_needs_whole": (
+        "Un pourcentage demande le {what} : donnez un montant en euros",
+        "A percentage needs the {what}: give an amount in euros",
+    ),
     "dont_know": ("Je ne sais pas / passer", "I don't know / skip"),
     "yes": ("Oui", "Yes"),
     "no": ("Non", "No"),
@@ -169,6 +172,12 @@ _T = {
     "review_ok": ("C'est correct, voir les résultats", "All correct, show the results"),
     "review_change": ("Modifier : {q}", "Change: {q}"),
     "review_prompt": ("Vérifiez vos réponses :", "Check your answers:"),
+    "review_add": (
+        "Ajouter une réponse que le questionnaire n'a pas demandée…",
+        "Add an answer the questionnaire did not ask…",
+    ),
+    "review_add_q": ("Quelle réponse ajouter ?", "Which answer do you want to add?"),
+    "review_back": ("Retour à vos réponses", "Back to your answers"),
     "invalid_number": (
         "Un nombre, s'il vous plaît (par exemple 4 200 000 ou 4,2 M)",
         "A number, please (for example 4 200 000 or 4.2 M)",
@@ -214,6 +223,34 @@ _T = {
         "Interrompu. Vos réponses sont enregistrées dans {file} ; reprenez avec : intertex check --answers {file} --ask-missing",
         "Interrupted. Your answers are saved in {file}; resume with: intertex check --answers {file} --ask-missing",
     ),
+    "interrupted_unchanged": (
+        "Interrompu avant toute nouvelle réponse : {file} n'a pas changé ; reprenez avec : intertex check --answers {file} --ask-missing",
+        "Interrupted before any new answer: {file} is unchanged; resume with: intertex check --answers {file} --ask-missing",
+    ),
+    "interrupted_nothing": (
+        "Interrompu avant toute réponse : rien n'est enregistré.",
+        "Interrupted before any answer: nothing is saved.",
+    ),
+    "saved_instead": (
+        "Vos réponses sont enregistrées dans {file} à la place ; reprenez avec : intertex check --answers {file}",
+        "Your answers are saved in {file} instead; resume with: intertex check --answers {file}",
+    ),
+    "report_folder": (
+        "Le dossier {folder} n'existe pas ou n'est pas accessible en écriture",
+        "The folder {folder} does not exist or cannot be written",
+    ),
+    "report_not_file": (
+        "{file} existe et n'est pas un fichier ordinaire",
+        "{file} exists and is not a regular file",
+    ),
+    "report_is_answers": (
+        "{file} est votre fichier de réponses : choisissez un autre nom",
+        "{file} is your answers file: choose another name",
+    ),
+    "name_too_long": (
+        "Au plus {n} caractères, s'il vous plaît",
+        "At most {n} characters, please",
+    ),
     "interrupted_unsaved": (
         "Interrompu. Vos réponses n'ont pu être enregistrées nulle part ; les voici, à copier dans un fichier :",
         "Interrupted. Your answers could not be saved anywhere; here they are, to copy into a file:",
@@ -239,6 +276,14 @@ _T = {
         "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
     ),
     "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
+    "why_no_answers": (
+        "Aucune réponse donnée (--answers FICHIER) : chaque critère sur l'entreprise reste inconnu.",
+        "No answers given (--answers FILE): every criterion on the company stays unknown.",
+    ),
+    "why_last_saved": (
+        "Vos dernières réponses enregistrées :",
+        "Your last saved answers:",
+    ),
     "oldest_evidence": (
         "Preuve la plus ancienne : {date} ({id}) — à revoir en premier.",
         "Oldest evidence: {date} ({id}) — to review first.",
@@ -307,6 +352,27 @@ _T = {
         "intertex — which export-support schemes fit your company? Answer a few questions (Ctrl-C to stop; your answers are kept).",
     ),
 }
+
+
+def progress(decided: int, open_: int, lang: str) -> str:
+    """Where the questionnaire stands, in plain words, singular or plural as it falls:
+    "Vos réponses ont tranché 1 dispositif sur 5 ; 4 attendent encore une réponse." """
+    total = decided + open_
+    if lang == "en":
+        noun = "scheme" if (decided or open_) == 1 else "schemes"
+        waits = "waits" if open_ == 1 else "wait"
+        if not open_:
+            return f"Your answers have settled the {noun}; what follows is for the amounts."
+        if not decided:
+            return f"{open_} {noun} {waits} for your answers."
+        return f"Your answers have settled {decided} of {total} {noun}; {open_} still {waits} for an answer."
+    noun = "dispositif" if (decided or open_) == 1 else "dispositifs"
+    waits = "attend" if open_ == 1 else "attendent"
+    if not open_:
+        return f"Vos réponses ont tranché les {noun} ; la suite précise les montants."
+    if not decided:
+        return f"{open_} {noun} {waits} vos réponses."
+    return f"Vos réponses ont tranché {decided} {noun} sur {total} ; {open_} {waits} encore une réponse."
 
 
 def t(key: str, lang: str, **kw) -> str:

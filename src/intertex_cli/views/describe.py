@@ -76,9 +76,9 @@ def value_label(fact: str, value, lang: str) -> str:
     if isinstance(value, bool):
         return ("yes" if value else "no") if lang == "en" else ("oui" if value else "non")
     if fact.endswith("_eur") and isinstance(value, (int, float)):
-        return euros(value)
+        return euros(value, lang)  # €3,200,000 in English
     if fact == "export_share" and isinstance(value, (int, float)):
-        return percent(value)
+        return percent(value, lang)
     if fact == "department" and value in geo.DEPARTMENTS:
         return f"{value} ({geo.DEPARTMENTS[value][0]})"
     if fact in ("region", "former_region") and value in geo.NAMES:

@@ -168,7 +168,11 @@ def write_results(a, catalog, lang: str, answers_file=None, show_all=False, stre
                 w.status_text(r.scheme, lang),
                 w.successor_text(r.scheme, lang, catalog.schemes),
             ]
-            text = f"{w.title(r.scheme, lang)} : " + " ; ".join(b for b in bits if b)
+            text = (
+                w.title(r.scheme, lang)
+                + tr(" : ", ": ")
+                + tr(" ; ", "; ").join(b for b in bits if b)
+            )
             out.item("–", text, "dim")
     out.stream.write("\n")
     if answers_file is not None:
@@ -176,6 +180,50 @@ def write_results(a, catalog, lang: str, answers_file=None, show_all=False, stre
         out.line(f"  intertex why ID --answers {answers_file}", style="dim")
     dates = ", ".join(sorted({r.scheme.source.date for r in a.results})) or "?"
     out.line(t("confirm", lang, date=dates), style="dim")
+    recap(out, a, catalog, lang)
+
+
+def recap(out: Out, a, catalog, lang: str) -> None:
+    """The plan in a few lines at the very end, where the eye is when the results stop
+    (a terminal of 40 rows shows the tail, not the box): the total, what to do first
+    and whom to call."""
+    plan = a.plan
+    tr = partial(w.tr, lang)
+    out.stream.write("\n")
+    out.line("── " + tr("Votre plan en bref", "Your plan in short") + " ──", style="bold green")
+    if not plan.entries:
+        text = tr(
+            "Aucun dispositif n'est encore certain : voir « À vérifier » ci-dessus.",
+            "No scheme is certain yet: see “To check” above.",
+        )
+        out.line(text, indent="  ")
+        return
+    budget = a.profile.answers.get("project_budget_eur")
+    names = []
+    for e in plan.entries[:SHOWN]:
+        amount = e.amount or (a.ceilings.get(e.scheme.id) if budget is None else None)
+        what = euros(amount, lang) if amount else t("type." + e.scheme.support_type, lang)
+        names.append(w.title(e.scheme, lang) + tr(" : ", ": ") + what)
+    more = len(plan.entries) - len(names)
+    if more > 0:
+        names.append(tr(f"et {more} autres", f"and {more} more"))
+    if isinstance(budget, (int, float)):
+        head = tr("Total : ", "Total: ") + euros(plan.total, lang)
+    else:
+        head = tr("Budget non renseigné, plafonds", "Budget not given, ceilings")
+    out.line(f"{head} — " + tr(" ; ", "; ").join(names) + ".", indent="  ", style="bold")
+    step = next((x for x in plan.steps if x["when"] == "now"), None)
+    if step is None:
+        return
+    st = step["step"]
+    sch = catalog.schemes[step["for"]]
+    first = tr("D'abord : ", "First: ")
+    out.line(f"{first}{w.text_of(st, lang)} ({w.title(sch, lang)}, p. {st.page})", indent="  ")
+    who = catalog.schemes.get(step["contact_scheme"])
+    p = a.profile
+    cs = contacts_for(who, catalog, p.answers.get("region"), p.answers.get("department"))
+    if cs:
+        out.line(tr("Contact : ", "Contact: ") + w.contact_line(cs[0], lang), indent="  ")
 
 
 def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> None:

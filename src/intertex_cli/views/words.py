@@ -528,11 +528,12 @@ _GLUE = "\x00"  # a space that must not break a line: inside an amount or a phon
 _AMOUNT = re.compile(
     r"(?<=\d) (?=\d{3}\b)|(?<=\d) (?=[kM]?€)|(?<=€) (?=\d)|(?<=\d) (?=%)"
     r"|(?<=«) | (?=»)|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)"
+    r"|(?<=\S) (?=[:;?!](?:\s|$))"  # French spacing: "Contact :", "passer : ?]"
 )
 _PHONE = re.compile(r"\b\d{2}(?: \d{2}){4}\b|\b0 ?8\d{2}(?: \d{3}){2}\b|\+33 \(0\)\d(?: \d{2}){4}")
 
 
-_GLUE_NEEDED = re.compile(r"[0-9«»]")  # no digit and no guillemet: nothing to glue
+_GLUE_NEEDED = re.compile(r"[0-9«»]| [:;?!]")  # else nothing to glue
 
 
 def unbreakable(text: str, glue: str = "\u00a0") -> str:
