@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,12 @@ from intertex_cli.screen.portfolio import to_batch
 SIRENE = Path(__file__).parent / "data" / "sirene"
 UNITS = SIRENE / "StockUniteLegale_utf8.csv"
 ESTABS = SIRENE / "StockEtablissement_utf8.csv"
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The messages below are the English ones (French is the default interface)."""
+    monkeypatch.setenv("INTERTEX_LANG", "en")
 
 
 def run(*args):
@@ -300,9 +307,7 @@ def test_semicolon_csv_from_a_french_excel(tmp_path):
 # ----------------------------------------------------------------- bad inputs
 
 
-@pytest.mark.parametrize(
-    "rows,where,what",
-    [
+BAD_CELLS = [
         ([{"headcount": "20"}, {"headcount": "vingt"}], "row 3, column headcount", "'vingt'"),
         ([{"independent": "peut-être"}], "row 2, column independent", "true or false"),
         ([{"department": "99"}], "row 2, column department", "département code"),
@@ -322,15 +327,24 @@ def test_semicolon_csv_from_a_french_excel(tmp_path):
             "headcount 300",
         ),
         ([{"projects": "salons"}], "row 2, column projects", "not a project id"),
-    ],
-)
-def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_written(
+        (
+            [{"months_of_activity": "100", "closed_fiscal_years": "40"}],
+            "row 2, column closed_fiscal_years",
+            "at most 9",
+        ),
+        ([{"department": "81", "region": "bretagne"}], "row 2, column region", "occitanie"),
+        ([{"headcount": "1" * 310}], "row 2, column headcount", "310 digits"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rows,where,what", BAD_CELLS)
+def test_strict_names_the_bad_cell_by_row_and_column_and_writes_nothing(
     tmp_path, rows, where, what, monkeypatch
 ):
     monkeypatch.setenv("INTERTEX_LANG", "en")  # the words are the English messages
     f = write_csv(tmp_path / "p.csv", rows)
     out = tmp_path / "results.csv"
-    r = run("screen", f, "--output", out)
+    r = run("screen", f, "--output", out, "--strict")
     assert r.exit_code == 2, r.output
     assert where in r.output and what in r.output, r.output
     assert "Traceback" not in r.output
@@ -338,11 +352,36 @@ def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_written(
     assert [p.name for p in tmp_path.iterdir()] == ["p.csv"]
 
 
-def test_an_existing_output_is_left_untouched_on_error(tmp_path):
+@pytest.mark.parametrize("rows,where,what", BAD_CELLS)
+def test_a_bad_row_is_reported_kept_in_its_place_and_the_run_goes_on(
+    tmp_path, rows, where, what, monkeypatch
+):
+    monkeypatch.setenv("INTERTEX_LANG", "en")
+    f = write_csv(tmp_path / "p.csv", [{"department": "81"}, *rows, {"department": "33"}])
+    out = tmp_path / "results.csv"
+    r = run("screen", f, "--output", out)
+    assert r.exit_code == 0, r.output
+    row, column = re.match(r"row (\d+), column (\S+)", where).groups()
+    row = str(int(row) + 1)  # a good row above
+    assert f"row {row}, column {column}" in r.stderr and "1 row(s) with an error" in r.stderr
+    got = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [x["row"] for x in got] == [str(i) for i in range(2, len(rows) + 4)]
+    errors = {x["row"]: x["error"] for x in got if x["error"]}
+    assert list(errors) == [row] and errors[row].startswith(f"{column}: ") and what in errors[row]
+    r = run("screen", f, "--format", "json")
+    data = json.loads(r.stdout)
+    bad = [d for d in data if "error" in d]
+    assert [d["row"] for d in bad] == [int(row)]
+    assert bad[0]["error"]["row"] == int(row) and bad[0]["error"]["column"] == column
+    assert "results" not in bad[0] and "plan" not in bad[0]  # contract §3
+
+
+def test_an_existing_output_is_left_untouched_on_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("INTERTEX_LANG", "en")
     out = tmp_path / "results.csv"
     out.write_text("before\n", encoding="utf-8")
     f = write_csv(tmp_path / "p.csv", [{"headcount": "1"}] * 70_000 + [{"headcount": "x"}])
-    r = run("screen", f, "--output", out)
+    r = run("screen", f, "--output", out, "--strict")
     assert r.exit_code == 2 and "row 70002, column headcount" in r.output
     assert out.read_text(encoding="utf-8") == "before\n"
 

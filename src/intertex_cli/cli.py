@@ -467,6 +467,11 @@ def screen_cmd(
         metavar="YYYY-MM-DD",
         help=DATE_HELP + " With --sirene: months of activity are counted to it.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Stop at the first bad row (exit 2, nothing written) instead of reporting it in the error column.",
+    ),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
@@ -501,6 +506,7 @@ def screen_cmd(
         on=when,
         lang=lang,
         catalog=_catalog(catalog).at(when),
+        strict=strict,
     )
 
 

@@ -58,8 +58,10 @@ def result_columns(screener: Screener) -> list[str]:
 class Writer:
     """Writes the companies of each batch, in input order."""
 
-    def __init__(self, path: Path, fmt: str, screener: Screener):
+    def __init__(self, path: Path | None, fmt: str, screener: Screener, stream=None):
+        """``stream``: JSON written there as it is made (stdout), not to ``path``."""
         self.path, self.fmt, self.screener = path, fmt, screener
+        self._stream = stream
         self.count = 0
         self._arrow = None
         self._file = None
@@ -68,7 +70,7 @@ class Writer:
         self._fragments: list[list[str]] = [[] for _ in screener.schemes]
         self._verdicts = pa.array(VERDICTS)
         if fmt == "json":
-            self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            self._file = stream or open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
             self._file.write("[")
         elif fmt == "xlsx":
             from openpyxl import Workbook
@@ -102,6 +104,7 @@ class Writer:
                 end = min(start + step, b.n)
                 part = Batch(end - start, b.rows[start:end])
                 part.ids = {k: v[start:end] for k, v in b.ids.items()}
+                part.errors = {i - start: e for i, e in b.errors.items() if start <= i < end}
                 table = self._table(
                     part,
                     index[start:end],
@@ -122,6 +125,7 @@ class Writer:
         cols: dict[str, pa.Array] = {"row": pa.array(b.rows)}
         for name, values in {**b.ids, **shown}.items():
             cols[name] = pa.array(values, _INT if name in INT_COLUMNS else pa.string())
+        cols["error"] = pa.array([b.error_text(i) for i in range(b.n)], pa.string())
         for s, scheme in enumerate(self.screener.schemes):
             idx = pa.array(index[:, s])
             codes = pa.array(np.asarray(self.screener.verdicts[s], dtype=np.int8))
@@ -139,6 +143,7 @@ class Writer:
     def _write_csv(self, table: pa.Table) -> None:
         import pyarrow.csv as pcsv
 
+        table = as_text_cells(table)
         if self._arrow is None:
             self._arrow = pcsv.CSVWriter(str(self.path), table.schema)
         self._arrow.write_table(table)
@@ -163,7 +168,7 @@ class Writer:
             )
         columns = [c.to_pylist() for c in table.columns]
         for row in zip(*columns):
-            self._sheet.append(row)
+            self._sheet.append([_xlsx_value(self._sheet, v) for v in row])
 
     def _write_json(self, b: Batch, index, amounts, shown) -> None:
         f = self._file
@@ -176,6 +181,12 @@ class Writer:
             for name, values in ids.items():
                 if values[i] is not None:
                     head[name] = values[i]
+            error = b.error_json(i)
+            if error is not None:  # contract §3: error in place of results and plan
+                head["error"] = error
+                sep = "\n" if self.count + i == 0 else ",\n"
+                parts.append(sep + json.dumps(head, ensure_ascii=False))
+                continue
             results = []
             for s in schemes:
                 a = amounts.get(s)
@@ -199,7 +210,10 @@ class Writer:
     def close(self) -> None:
         if self.fmt == "json":
             self._file.write("\n]\n" if self.count else "]\n")
-            self._file.close()
+            if self._stream is None:
+                self._file.close()
+            else:
+                self._file.flush()
         elif self.fmt == "xlsx":
             if self.count == 0:
                 self._sheet.append(["row"])
@@ -225,12 +239,55 @@ class Writer:
 
     def abort(self) -> None:
         try:
-            if self._file is not None:
+            if self._file is not None and self._stream is None:
                 self._file.close()
             if self._arrow is not None:
                 self._arrow.close()
         except Exception:  # noqa: BLE001 - the file is discarded anyway
             pass
+        if (
+            self.fmt == "xlsx"
+        ):  # openpyxl's staging files (removed at exit, but we end with os._exit)
+            from openpyxl.worksheet import _writer
+
+            for name in list(_writer.ALL_TEMP_FILES):
+                try:
+                    os.remove(name)
+                    _writer.ALL_TEMP_FILES.remove(name)
+                except (OSError, ValueError):
+                    pass
+
+
+# a cell a spreadsheet would run as a formula (OWASP, CSV injection)
+FORMULA_START = r"^([=+\-@\t\r])"
+
+
+def as_text_cells(table: pa.Table) -> pa.Table:
+    """Text cells that a spreadsheet would run as a formula, written with a leading
+    apostrophe (shown as text, the apostrophe hidden): ``=HYPERLINK(…)`` from a client
+    file stays a name."""
+    cols = []
+    for col in table.columns:
+        if pa.types.is_string(col.type):
+            col = pc.replace_substring_regex(col, pattern=FORMULA_START, replacement="'\\1")
+        cols.append(col)
+    return pa.table(cols, names=table.column_names)
+
+
+def _xlsx_value(sheet, v):
+    """A value for an xlsx row: text is always a string cell (never a formula), without
+    the control characters XML cannot hold."""
+    if not isinstance(v, str):
+        return v
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    v = ILLEGAL_CHARACTERS_RE.sub("", v)
+    if not v.startswith("="):
+        return v
+    cell = WriteOnlyCell(sheet, value=v)
+    cell.data_type = "s"
+    return cell
 
 
 class Summary:

@@ -112,6 +112,10 @@ OPTIONS = {
         "table (le résumé par dispositif) ou json (chaque entreprise)."
     ),
     "Screen for this scheme only.": "Pour ce dispositif seulement.",
+    "Stop at the first bad row (exit 2, nothing written) instead of reporting it in the error column.": (
+        "S'arrête à la première ligne erronée (code 2, rien n'est écrit) au lieu de la "
+        "signaler dans la colonne error."
+    ),
     "With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes).": (
         "Avec --sirene : codes NAF gardés, par exemple 13,14,15.1 (débuts de code)."
     ),
