@@ -196,6 +196,55 @@ def test_screen_gives_the_results_of_check_for_every_company(schemes, companies)
         assert row == check_results(schemes, a), a
 
 
+@st.composite
+def rough_company(draw) -> dict:
+    """A company whose answers may contradict each other (closed years, export, région)."""
+    a = draw(company())
+    if draw(st.booleans()):
+        a["closed_fiscal_years"] = draw(st.integers(0, 40))
+        a["months_of_activity"] = draw(st.integers(0, 120) | st.none())
+    if draw(st.integers(0, 3)) == 0:
+        a["department"] = draw(st.sampled_from(["81", "33", "75"]))
+        a["region"] = draw(st.sampled_from(["occitanie", "nouvelle-aquitaine"]))
+    return a
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rough_company(), min_size=1, max_size=25))
+def test_a_row_is_bad_exactly_when_check_refuses_it_wherever_it_stands(schemes, companies):
+    """Every row checked alike: a row has an error if and only if ``check`` would refuse
+    its answers, and a good row gets check's results whatever the rows around it."""
+    sc = Screener(schemes)
+    table = to_table([as_cells(a) for a in companies])
+    b = to_batch(table, 2)
+    sc.check_sizes(b)
+    for i, a in enumerate(companies):
+        assert (i in b.errors) == (not valid(a)), (a, b.errors.get(i))
+    got = screen_results(schemes, table)
+    for i, (a, row) in enumerate(zip(companies, got)):
+        if i not in b.errors:
+            assert row == check_results(schemes, a), a
+
+
+def test_the_same_bad_row_is_caught_at_row_2_and_at_row_201(tmp_path):
+    good = {"department": "81", "months_of_activity": "100", "closed_fiscal_years": "3"}
+    bad = {"department": "81", "months_of_activity": "100", "closed_fiscal_years": "40"}
+    f = write_csv(tmp_path / "p.csv", [bad] + [good] * 198 + [bad])
+    r = run("screen", f, "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert [d["row"] for d in data if "error" in d] == [2, 201]
+    assert "2 row(s) with an error" in r.stderr
+    assert "row 2, column closed_fiscal_years" in r.stderr
+    assert "row 201, column closed_fiscal_years" in r.stderr
+    r = run("screen", f, "--format", "json", "--strict")
+    assert r.exit_code == 2 and r.stdout == ""  # nothing written on stdout either
+    assert "row 2, column closed_fiscal_years" in r.output
+    f = write_csv(tmp_path / "q.csv", [good] * 199 + [bad])
+    r = run("screen", f, "--format", "json", "--strict")
+    assert r.exit_code == 2 and r.stdout == "" and "row 201" in r.output
+
+
 def test_many_companies_share_few_evaluations(schemes):
     rows = [{"department": "81", "headcount": str(h), "independent": "true"} for h in range(3000)]
     sc = Screener(schemes)
@@ -588,3 +637,152 @@ def test_a_sirene_result_file_screens_again_as_a_portfolio(tmp_path, suffix):
     assert again == {k: v["results"] for k, v in first.items()}
     assert "column(s) of a previous screening" in r.stderr
     assert "is not an answers key" not in r.stderr
+
+
+# ----------------------------------------------------------------- INSEE's layout, awkward rows
+
+INSEE = Path(__file__).parent / "data" / "sirene-insee"  # every column, in INSEE's order
+
+
+def insee_forms(tmp_path: Path) -> dict:
+    """The same two files as INSEE publishes them: CSV, zipped CSV, typed Parquet."""
+    import zipfile
+
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    forms = {"csv": [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"]}
+    zipped = []
+    for f in forms["csv"]:
+        z = tmp_path / f.with_suffix(".zip").name
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as out:
+            out.write(f, f.name)
+        zipped.append(z)
+    forms["zip"] = zipped
+    typed = []
+    for f in forms["csv"]:
+        names = next(csv.reader(f.open(encoding="utf-8")))
+        types = {}
+        for n in names:
+            if n.startswith("date") and "Traitement" not in n:
+                types[n] = pa.date32()
+            elif n.startswith(("annee", "nombrePeriodes")):
+                types[n] = pa.int16()
+            elif n == "etablissementSiege":
+                types[n] = pa.bool_()
+            else:
+                types[n] = pa.string()
+        table = pcsv.read_csv(f, convert_options=pcsv.ConvertOptions(column_types=types))
+        p = tmp_path / f.with_suffix(".parquet").name
+        pq.write_table(table, p)
+        typed.append(p)
+    forms["parquet"] = typed
+    return forms
+
+
+def screen_insee(files, *extra):
+    r = run("screen", "--sirene", *files, "--date", "2025-01-01", "--format", "json", *extra)
+    assert r.exit_code == 0, r.output
+    return {d["siren"]: d for d in json.loads(r.stdout)}, r
+
+
+def test_insee_layout_read_as_insee_means_it(tmp_path):
+    got, r = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"]
+    )
+    assert "200000011" not in got  # ceased
+    # a head office abroad has no département, whatever its postcode says
+    assert "department" not in got["200000001"]  # Munich 81241 is not the Tarn
+    assert "department" not in got["200000002"]  # Milan 20121 is not Corsica
+    assert "department" not in got["200000003"]  # Saint-Barthélemy (97701) is not Guadeloupe
+    assert "department" not in got["200000004"]  # Saint-Martin (97150) is not Guadeloupe
+    assert got["200000009"]["department"] == "81"
+    # 1900-01-01 is INSEE's "not known": no months of activity
+    assert "months_of_activity" not in got["200000005"]
+    assert got["200000009"]["months_of_activity"] == 297
+    # [ND] is never a name
+    assert "name" not in got["200000006"]
+    # NAF 2025 read where NAF rév. 2 gives no activity (empty, or NAFRev1)
+    assert got["200000006"]["activity"] == "manufacturing"
+    assert got["200000010"]["activity"] == "manufacturing"
+    assert "activity" not in got["200000008"]
+    assert "2 unit(s) without an activity from NAF rév. 2 or NAF 2025" in r.stderr
+
+
+def test_insee_region_filter_leaves_out_head_offices_abroad(tmp_path):
+    got, _ = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"],
+        "--region",
+        "occitanie",
+    )
+    assert sorted(got) == ["200000005", "200000006", "200000007", "200000009", "200000010"]
+    got, _ = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"],
+        "--region",
+        "corse",
+    )
+    assert got == {}
+    got, _ = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"],
+        "--naf",
+        "14",
+    )
+    assert sorted(got) == ["200000002", "200000004", "200000006"]
+
+
+def test_insee_csv_zip_and_typed_parquet_give_the_same_answers(tmp_path):
+    forms = insee_forms(tmp_path)
+    answers = {}
+    for name, files in forms.items():
+        got, _ = screen_insee(files)
+        answers[name] = got
+    assert answers["csv"] == answers["zip"] == answers["parquet"]
+    assert len(answers["csv"]) == 10
+
+
+def test_insee_output_neutralises_a_formula_name(tmp_path):
+    out = tmp_path / "sirene.csv"
+    r = run(
+        "screen", "--sirene", INSEE / "StockUniteLegale_utf8.csv", "--date", "2025-01-01", "-o", out
+    )
+    assert r.exit_code == 0, r.output
+    rows = {x["siren"]: x for x in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["200000010"]["name"].startswith("'=HYPERLINK(")
+
+
+def test_history_files_are_refused_naming_the_stock_file(tmp_path):
+    units = tmp_path / "StockUniteLegaleHistorique_utf8.csv"
+    units.write_text(
+        "siren,dateFin,dateDebut,etatAdministratifUniteLegale,"
+        "changementEtatAdministratifUniteLegale,nomUniteLegale\n"
+        "200000009,,2020-01-01,A,false,\n200000009,2019-12-31,2000-03-15,A,true,\n",
+        encoding="utf-8",
+    )
+    r = run("screen", "--sirene", units)
+    assert r.exit_code == 2
+    assert "StockUniteLegaleHistorique" in r.output and "give StockUniteLegale" in r.output
+    estabs = tmp_path / "StockEtablissementHistorique_utf8.csv"
+    estabs.write_text(
+        "siren,nic,siret,dateFin,dateDebut,etatAdministratifEtablissement,"
+        "changementEtatAdministratifEtablissement\n",
+        encoding="utf-8",
+    )
+    r = run("screen", "--sirene", INSEE / "StockUniteLegale_utf8.csv", estabs)
+    assert r.exit_code == 2 and "give StockEtablissement" in r.output
+
+
+def test_a_deflate64_zip_member_is_said_plainly(tmp_path):
+    import zipfile
+
+    z = tmp_path / "StockUniteLegale_utf8.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as out:
+        out.write(INSEE / "StockUniteLegale_utf8.csv", "StockUniteLegale_utf8.csv")
+    data = bytearray(z.read_bytes())
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):  # the method in both headers: Deflate64 (9)
+        at = data.find(sig)
+        offset = 8 if sig == b"PK\x03\x04" else 10
+        data[at + offset : at + offset + 2] = (9).to_bytes(2, "little")
+    z.write_bytes(bytes(data))
+    r = run("screen", "--sirene", z)
+    assert r.exit_code == 2, r.output
+    assert "Deflate64" in r.output and "unzip it" in r.output
