@@ -786,3 +786,78 @@ def test_a_deflate64_zip_member_is_said_plainly(tmp_path):
     r = run("screen", "--sirene", z)
     assert r.exit_code == 2, r.output
     assert "Deflate64" in r.output and "unzip it" in r.output
+
+
+# ----------------------------------------------------------------- outputs under attack
+
+
+def test_a_formula_name_is_a_string_cell_in_xlsx(tmp_path):
+    from openpyxl import load_workbook
+
+    f = write_csv(
+        tmp_path / "p.csv", [{"siren": "1", "name": '=HYPERLINK("http://x","y")', "headcount": "3"}]
+    )
+    out = tmp_path / "out.xlsx"
+    r = run("screen", f, "-o", out, "--scheme", "pass-export-occ")
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(out).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cell = sheet[2][header.index("name")]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig,suffix", [("SIGTERM", ".xlsx"), ("SIGHUP", ".csv")])
+def test_sigterm_and_sighup_end_as_ctrl_c_and_leave_nothing(tmp_path, sig, suffix):
+    import signal
+    import time
+
+    rows = [{"department": "81", "headcount": str(i % 300)} for i in range(300_000)]
+    f = write_csv(tmp_path / "p.csv", rows)
+    staging = tmp_path / "tmpdir"
+    staging.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(staging), "INTERTEX_LANG": "en"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "intertex_cli",
+            "screen",
+            str(f),
+            "-o",
+            str(tmp_path / f"o{suffix}"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".intertex-")]:
+        assert time.time() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(getattr(signal, sig))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    left = [p.name for p in [*tmp_path.iterdir(), *staging.iterdir()] if p.name != "tmpdir"]
+    assert left == ["p.csv"]
+
+
+def test_json_streams_to_a_reader_that_goes_away(tmp_path):
+    rows = [{"department": "81", "headcount": str(i % 300)} for i in range(100_000)]
+    f = write_csv(tmp_path / "p.csv", rows)
+    staging = tmp_path / "tmpdir"
+    staging.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(staging), "INTERTEX_LANG": "en"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intertex_cli", "screen", str(f), "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.read(1000)  # | head -c 1000
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert b"Traceback" not in err
+    assert list(staging.iterdir()) == []  # nothing staged in TMPDIR

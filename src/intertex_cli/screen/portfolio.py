@@ -37,6 +37,7 @@ SIZE_WORDS = {
 }
 
 
+UNKNOWN_SHOWN = 10  # unknown columns named one by one; the others counted
 _INSEE_SUFFIXES = ("UniteLegale", "Etablissement", "categorieEntreprise")
 
 
@@ -66,10 +67,14 @@ def check_columns(names: list[str], scheme_ids=()) -> tuple[list[str], list[str]
         warnings.append(
             f"{len(results)} column(s) of a previous screening (results, INSEE's codes) ignored"
         )
-    for n in unknown:
+    for n in unknown[:UNKNOWN_SHOWN]:
         close = difflib.get_close_matches(n, sorted(known), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        warnings.append(f"column {n!r} is not an answers key: ignored{hint}")
+        warnings.append(f"column {_shown(n)} is not an answers key: ignored{hint}")
+    if len(unknown) > UNKNOWN_SHOWN:
+        warnings.append(
+            f"and {len(unknown) - UNKNOWN_SHOWN} more column(s) that are not answers keys: ignored"
+        )
     return used, warnings
 
 

@@ -10,7 +10,8 @@ Stated limits (``LIMITS``), enforced before the work starts:
 
 - a header of at most 1 MB (the first CSV record, read whole, quoted newlines included);
 - a Parquet file of at most 100 million rows (its footer's count: the register has
-  42 million establishments), in row groups of at most 16 million rows;
+  42 million establishments), in row groups of at most 16 million rows, and at most
+  100 rows per byte of the file (20 million empty rows in 40 KB are no company file);
 - an .xlsx whose shared strings inflate to at most 256 MB and whose every part to at
   most 4 GB (its rows are streamed; the shared strings are held whole).
 
@@ -35,12 +36,14 @@ MB = 1 << 20
 HEADER_MAX = MB
 PARQUET_ROWS_MAX = 100_000_000
 PARQUET_GROUP_MAX = 16_000_000
+PARQUET_ROWS_PER_BYTE = 100  # a footer claiming more rows than its file can hold
 XLSX_STRINGS_MAX = 256 * MB
 XLSX_PART_MAX = 4096 * MB
 LIMITS = {
     "header": HEADER_MAX,
     "parquet_rows": PARQUET_ROWS_MAX,
     "parquet_row_group": PARQUET_GROUP_MAX,
+    "parquet_rows_per_byte": PARQUET_ROWS_PER_BYTE,
     "xlsx_shared_strings": XLSX_STRINGS_MAX,
     "xlsx_part": XLSX_PART_MAX,
 }
@@ -230,8 +233,9 @@ def sniff_csv(path: Path, whole: bool = True) -> tuple[list[str], str, str]:
         f.close()
     if not head.strip():
         raise input_error(path, "the file is empty")
-    if b"\x00" in head[:65536]:
-        raise input_error(path, "not a text file (CSV expected: is it Excel or Parquet?)")
+    kind = _binary_kind(head)
+    if kind:
+        raise input_error(path, f"not a text file (CSV expected): {kind}")
     text = (
         head.decode("utf-8-sig", errors="ignore") if encoding == "utf-8" else head.decode(encoding)
     )
@@ -248,6 +252,21 @@ def sniff_csv(path: Path, whole: bool = True) -> tuple[list[str], str, str]:
     if not any(not n.startswith("_column_") for n in names):
         raise input_error(path, "no header line (the first line names the columns)")
     return names, delimiter, encoding
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that is not CSV text looks like, or None: a NUL in a value is a bad
+    character (removed where the text is read), one in the header is no CSV."""
+    if head.startswith(b"PK\x03\x04"):
+        return "it is a zip archive (an Excel file? name it .xlsx)"
+    if head.startswith(b"PAR1"):
+        return "it is a Parquet file (name it .parquet)"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head.split(b"\n", 1)[0]:
+        return "UTF-16 or binary data (save it as CSV UTF-8)"
+    sample = head[:65536]
+    if sample.count(b"\x00") > max(16, len(sample) // 100):
+        return "binary data"
+    return None
 
 
 def _head_utf8(head: bytes) -> bool:
@@ -270,7 +289,11 @@ def read_csv(
         reader = pcsv.open_csv(
             counting,
             read_options=pcsv.ReadOptions(
-                block_size=CSV_BLOCK, encoding=encoding, column_names=names, skip_rows=1
+                block_size=CSV_BLOCK,
+                encoding=encoding,
+                column_names=names,
+                skip_rows=1,
+                use_threads=False,  # no read-ahead thread on our file: nothing to join
             ),
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pcsv.ConvertOptions(
@@ -321,6 +344,14 @@ class ParquetInput:
             self.raw.close()
             raise input_error(
                 path, f"{self.rows:,} rows: more than the {PARQUET_ROWS_MAX:,} a file may hold"
+            )
+        size = max(os.fstat(self.raw.fileno()).st_size, 1)
+        if self.rows > PARQUET_ROWS_PER_BYTE * size:
+            self.raw.close()
+            raise input_error(
+                path,
+                f"its footer claims {self.rows:,} rows in {size:,} bytes: more than "
+                f"{PARQUET_ROWS_PER_BYTE} rows per byte, not a file of companies",
             )
         for g in range(meta.num_row_groups):
             n = meta.row_group(g).num_rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import stat
@@ -27,6 +28,8 @@ from .readers import (
 
 ERRORS_SHOWN = 5  # bad rows named on stderr; the output holds them all
 STALE_SECONDS = 24 * 3600  # our own temporary files older than this are removed
+INTERRUPTED: list = []  # SIGTERM or SIGHUP received during the run
+HOLDING: list = []  # raised only once a temporary file is made and recorded
 
 # --------------------------------------------------------------------------- the command
 
@@ -52,12 +55,12 @@ def run_screen(
         raise UsageError("give the file to screen: intertex screen companies.csv")
     target_fmt = None
     if output is not None:
+        check_output(output, files)
         target_fmt = FORMATS.get(output.suffix.lower())
         if target_fmt is None:
             raise UsageError(
                 f"unknown output format {output.suffix!r}: use .csv, .xlsx, .parquet or .json"
             )
-        check_output(output, files)
     if (naf or region) and not sirene:
         raise UsageError("--naf and --region filter INSEE's SIRENE files: add --sirene")
     screener = Screener(schemes)
@@ -113,13 +116,18 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
     bad = [0, []]  # how many bad rows, the first few (row, column, message)
     dropped = 0
     try:
+        source = iter(batches)
+        first = next(source, None)  # a file that cannot be read: nothing written yet
         if output is not None:
             _remove_stale(output.parent)
-            sinks.append(AtomicFile(output))
+            with _signals_held():  # made and recorded at once: never left unknown to _abort
+                sinks.append(AtomicFile(output))
             writers.append(Writer(sinks[0].path, target_fmt, screener))
         if fmt == "json":
             writers.append(Writer(None, "json", screener, stream=sys.stdout))
-        for b, shown, drop in batches:
+        for b, shown, drop in itertools.chain([first] if first else [], source):
+            if INTERRUPTED:
+                raise KeyboardInterrupt
             dropped += screener.check_sizes(b, drop=drop, strict=strict)
             if b.errors:
                 bad[0] += len(b.errors)
@@ -135,6 +143,8 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
             for w in writers:
                 w.write(b, index, amounts, shown)
             summary.add(index)
+        if INTERRUPTED:
+            raise KeyboardInterrupt
         if summary.companies == 0 and not sirene:
             raise input_error(files[0], "no company in the file (only a header)")
         for w in writers:
@@ -210,12 +220,27 @@ def _remove_stale(folder: Path) -> None:
 
 
 @contextmanager
+def _signals_held():
+    """SIGTERM and SIGHUP noted but not raised for a moment, then raised at its end (a
+    signal mask would not do: the kernel may hand the signal to a library's thread)."""
+    HOLDING.append(True)
+    try:
+        yield
+    finally:
+        HOLDING.pop()
+    if INTERRUPTED:
+        raise KeyboardInterrupt
+
+
+@contextmanager
 def _signals_as_interrupt():
     """SIGTERM and SIGHUP (a closed terminal, a dropped SSH session) end the run as
     Ctrl-C does: the partial output removed, exit 130."""
 
     def interrupt(signum, frame):
-        raise KeyboardInterrupt
+        INTERRUPTED.append(signum)  # checked after each batch too: a raise inside a
+        if not HOLDING:  # __del__ or a callback is swallowed by Python
+            raise KeyboardInterrupt
 
     kept = {}
     for name in ("SIGTERM", "SIGHUP"):
@@ -226,11 +251,21 @@ def _signals_as_interrupt():
             kept[sig] = signal.signal(sig, interrupt)
         except ValueError:  # not the main thread
             pass
+
+    def unraisable(u, default=sys.unraisablehook):
+        if not isinstance(u.exc_value, KeyboardInterrupt):  # ours, swallowed: checked later
+            default(u)
+
+    INTERRUPTED.clear()
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable
     try:
         yield
     finally:
         for sig, old in kept.items():
             signal.signal(sig, old)
+        sys.unraisablehook = previous_hook
+        INTERRUPTED.clear()
 
 
 def _abort(writers, sinks) -> None:

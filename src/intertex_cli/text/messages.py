@@ -127,6 +127,16 @@ _FR = [
         "donnez un autre nom",
     ),
     (
+        r"--report (?P<o>.+?) is the answers file (?P<f>.+?): it would be replaced by the "
+        r"report; give another name",
+        "--report {o} est le fichier de réponses {f} : il serait remplacé par le plan ; "
+        "donnez un autre nom",
+    ),
+    (
+        r"--report (?P<o>.+?) is a symbolic link: give the file itself; nothing was written",
+        "--report {o} est un lien symbolique : donnez le fichier lui-même ; rien n'a été écrit",
+    ),
+    (
         r"--output (?P<o>.+?) is a symbolic link: give the file itself; nothing was written",
         "--output {o} est un lien symbolique : donnez le fichier lui-même ; rien n'a été écrit",
     ),
