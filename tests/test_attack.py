@@ -292,3 +292,152 @@ def _ask(entry: dict, schemes) -> None:
             assert w in why, f"{w!r} not in {why!r}"
     with deadline():
         assert wizard.ask(entry["ask"], given) == entry["value"]
+
+
+# --------------------------------------------------------------------------- screening
+
+INSEE_UNITS = ROOT / "tests" / "data" / "sirene-insee" / "StockUniteLegale_utf8.csv"
+
+
+def _zip_patched(path: Path, fields: dict) -> None:
+    """INSEE's units file zipped, with header fields patched: {offset in the local
+    header: bytes}, the central directory's (offset + 2) alike."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(INSEE_UNITS, INSEE_UNITS.name)
+    data = bytearray(path.read_bytes())
+    for sig, shift in ((b"PK\x03\x04", 0), (b"PK\x01\x02", 2)):
+        at = data.find(sig)
+        for offset, value in fields.items():
+            data[at + offset + shift : at + offset + shift + len(value)] = value
+    path.write_bytes(bytes(data))
+
+
+def _xlsx(path: Path, sheet=None, extra: dict | None = None) -> None:
+    """A one-company workbook; ``sheet`` rewrites its sheet XML, ``extra`` adds parts."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["siren", "headcount"])
+    book.active.append(["1", 20])
+    plain = path.with_suffix(".plain.xlsx")
+    book.save(plain)
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if sheet and info.filename == "xl/worksheets/sheet1.xml":
+                data = sheet(data)
+            z.writestr(info, data)
+        for name, data in (extra or {}).items():
+            z.writestr(name, data)
+    plain.unlink()
+
+
+def _laughs(xml: bytes) -> bytes:
+    decl = (
+        b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">'
+        + b"".join(b'<!ENTITY %c "%s">' % (98 + i, b"&%c;" % (97 + i) * 10) for i in range(9))
+        + b"]>"
+    )
+    head, _, rest = xml.partition(b"<worksheet")
+    return head + decl + b"<worksheet" + rest.replace(b"<v>20</v>", b"<v>&j;</v>", 1)
+
+
+def _claimed_size(path: Path, member: str, size: int) -> None:
+    """Patch the uncompressed size the central directory declares for ``member``."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02" + b"", 0)
+    while at >= 0:
+        name_len = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + name_len] == member.encode():
+            data[at + 24 : at + 28] = size.to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def build(kind: str, path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind.startswith("symlink:"):
+        os.symlink(kind.split(":", 1)[1], path)
+    elif kind.startswith("copy:"):
+        shutil.copy(ROOT / kind.split(":", 1)[1], path)
+    elif kind == "late-cp1252":
+        path.write_bytes(b"siren,name,headcount\n" + b"1,abc,20\n" * 10_000 + b"2,caf\xe9,20\n")
+    elif kind == "parquet-dup":
+        t = pa.Table.from_arrays(
+            [pa.array(["1"]), pa.array(["2"]), pa.array(["3"])], ["siren", "headcount", "headcount"]
+        )
+        pq.write_table(t, path)
+    elif kind == "parquet-list":
+        pq.write_table(pa.table({"siren": ["1"], "headcount": pa.array([[1, 2]])}), path)
+    elif kind == "parquet-struct":
+        pq.write_table(pa.table({"siren": ["1"], "headcount": pa.array([{"a": 1}])}), path)
+    elif kind == "parquet-binary":
+        name = pa.array([b"\xff\xfe"], pa.binary())
+        pq.write_table(pa.table({"siren": ["1"], "name": name, "headcount": ["20"]}), path)
+    elif kind == "parquet-corrupt":
+        n = 5000
+        pq.write_table(
+            pa.table({"siren": [str(i) for i in range(n)], "headcount": ["20"] * n}), path
+        )
+        data = bytearray(path.read_bytes())
+        for i in range(200, 600):
+            data[i] ^= 0x5A
+        path.write_bytes(bytes(data))
+    elif kind == "parquet-rows":
+        pq.write_table(pa.table({"headcount": pa.nulls(20_000_000, pa.string())}), path)
+    elif kind == "zip-encrypted":
+        _zip_patched(path, {6: b"\x01"})
+    elif kind == "zip-aes":
+        _zip_patched(path, {8: (99).to_bytes(2, "little")})
+    elif kind == "zip-crc":
+        _zip_patched(path, {14: b"\x00\x00\x00\x00"})
+    elif kind == "xlsx-entities":
+        _xlsx(path, sheet=_laughs)
+    elif kind == "xlsx-bomb":
+        _xlsx(path, extra={"xl/sharedStrings.xml": b"<sst/>"})
+        _claimed_size(path, "xl/sharedStrings.xml", 510 * 2**20)
+    else:  # pragma: no cover - a typo in screen.yaml
+        raise AssertionError(f"unknown build kind {kind!r}")
+
+
+def _ours(folder: Path) -> list[str]:
+    return sorted(
+        p.name for p in folder.rglob("*") if p.name.startswith((".intertex-", "openpyxl."))
+    )
+
+
+@pytest.mark.parametrize("entry", entries("screen.yaml"))
+def test_screening(entry, tmp_path, env, monkeypatch):
+    import tempfile
+
+    monkeypatch.setenv("INTERTEX_LANG", "en")  # the words below are the English messages
+    staging = tmp_path / "tmpdir"
+    staging.mkdir()
+    monkeypatch.setenv("TMPDIR", str(staging))
+    monkeypatch.setattr(tempfile, "tempdir", str(staging))
+    for name, content in entry.get("files", {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(expand(content, entry), encoding="utf-8")
+    for name, kind in entry.get("build", {}).items():
+        build(kind, tmp_path / name)
+    before = {name: (tmp_path / name).read_bytes() for name in entry.get("unchanged", [])}
+    args = [expand(a, entry, tmp=tmp_path, root=ROOT) for a in entry["args"]]
+    r = invoke(args, cwd=tmp_path)
+    verify(entry, r.exit_code, r.stdout, r.stderr)
+    for name, content in before.items():
+        assert (tmp_path / name).read_bytes() == content, f"{name} was changed"
+    for name, want in entry.get("written", {}).items():
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        for w in want.get("has", []):
+            assert w in text, f"{w!r} not in {name}:\n{text[:2000]}"
+        for w in want.get("lacks", []):
+            assert w not in text, f"{w!r} in {name}"
+    assert _ours(tmp_path) == [], "temporary files left behind"

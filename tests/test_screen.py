@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,12 @@ from intertex_cli.screen.portfolio import to_batch
 SIRENE = Path(__file__).parent / "data" / "sirene"
 UNITS = SIRENE / "StockUniteLegale_utf8.csv"
 ESTABS = SIRENE / "StockEtablissement_utf8.csv"
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch):
+    """The messages below are the English ones (French is the default interface)."""
+    monkeypatch.setenv("INTERTEX_LANG", "en")
 
 
 def run(*args):
@@ -218,6 +225,55 @@ def test_screen_counts_the_hire_as_check_does(schemes):
         assert row == check_results(schemes, a), a
 
 
+@st.composite
+def rough_company(draw) -> dict:
+    """A company whose answers may contradict each other (closed years, export, région)."""
+    a = draw(company())
+    if draw(st.booleans()):
+        a["closed_fiscal_years"] = draw(st.integers(0, 40))
+        a["months_of_activity"] = draw(st.integers(0, 120) | st.none())
+    if draw(st.integers(0, 3)) == 0:
+        a["department"] = draw(st.sampled_from(["81", "33", "75"]))
+        a["region"] = draw(st.sampled_from(["occitanie", "nouvelle-aquitaine"]))
+    return a
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(rough_company(), min_size=1, max_size=25))
+def test_a_row_is_bad_exactly_when_check_refuses_it_wherever_it_stands(schemes, companies):
+    """Every row checked alike: a row has an error if and only if ``check`` would refuse
+    its answers, and a good row gets check's results whatever the rows around it."""
+    sc = Screener(schemes)
+    table = to_table([as_cells(a) for a in companies])
+    b = to_batch(table, 2)
+    sc.check_sizes(b)
+    for i, a in enumerate(companies):
+        assert (i in b.errors) == (not valid(a)), (a, b.errors.get(i))
+    got = screen_results(schemes, table)
+    for i, (a, row) in enumerate(zip(companies, got)):
+        if i not in b.errors:
+            assert row == check_results(schemes, a), a
+
+
+def test_the_same_bad_row_is_caught_at_row_2_and_at_row_201(tmp_path):
+    good = {"department": "81", "months_of_activity": "100", "closed_fiscal_years": "3"}
+    bad = {"department": "81", "months_of_activity": "100", "closed_fiscal_years": "40"}
+    f = write_csv(tmp_path / "p.csv", [bad] + [good] * 198 + [bad])
+    r = run("screen", f, "--format", "json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert [d["row"] for d in data if "error" in d] == [2, 201]
+    assert "2 row(s) with an error" in r.stderr
+    assert "row 2, column closed_fiscal_years" in r.stderr
+    assert "row 201, column closed_fiscal_years" in r.stderr
+    r = run("screen", f, "--format", "json", "--strict")
+    assert r.exit_code == 2 and r.stdout == ""  # nothing written on stdout either
+    assert "row 2, column closed_fiscal_years" in r.output
+    f = write_csv(tmp_path / "q.csv", [good] * 199 + [bad])
+    r = run("screen", f, "--format", "json", "--strict")
+    assert r.exit_code == 2 and r.stdout == "" and "row 201" in r.output
+
+
 def test_many_companies_share_few_evaluations(schemes):
     rows = [{"department": "81", "headcount": str(h), "independent": "true"} for h in range(3000)]
     sc = Screener(schemes)
@@ -339,9 +395,7 @@ def test_semicolon_csv_from_a_french_excel(tmp_path):
 # ----------------------------------------------------------------- bad inputs
 
 
-@pytest.mark.parametrize(
-    "rows,where,what",
-    [
+BAD_CELLS = [
         ([{"headcount": "20"}, {"headcount": "vingt"}], "row 3, column headcount", "'vingt'"),
         ([{"independent": "peut-être"}], "row 2, column independent", "true or false"),
         ([{"department": "99"}], "row 2, column department", "département code"),
@@ -361,15 +415,24 @@ def test_semicolon_csv_from_a_french_excel(tmp_path):
             "headcount 300",
         ),
         ([{"projects": "salons"}], "row 2, column projects", "not a project id"),
-    ],
-)
-def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_written(
+        (
+            [{"months_of_activity": "100", "closed_fiscal_years": "40"}],
+            "row 2, column closed_fiscal_years",
+            "at most 9",
+        ),
+        ([{"department": "81", "region": "bretagne"}], "row 2, column region", "occitanie"),
+        ([{"headcount": "1" * 310}], "row 2, column headcount", "310 digits"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("rows,where,what", BAD_CELLS)
+def test_strict_names_the_bad_cell_by_row_and_column_and_writes_nothing(
     tmp_path, rows, where, what, monkeypatch
 ):
     monkeypatch.setenv("INTERTEX_LANG", "en")  # the words are the English messages
     f = write_csv(tmp_path / "p.csv", rows)
     out = tmp_path / "results.csv"
-    r = run("screen", f, "--output", out)
+    r = run("screen", f, "--output", out, "--strict")
     assert r.exit_code == 2, r.output
     assert where in r.output and what in r.output, r.output
     assert "Traceback" not in r.output
@@ -377,11 +440,36 @@ def test_a_bad_cell_is_named_by_row_and_column_and_nothing_is_written(
     assert [p.name for p in tmp_path.iterdir()] == ["p.csv"]
 
 
-def test_an_existing_output_is_left_untouched_on_error(tmp_path):
+@pytest.mark.parametrize("rows,where,what", BAD_CELLS)
+def test_a_bad_row_is_reported_kept_in_its_place_and_the_run_goes_on(
+    tmp_path, rows, where, what, monkeypatch
+):
+    monkeypatch.setenv("INTERTEX_LANG", "en")
+    f = write_csv(tmp_path / "p.csv", [{"department": "81"}, *rows, {"department": "33"}])
+    out = tmp_path / "results.csv"
+    r = run("screen", f, "--output", out)
+    assert r.exit_code == 0, r.output
+    row, column = re.match(r"row (\d+), column (\S+)", where).groups()
+    row = str(int(row) + 1)  # a good row above
+    assert f"row {row}, column {column}" in r.stderr and "1 row(s) with an error" in r.stderr
+    got = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [x["row"] for x in got] == [str(i) for i in range(2, len(rows) + 4)]
+    errors = {x["row"]: x["error"] for x in got if x["error"]}
+    assert list(errors) == [row] and errors[row].startswith(f"{column}: ") and what in errors[row]
+    r = run("screen", f, "--format", "json")
+    data = json.loads(r.stdout)
+    bad = [d for d in data if "error" in d]
+    assert [d["row"] for d in bad] == [int(row)]
+    assert bad[0]["error"]["row"] == int(row) and bad[0]["error"]["column"] == column
+    assert "results" not in bad[0] and "plan" not in bad[0]  # contract §3
+
+
+def test_an_existing_output_is_left_untouched_on_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("INTERTEX_LANG", "en")
     out = tmp_path / "results.csv"
     out.write_text("before\n", encoding="utf-8")
     f = write_csv(tmp_path / "p.csv", [{"headcount": "1"}] * 70_000 + [{"headcount": "x"}])
-    r = run("screen", f, "--output", out)
+    r = run("screen", f, "--output", out, "--strict")
     assert r.exit_code == 2 and "row 70002, column headcount" in r.output
     assert out.read_text(encoding="utf-8") == "before\n"
 
@@ -588,3 +676,227 @@ def test_a_sirene_result_file_screens_again_as_a_portfolio(tmp_path, suffix):
     assert again == {k: v["results"] for k, v in first.items()}
     assert "column(s) of a previous screening" in r.stderr
     assert "is not an answers key" not in r.stderr
+
+
+# ----------------------------------------------------------------- INSEE's layout, awkward rows
+
+INSEE = Path(__file__).parent / "data" / "sirene-insee"  # every column, in INSEE's order
+
+
+def insee_forms(tmp_path: Path) -> dict:
+    """The same two files as INSEE publishes them: CSV, zipped CSV, typed Parquet."""
+    import zipfile
+
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    forms = {"csv": [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"]}
+    zipped = []
+    for f in forms["csv"]:
+        z = tmp_path / f.with_suffix(".zip").name
+        with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as out:
+            out.write(f, f.name)
+        zipped.append(z)
+    forms["zip"] = zipped
+    typed = []
+    for f in forms["csv"]:
+        names = next(csv.reader(f.open(encoding="utf-8")))
+        types = {}
+        for n in names:
+            if n.startswith("date") and "Traitement" not in n:
+                types[n] = pa.date32()
+            elif n.startswith(("annee", "nombrePeriodes")):
+                types[n] = pa.int16()
+            elif n == "etablissementSiege":
+                types[n] = pa.bool_()
+            else:
+                types[n] = pa.string()
+        table = pcsv.read_csv(f, convert_options=pcsv.ConvertOptions(column_types=types))
+        p = tmp_path / f.with_suffix(".parquet").name
+        pq.write_table(table, p)
+        typed.append(p)
+    forms["parquet"] = typed
+    return forms
+
+
+def screen_insee(files, *extra):
+    r = run("screen", "--sirene", *files, "--date", "2025-01-01", "--format", "json", *extra)
+    assert r.exit_code == 0, r.output
+    return {d["siren"]: d for d in json.loads(r.stdout)}, r
+
+
+def test_insee_layout_read_as_insee_means_it(tmp_path):
+    got, r = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"]
+    )
+    assert "200000011" not in got  # ceased
+    # a head office abroad has no département, whatever its postcode says
+    assert "department" not in got["200000001"]  # Munich 81241 is not the Tarn
+    assert "department" not in got["200000002"]  # Milan 20121 is not Corsica
+    assert "department" not in got["200000003"]  # Saint-Barthélemy (97701) is not Guadeloupe
+    assert "department" not in got["200000004"]  # Saint-Martin (97150) is not Guadeloupe
+    assert got["200000009"]["department"] == "81"
+    # 1900-01-01 is INSEE's "not known": no months of activity
+    assert "months_of_activity" not in got["200000005"]
+    assert got["200000009"]["months_of_activity"] == 297
+    # [ND] is never a name
+    assert "name" not in got["200000006"]
+    # NAF 2025 read where NAF rév. 2 gives no activity (empty, or NAFRev1)
+    assert got["200000006"]["activity"] == "manufacturing"
+    assert got["200000010"]["activity"] == "manufacturing"
+    assert "activity" not in got["200000008"]
+    assert "2 unit(s) without an activity from NAF rév. 2 or NAF 2025" in r.stderr
+
+
+def test_insee_region_filter_leaves_out_head_offices_abroad(tmp_path):
+    got, _ = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"],
+        "--region",
+        "occitanie",
+    )
+    assert sorted(got) == ["200000005", "200000006", "200000007", "200000009", "200000010"]
+    got, _ = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"],
+        "--region",
+        "corse",
+    )
+    assert got == {}
+    got, _ = screen_insee(
+        [INSEE / "StockUniteLegale_utf8.csv", INSEE / "StockEtablissement_utf8.csv"],
+        "--naf",
+        "14",
+    )
+    assert sorted(got) == ["200000002", "200000004", "200000006"]
+
+
+def test_insee_csv_zip_and_typed_parquet_give_the_same_answers(tmp_path):
+    forms = insee_forms(tmp_path)
+    answers = {}
+    for name, files in forms.items():
+        got, _ = screen_insee(files)
+        answers[name] = got
+    assert answers["csv"] == answers["zip"] == answers["parquet"]
+    assert len(answers["csv"]) == 10
+
+
+def test_insee_output_neutralises_a_formula_name(tmp_path):
+    out = tmp_path / "sirene.csv"
+    r = run(
+        "screen", "--sirene", INSEE / "StockUniteLegale_utf8.csv", "--date", "2025-01-01", "-o", out
+    )
+    assert r.exit_code == 0, r.output
+    rows = {x["siren"]: x for x in csv.DictReader(out.open(encoding="utf-8"))}
+    assert rows["200000010"]["name"].startswith("'=HYPERLINK(")
+
+
+def test_history_files_are_refused_naming_the_stock_file(tmp_path):
+    units = tmp_path / "StockUniteLegaleHistorique_utf8.csv"
+    units.write_text(
+        "siren,dateFin,dateDebut,etatAdministratifUniteLegale,"
+        "changementEtatAdministratifUniteLegale,nomUniteLegale\n"
+        "200000009,,2020-01-01,A,false,\n200000009,2019-12-31,2000-03-15,A,true,\n",
+        encoding="utf-8",
+    )
+    r = run("screen", "--sirene", units)
+    assert r.exit_code == 2
+    assert "StockUniteLegaleHistorique" in r.output and "give StockUniteLegale" in r.output
+    estabs = tmp_path / "StockEtablissementHistorique_utf8.csv"
+    estabs.write_text(
+        "siren,nic,siret,dateFin,dateDebut,etatAdministratifEtablissement,"
+        "changementEtatAdministratifEtablissement\n",
+        encoding="utf-8",
+    )
+    r = run("screen", "--sirene", INSEE / "StockUniteLegale_utf8.csv", estabs)
+    assert r.exit_code == 2 and "give StockEtablissement" in r.output
+
+
+def test_a_deflate64_zip_member_is_said_plainly(tmp_path):
+    import zipfile
+
+    z = tmp_path / "StockUniteLegale_utf8.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_STORED) as out:
+        out.write(INSEE / "StockUniteLegale_utf8.csv", "StockUniteLegale_utf8.csv")
+    data = bytearray(z.read_bytes())
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):  # the method in both headers: Deflate64 (9)
+        at = data.find(sig)
+        offset = 8 if sig == b"PK\x03\x04" else 10
+        data[at + offset : at + offset + 2] = (9).to_bytes(2, "little")
+    z.write_bytes(bytes(data))
+    r = run("screen", "--sirene", z)
+    assert r.exit_code == 2, r.output
+    assert "Deflate64" in r.output and "unzip it" in r.output
+
+
+# ----------------------------------------------------------------- outputs under attack
+
+
+def test_a_formula_name_is_a_string_cell_in_xlsx(tmp_path):
+    from openpyxl import load_workbook
+
+    f = write_csv(
+        tmp_path / "p.csv", [{"siren": "1", "name": '=HYPERLINK("http://x","y")', "headcount": "3"}]
+    )
+    out = tmp_path / "out.xlsx"
+    r = run("screen", f, "-o", out, "--scheme", "pass-export-occ")
+    assert r.exit_code == 0, r.output
+    sheet = load_workbook(out).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cell = sheet[2][header.index("name")]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://x","y")'
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("sig,suffix", [("SIGTERM", ".xlsx"), ("SIGHUP", ".csv")])
+def test_sigterm_and_sighup_end_as_ctrl_c_and_leave_nothing(tmp_path, sig, suffix):
+    import signal
+    import time
+
+    rows = [{"department": "81", "headcount": str(i % 300)} for i in range(300_000)]
+    f = write_csv(tmp_path / "p.csv", rows)
+    staging = tmp_path / "tmpdir"
+    staging.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(staging), "INTERTEX_LANG": "en"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "intertex_cli",
+            "screen",
+            str(f),
+            "-o",
+            str(tmp_path / f"o{suffix}"),
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.time() + 60
+    while not [p for p in tmp_path.iterdir() if p.name.startswith(".intertex-")]:
+        assert time.time() < deadline and proc.poll() is None, proc.communicate()
+        time.sleep(0.05)
+    proc.send_signal(getattr(signal, sig))
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    left = [p.name for p in [*tmp_path.iterdir(), *staging.iterdir()] if p.name != "tmpdir"]
+    assert left == ["p.csv"]
+
+
+def test_json_streams_to_a_reader_that_goes_away(tmp_path):
+    rows = [{"department": "81", "headcount": str(i % 300)} for i in range(100_000)]
+    f = write_csv(tmp_path / "p.csv", rows)
+    staging = tmp_path / "tmpdir"
+    staging.mkdir()
+    env = {"PATH": "/usr/bin:/bin", "TMPDIR": str(staging), "INTERTEX_LANG": "en"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "intertex_cli", "screen", str(f), "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    proc.stdout.read(1000)  # | head -c 1000
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 0, err
+    assert b"Traceback" not in err
+    assert list(staging.iterdir()) == []  # nothing staged in TMPDIR

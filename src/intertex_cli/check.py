@@ -134,6 +134,29 @@ def _default_path(kind: str, ext: str) -> Path:
     return path
 
 
+def check_report_target(report: Path, answers_files) -> None:
+    """A report never replaces the answers it was made from (``--answers a.md --report
+    a.md``), and never writes through a symbolic link."""
+    import os
+
+    if os.path.islink(report):
+        raise UsageError(
+            f"--report {report} is a symbolic link: give the file itself; nothing was written"
+        )
+    for a in answers_files:
+        if a is None:
+            continue
+        try:
+            same = os.path.samefile(report, a)
+        except OSError:
+            same = False
+        if same:
+            raise UsageError(
+                f"--report {report} is the answers file {a}: it would be replaced by the "
+                "report; give another name"
+            )
+
+
 def run_check(
     *, answers, ask_missing, save, fmt, explain, lang, catalog, report=None, show_all=False
 ) -> None:
@@ -143,6 +166,8 @@ def run_check(
 
     schemes = tuple(catalog.schemes.values())
     warnings: list[str] = []
+    if report is not None:  # before anything is asked or printed
+        check_report_target(Path(report), [answers, save])
     if answers is not None:
         from .answers import read_file
 
@@ -254,6 +279,7 @@ def run_check(
     if report is not None:
         from .views.report import write_report
 
+        check_report_target(Path(report), [answers, saved_to])
         write_report(Path(report), assessment, catalog, lang)
         if fmt == "table":
             from .views.lines import Out

@@ -509,6 +509,11 @@ def screen_cmd(
         metavar="YYYY-MM-DD",
         help=DATE_HELP + " With --sirene: months of activity are counted to it.",
     ),
+    strict: bool = typer.Option(
+        False,
+        "--strict",
+        help="Stop at the first bad row (exit 2, nothing written) instead of reporting it in the error column.",
+    ),
     catalog: Path | None = typer.Option(
         None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
@@ -546,6 +551,7 @@ def screen_cmd(
         lang=lang,
         catalog=_catalog(catalog).at(when),
         detail=detail,
+        strict=strict,
     )
 
 

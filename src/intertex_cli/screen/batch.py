@@ -88,6 +88,48 @@ class Batch:
     num: dict = field(default_factory=dict)
     cat: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)  # other columns carried to the output
+    # the bad cells of each row (its index in the batch): [(column, value, why)]
+    errors: dict = field(default_factory=dict)
+
+    def fail(self, where, column: str, value, message: str) -> None:
+        """Rows ``where`` (indices in the batch) have a bad cell; the caller leaves it
+        unknown, so that the row is screened on its valid cells."""
+        from intertex_cli.text.sanitize import clean
+
+        value = clean(str(value))
+        if len(value) > 200:
+            value = value[:200] + f"… ({len(value)} characters)"
+        for i in np.atleast_1d(where):
+            self.errors.setdefault(int(i), []).append((column, value, clean(message)))
+
+    def first_error(self) -> RowError | None:
+        """The first bad row's first problem, as ``--strict`` stops on it."""
+        if not self.errors:
+            return None
+        i = min(self.errors)
+        column, _, message = self.errors[i][0]
+        return RowError(int(self.rows[i]), column, message)
+
+    def raise_first(self) -> None:
+        e = self.first_error()
+        if e is not None:
+            raise e
+
+    def error_text(self, i: int) -> str | None:
+        """Row ``i``'s problems in one cell: "column: why" each, separated by " | "."""
+        found = self.errors.get(i)
+        if not found:
+            return None
+        return " | ".join(f"{c}: {m}" for c, _, m in found)
+
+    def error_json(self, i: int) -> dict | None:
+        """Contract §3: ``{row, column, message}`` (and the value) of its first problem."""
+        found = self.errors.get(i)
+        if not found:
+            return None
+        row = int(self.rows[i])
+        items = [{"row": row, "column": c, "value": v, "message": m} for c, v, m in found]
+        return {**items[0], "errors": items}
 
     def state(self, key: str) -> np.ndarray:
         if key in self.num:
@@ -347,9 +389,13 @@ class Screener:
 
     # ------------------------------------------------------------------ evaluation
 
-    def check_sizes(self, b: Batch, drop: bool = False) -> int:
-        """A size class given with figures that contradict it: an input error naming the
-        row, or (``drop``) the size class left out on those rows. Returns how many."""
+    def check_sizes(self, b: Batch, drop: bool = False, strict: bool = False) -> int:
+        """A size class given with figures that contradict it, on every row: recorded as
+        the row's error (``strict``: ``RowError`` for the first), or (``drop``) left out
+        silently; either way the size class is left unknown there. Returns how many.
+
+        Exact per row: whether the figures allow the size class depends on them only
+        through their cells between the size thresholds, which the signature holds."""
         size = b.num.get("size_class")
         if size is None or not (size[0] >= EXACT).any():
             return 0
@@ -358,20 +404,22 @@ class Screener:
         given = np.nonzero(size[0] >= EXACT)[0]
         kinds, kind_first, kind_inverse = _unique_rows(sig[given][:, cols])
         bad = np.zeros(len(kinds), dtype=bool)
+        why: dict[int, str] = {}
         for j in range(len(kinds)):
             row = int(given[kind_first[j]])
+            answers = {k: v for k, v in b.answers_at(row).items() if k in _SIZE_INPUTS}
             try:
-                b.profile_at(row)
+                parse(answers, f"row {int(b.rows[row])}")
             except AnswersError as e:
-                if not drop:
-                    problem = e.problems[0] if e.problems else None
-                    raise RowError(
-                        int(b.rows[row]),
-                        (problem.field if problem else None) or "size_class",
-                        problem.message if problem else e.message,
-                    ) from None
                 bad[j] = True
+                problem = e.problems[0] if e.problems else None
+                why[j] = problem.message if problem else e.message
         rows = given[bad[kind_inverse]]
+        if not drop:
+            for i, j in zip(rows, kind_inverse[bad[kind_inverse]]):
+                b.fail(i, "size_class", SIZE_CLASSES[int(size[1][i])], why[int(j)])
+            if strict:
+                b.raise_first()
         if len(rows):
             st = size[0].copy()
             st[rows] = ABSENT

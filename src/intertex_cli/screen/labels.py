@@ -193,7 +193,7 @@ def mark_label(mark: str, lang: str) -> str:
 def is_output_column(name: str, scheme_ids) -> bool:
     """A column that a screening writes (in either language): left aside when its output
     is screened again."""
-    if name == "row" or name in PLAN_COLUMNS or name in scheme_ids:
+    if name in ("row", "error") or name in PLAN_COLUMNS or name in scheme_ids:
         return True
     if name.endswith(("_estimate_eur", "_missing")):
         return True

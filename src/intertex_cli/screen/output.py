@@ -64,16 +64,19 @@ class Writer:
 
     def __init__(
         self,
-        path: Path,
+        path: Path | None,
         fmt: str,
         screener: Screener,
         catalog=None,
         lang: str = "fr",
         detail: bool = False,
         summary=None,
+        stream=None,
     ):
+        """``stream``: JSON written there as it is made (stdout), not to ``path``."""
         self.path, self.fmt, self.screener = path, fmt, screener
         self.catalog, self.lang, self.detail, self.summary = catalog, lang, detail, summary
+        self._stream = stream
         self.count = 0
         self._arrow = None
         self._file = None
@@ -86,7 +89,7 @@ class Writer:
 
         self._verdict_words = pa.array([t(v, lang) for v in VERDICTS])
         if fmt == "json":
-            self._file = open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
+            self._file = stream or open(path, "w", encoding="utf-8")  # noqa: SIM115 - closed in close()
             self._file.write("[")
         elif fmt == "xlsx":
             from openpyxl import Workbook
@@ -123,6 +126,7 @@ class Writer:
                 end = min(start + step, b.n)
                 part = Batch(end - start, b.rows[start:end])
                 part.ids = {k: v[start:end] for k, v in b.ids.items()}
+                part.errors = {i - start: e for i, e in b.errors.items() if start <= i < end}
                 table = self._table(
                     part,
                     index[start:end],
@@ -148,6 +152,7 @@ class Writer:
         cols.update(self._plan_columns(plans, human))
         for name, values in shown.items():
             cols[name] = pa.array(values, _INT if name in INT_COLUMNS else pa.string())
+        cols["error"] = pa.array([b.error_text(i) for i in range(b.n)], pa.string())
         if not self.detail:
             return pa.table(cols)
         from .plans import mark_of
@@ -245,6 +250,7 @@ class Writer:
     def _write_csv(self, table: pa.Table) -> None:
         import pyarrow.csv as pcsv
 
+        table = as_text_cells(table)
         if self._arrow is None:
             self._arrow = pcsv.CSVWriter(str(self.path), table.schema)
         self._arrow.write_table(table)
@@ -269,7 +275,7 @@ class Writer:
             )
         columns = [c.to_pylist() for c in table.columns]
         for row in zip(*columns):
-            self._sheet.append(row)
+            self._sheet.append([_xlsx_value(self._sheet, v) for v in row])
 
     def _header(self, name: str) -> str:
         """A column's title in the sheet: the plan's and the results' in the language;
@@ -314,6 +320,12 @@ class Writer:
             for name, values in ids.items():
                 if values[i] is not None:
                     head[name] = values[i]
+            error = b.error_json(i)
+            if error is not None:  # contract §3: error in place of results and plan
+                head["error"] = error
+                sep = "\n" if self.count + i == 0 else ",\n"
+                parts.append(sep + json.dumps(head, ensure_ascii=False))
+                continue
             results = []
             for s in schemes:
                 a = amounts.get(s)
@@ -342,7 +354,10 @@ class Writer:
     def close(self) -> None:
         if self.fmt == "json":
             self._file.write("\n]\n" if self.count else "]\n")
-            self._file.close()
+            if self._stream is None:
+                self._file.close()
+            else:
+                self._file.flush()
         elif self.fmt == "xlsx":
             from openpyxl.utils import get_column_letter
 
@@ -436,12 +451,55 @@ class Writer:
 
     def abort(self) -> None:
         try:
-            if self._file is not None:
+            if self._file is not None and self._stream is None:
                 self._file.close()
             if self._arrow is not None:
                 self._arrow.close()
         except Exception:  # noqa: BLE001 - the file is discarded anyway
             pass
+        if (
+            self.fmt == "xlsx"
+        ):  # openpyxl's staging files (removed at exit, but we end with os._exit)
+            from openpyxl.worksheet import _writer
+
+            for name in list(_writer.ALL_TEMP_FILES):
+                try:
+                    os.remove(name)
+                    _writer.ALL_TEMP_FILES.remove(name)
+                except (OSError, ValueError):
+                    pass
+
+
+# a cell a spreadsheet would run as a formula (OWASP, CSV injection)
+FORMULA_START = r"^([=+\-@\t\r])"
+
+
+def as_text_cells(table: pa.Table) -> pa.Table:
+    """Text cells that a spreadsheet would run as a formula, written with a leading
+    apostrophe (shown as text, the apostrophe hidden): ``=HYPERLINK(…)`` from a client
+    file stays a name."""
+    cols = []
+    for col in table.columns:
+        if pa.types.is_string(col.type):
+            col = pc.replace_substring_regex(col, pattern=FORMULA_START, replacement="'\\1")
+        cols.append(col)
+    return pa.table(cols, names=table.column_names)
+
+
+def _xlsx_value(sheet, v):
+    """A value for an xlsx row: text is always a string cell (never a formula), without
+    the control characters XML cannot hold."""
+    if not isinstance(v, str):
+        return v
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    v = ILLEGAL_CHARACTERS_RE.sub("", v)
+    if not v.startswith("="):
+        return v
+    cell = WriteOnlyCell(sheet, value=v)
+    cell.data_type = "s"
+    return cell
 
 
 def _shown(v) -> str:

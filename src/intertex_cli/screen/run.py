@@ -2,207 +2,34 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-import shutil
+import signal
+import stat
 import sys
+import time
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-import pyarrow as pa
-
-from intertex_cli.errors import AnswersError, Problem, UsageError
+from intertex_cli.errors import UsageError
 
 from .batch import RowError, Screener
 from .output import FORMATS, AtomicFile, Summary, Writer
+from .readers import (
+    ParquetInput,
+    input_error,
+    read_csv,
+    read_xlsx,
+    regroup,
+    sniff_csv,
+    xlsx_rows,
+)
 
-BATCH_ROWS = 65_536
-CSV_BLOCK = 1 << 20  # small blocks keep the reader's memory low; regrouped below
-
-
-def regroup(batches, rows: int = BATCH_ROWS):
-    """Blocks of the reader gathered into tables of about ``rows`` rows."""
-    buf, n = [], 0
-    for b in batches:
-        buf.append(b)
-        n += b.num_rows
-        if n >= rows:
-            yield pa.Table.from_batches(buf).combine_chunks()
-            buf, n = [], 0
-    if buf:
-        yield pa.Table.from_batches(buf).combine_chunks()
-
-
-class Counting:
-    """A binary file that counts the bytes read (for the progress bar)."""
-
-    def __init__(self, f):
-        self.f, self.done = f, 0
-
-    def read(self, n=-1):
-        data = self.f.read(n)
-        self.done += len(data)
-        return data
-
-    def __getattr__(self, name):
-        return getattr(self.f, name)
-
-
-def input_error(path, message: str) -> AnswersError:
-    return AnswersError(f"invalid input: {path}", [Problem(str(path), message)])
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def sniff_csv(path: Path) -> tuple[list[str], str, str]:
-    """(column names, delimiter, encoding) from the first line."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(1 << 16)
-    except FileNotFoundError:
-        raise UsageError(f"file not found: {path}") from None
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror}") from None
-    if not head.strip():
-        raise input_error(path, "the file is empty")
-    if b"\x00" in head:
-        raise input_error(path, "not a text file (CSV expected: is it Excel or Parquet?)")
-    encoding = "utf-8"
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        if e.start < len(head) - 4:  # not just a character cut at the end of the sample
-            encoding = "cp1252"
-        text = head[: e.start].decode("utf-8-sig") if encoding == "utf-8" else head.decode(encoding)
-    first = text.splitlines()[0] if text.splitlines() else ""
-    delimiter = max((",", ";", "\t"), key=lambda d: first.count(d))
-    import csv
-
-    names = next(csv.reader([first], delimiter=delimiter))
-    names = [n.strip() for n in names]
-    if not any(names):
-        raise input_error(path, "no header line (the first line names the columns)")
-    return names, delimiter, encoding
-
-
-def read_csv(path: Path, columns: list[str], delimiter: str, encoding: str, progress):
-    """Batches of the named columns, as text."""
-    import pyarrow.csv as pcsv
-
-    raw = open(path, "rb")  # noqa: SIM115 - closed below
-    counting = Counting(raw)
-    try:
-        reader = pcsv.open_csv(
-            counting,
-            read_options=pcsv.ReadOptions(block_size=CSV_BLOCK, encoding=encoding),
-            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(
-                include_columns=columns,
-                column_types={c: pa.string() for c in columns},
-                strings_can_be_null=False,
-            ),
-        )
-        rows = 0
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except pa.ArrowInvalid as e:
-                raise input_error(path, f"after row {rows + 1}: {_arrow_message(e)}") from None
-            progress(counting.done)
-            rows += batch.num_rows
-            yield batch
-    except pa.ArrowInvalid as e:
-        raise input_error(path, _arrow_message(e)) from None
-    finally:
-        raw.close()
-
-
-def _arrow_message(e: Exception) -> str:
-    return str(e).split("\n")[0].replace("CSV parse error: ", "")
-
-
-def parquet_columns(path: Path) -> list[str]:
-    import pyarrow.parquet as pq
-
-    try:
-        return list(pq.ParquetFile(path).schema_arrow.names)
-    except FileNotFoundError:
-        raise UsageError(f"file not found: {path}") from None
-    except (pa.ArrowInvalid, OSError) as e:
-        raise input_error(path, f"not a readable Parquet file ({_arrow_message(e)})") from None
-
-
-def read_parquet(path: Path, columns: list[str], progress):
-    import pyarrow.parquet as pq
-
-    f = pq.ParquetFile(path)
-    total = f.metadata.num_rows or 1
-    done = 0
-    for batch in f.iter_batches(batch_size=BATCH_ROWS, columns=columns):
-        done += batch.num_rows
-        progress(done / total)
-        yield batch
-
-
-def xlsx_rows(path: Path):
-    """(header, iterator of rows) of the first sheet."""
-    try:
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise UsageError(f"file not found: {path}") from None
-    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise input_error(path, f"not a readable Excel file ({type(e).__name__})") from None
-    sheet = book.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None or not any(h is not None for h in header):
-        raise input_error(path, "the sheet is empty")
-    return [str(h).strip() if h is not None else "" for h in header], rows, sheet.max_row or 1
-
-
-def read_xlsx(header: list[str], rows, columns: list[str], total: int, progress):
-    where = [header.index(c) for c in columns]
-    chunk: list = []
-    done = 0
-
-    def flush():
-        cols = {
-            c: pa.array([_cell(r[i]) if i < len(r) else "" for r in chunk], pa.string())
-            for c, i in zip(columns, where)
-        }
-        return pa.RecordBatch.from_pydict(cols) if cols else pa.RecordBatch.from_pydict({})
-
-    for r in rows:
-        chunk.append(r)
-        if len(chunk) >= BATCH_ROWS:
-            done += len(chunk)
-            progress(done / total)
-            yield flush() if columns else _empty_batch(len(chunk))
-            chunk = []
-    if chunk:
-        progress(1.0)
-        yield flush() if columns else _empty_batch(len(chunk))
-
-
-def _empty_batch(n: int):
-    return pa.RecordBatch.from_arrays([pa.nulls(n)], names=["_"])
-
-
-def _cell(v) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return str(v)
-
+ERRORS_SHOWN = 5  # bad rows named on stderr; the output holds them all
+STALE_SECONDS = 24 * 3600  # our own temporary files older than this are removed
+INTERRUPTED: list = []  # SIGTERM or SIGHUP received during the run
+HOLDING: list = []  # raised only once a temporary file is made and recorded
 
 # --------------------------------------------------------------------------- the command
 
@@ -219,10 +46,9 @@ def run_screen(
     on: date,
     lang: str,
     catalog,
+    strict: bool = False,
     detail: bool = False,
 ) -> None:
-    from intertex_cli.text.i18n import t  # noqa: F401 - the table below is bilingual through it
-
     schemes = tuple(catalog.schemes.values())
     if scheme_id is not None:
         schemes = (catalog.find(scheme_id),)
@@ -230,44 +56,95 @@ def run_screen(
         raise UsageError("give the file to screen: intertex screen companies.csv")
     target_fmt = None
     if output is not None:
+        check_output(output, files)
         target_fmt = FORMATS.get(output.suffix.lower())
         if target_fmt is None:
             raise UsageError(
                 f"unknown output format {output.suffix!r}: use .csv, .xlsx, .parquet or .json"
             )
-        if output.parent and not output.parent.is_dir():
-            raise UsageError(f"no such folder for the output: {output.parent}")
     if (naf or region) and not sirene:
         raise UsageError("--naf and --region filter INSEE's SIRENE files: add --sirene")
-    from .plans import Plans
-
     screener = Screener(schemes)
-    plans = Plans(catalog)  # each company's plan: over the whole catalogue, as check's
-    summary = Summary(screener, plans)
     warnings: list[str] = []
     progress = _progress(files)
-    if sirene:
-        from .sirene import sirene_batches
 
-        batches = sirene_batches(
-            files, naf=naf, region=region, on=on, warnings=warnings, progress=progress
-        )
-    else:
+    def batches():
+        if sirene:
+            from .sirene import sirene_batches
+
+            return sirene_batches(
+                files, naf=naf, region=region, on=on, warnings=warnings, progress=progress
+            )
         if len(files) > 1:
             raise UsageError("one portfolio file at a time (or --sirene with INSEE's two files)")
-        batches = portfolio_batches(files[0], warnings, progress, list(catalog.schemes))
-    sinks = []
-    if output is not None:
-        sinks.append((AtomicFile(output), target_fmt))
+        return portfolio_batches(files[0], warnings, progress, list(catalog.schemes), strict)
+
+    with _signals_as_interrupt():
+        if strict and fmt == "json" and output is None:
+            # JSON goes to stdout as it is made: a first pass finds a bad row before any
+            try:
+                for b, _, drop in batches():
+                    screener.check_sizes(b, drop=drop, strict=True)
+            except RowError as e:
+                raise input_error(files[0], str(e)) from None
+            finally:
+                progress(None)
+            progress = _progress(files)
+            warnings.clear()
+        summary, bad, dropped = _screen(
+            batches(), screener, files, output, target_fmt, fmt, sirene, strict, progress,
+            (catalog, lang, detail),
+        )  # fmt: skip
+    if dropped:
+        warnings.append(
+            f"{dropped} unit(s): INSEE's categorieEntreprise contradicts the headcount band "
+            "(they are of different years): the category was left out"
+        )
+    _print_warnings(warnings, lang)
+    _print_bad_rows(bad, lang)
     if fmt == "json":
-        sinks.append((AtomicFile(None), "json"))
-    writers = [
-        Writer(a.path, f, screener, catalog, lang, detail=detail, summary=summary) for a, f in sinks
-    ]
+        return
+    from .view import print_summary
+
+    print_summary(summary, catalog, lang, output, screener)
+
+
+def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, progress, how):
+    """Every batch screened and written, each company with its plan; the output file
+    renamed over its target at the end (an error or an interruption leaves nothing of
+    ours behind). ``how``: the catalogue, the language, --detail."""
+    from .plans import Plans
+
+    catalog, lang, detail = how
+    plans = Plans(catalog)  # each company's plan: over the whole catalogue, as check's
+    summary = Summary(screener, plans)
+    sinks = []
+    writers = []
+    bad = [0, []]  # how many bad rows, the first few (row, column, message)
     dropped = 0
     try:
-        for b, shown, drop in batches:
-            dropped += screener.check_sizes(b, drop=drop)
+        source = iter(batches)
+        first = next(source, None)  # a file that cannot be read: nothing written yet
+        if output is not None:
+            _remove_stale(output.parent)
+            with _signals_held():  # made and recorded at once: never left unknown to _abort
+                sinks.append(AtomicFile(output))
+            writers.append(
+                Writer(sinks[0].path, target_fmt, screener, catalog, lang, detail, summary)
+            )
+        if fmt == "json":
+            writers.append(
+                Writer(None, "json", screener, catalog, lang, detail, summary, stream=sys.stdout)
+            )
+        for b, shown, drop in itertools.chain([first] if first else [], source):
+            if INTERRUPTED:
+                raise KeyboardInterrupt
+            dropped += screener.check_sizes(b, drop=drop, strict=strict)
+            if b.errors:
+                bad[0] += len(b.errors)
+                for i in sorted(b.errors)[: ERRORS_SHOWN - len(bad[1])]:
+                    column, _, message = b.errors[i][0]
+                    bad[1].append((int(b.rows[i]), column, message))
             if sirene:  # what the register says, in the portfolio's columns
                 from .sirene import answers_columns
 
@@ -278,8 +155,14 @@ def run_screen(
             for w in writers:
                 w.write(b, index, amounts, shown, company_plans)
             summary.add(index)
+        if INTERRUPTED:
+            raise KeyboardInterrupt
+        if summary.companies == 0 and not sirene:
+            raise input_error(files[0], "no company in the file (only a header)")
         for w in writers:
             w.close()
+        for atomic in sinks:
+            atomic.commit()
     except RowError as e:
         _abort(writers, sinks)
         raise input_error(files[0], str(e)) from None
@@ -288,64 +171,178 @@ def run_screen(
         raise
     finally:
         progress(None)
-    if summary.companies == 0 and not sirene:
-        _abort(writers, sinks)
-        raise input_error(files[0], "no company in the file (only a header)")
-    for atomic, _ in sinks:
-        atomic.commit()
-    if dropped:
-        warnings.append(
-            f"{dropped} unit(s): INSEE's categorieEntreprise contradicts the headcount band "
-            "(they are of different years): the category was left out"
-        )
-    _print_warnings(warnings)
-    if fmt == "json":
-        json_file = sinks[-1][0].path
-        with open(json_file, encoding="utf-8") as f:
-            shutil.copyfileobj(f, sys.stdout)
-        json_file.unlink()
-        return
-    from .view import print_summary
+    return summary, bad, dropped
 
-    print_summary(summary, catalog, lang, output, screener)
+
+def check_output(output: Path, inputs: list[Path]) -> None:
+    """Refuse an output that would destroy something: one of the inputs (whatever the
+    path that names it), a folder, a symbolic link, a FIFO or a device."""
+    from intertex_cli.files.safeio import _kind
+
+    try:
+        st = os.lstat(output)
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise UsageError(f"cannot write {output}: {e.strerror}") from None
+    if st is not None:
+        if stat.S_ISLNK(st.st_mode):
+            raise UsageError(
+                f"--output {output} is a symbolic link: give the file itself; nothing was written"
+            )
+        kind = _kind(st.st_mode)
+        if kind:
+            raise UsageError(f"--output {output} is {kind}; nothing was written")
+        for f in inputs:
+            try:
+                same = os.path.samefile(output, f)
+            except OSError:
+                same = False
+            if same:
+                raise UsageError(
+                    f"--output {output} is the input file {f}: it would be replaced by the "
+                    "results; give another name"
+                )
+    if output.parent and not output.parent.is_dir():
+        raise UsageError(f"no such folder for the output: {output.parent}")
+
+
+def _remove_stale(folder: Path) -> None:
+    """Our own temporary files left by a run that was killed (SIGKILL, a crash): removed
+    when more than a day old and ours (same user)."""
+    now = time.time()
+    try:
+        names = [n for n in os.listdir(folder or ".") if n.startswith(".intertex-")]
+    except OSError:
+        return
+    for name in names:
+        if not name.endswith(".tmp"):
+            continue
+        path = Path(folder or ".") / name
+        try:
+            st = os.lstat(path)
+            if (
+                stat.S_ISREG(st.st_mode)
+                and st.st_uid == os.getuid()
+                and now - st.st_mtime > STALE_SECONDS
+            ):
+                path.unlink()
+        except OSError:
+            pass
+
+
+@contextmanager
+def _signals_held():
+    """SIGTERM and SIGHUP noted but not raised for a moment, then raised at its end (a
+    signal mask would not do: the kernel may hand the signal to a library's thread)."""
+    HOLDING.append(True)
+    try:
+        yield
+    finally:
+        HOLDING.pop()
+    if INTERRUPTED:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def _signals_as_interrupt():
+    """SIGTERM and SIGHUP (a closed terminal, a dropped SSH session) end the run as
+    Ctrl-C does: the partial output removed, exit 130."""
+
+    def interrupt(signum, frame):
+        INTERRUPTED.append(signum)  # checked after each batch too: a raise inside a
+        if not HOLDING:  # __del__ or a callback is swallowed by Python
+            raise KeyboardInterrupt
+
+    kept = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is None:
+            continue
+        try:
+            kept[sig] = signal.signal(sig, interrupt)
+        except ValueError:  # not the main thread
+            pass
+
+    def unraisable(u, default=sys.unraisablehook):
+        if not isinstance(u.exc_value, KeyboardInterrupt):  # ours, swallowed: checked later
+            default(u)
+
+    INTERRUPTED.clear()
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = unraisable
+    try:
+        yield
+    finally:
+        for sig, old in kept.items():
+            signal.signal(sig, old)
+        sys.unraisablehook = previous_hook
+        INTERRUPTED.clear()
 
 
 def _abort(writers, sinks) -> None:
     for w in writers:
         w.abort()
-    for atomic, _ in sinks:
+    for atomic in sinks:
         atomic.discard()
 
 
-def _print_warnings(warnings: list[str]) -> None:
+def _print_warnings(warnings: list[str], lang: str = "en") -> None:
     if not warnings:
         return
     from rich.markup import escape
 
+    from intertex_cli.text.i18n import t
+    from intertex_cli.text.messages import localize
+    from intertex_cli.text.sanitize import clean
     from intertex_cli.views.render import console
 
     err = console(stderr=True)
     for w in warnings:
-        err.print(f"[yellow]warning:[/] {escape(w)}")
+        err.print(f"[yellow]{escape(t('warning', lang))}[/] {escape(clean(localize(w, lang)))}")
 
 
-def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=()):
+def _print_bad_rows(bad, lang: str) -> None:
+    """The bad rows on stderr: how many, the first ones with their row and column."""
+    count, first = bad
+    if not count:
+        return
+    from rich.markup import escape
+
+    from intertex_cli.text.i18n import t
+    from intertex_cli.text.messages import localize
+    from intertex_cli.text.sanitize import clean
+    from intertex_cli.views.render import console
+
+    err = console(stderr=True)
+    head = (
+        f"{count} row(s) with an error: screened without their bad cells, "
+        "the error column says why (--strict stops at the first)"
+    )
+    err.print(f"[yellow]{escape(t('warning', lang))}[/] {escape(localize(head, lang))}")
+    for row, column, message in first:
+        line = str(RowError(row, column, localize(message, lang)))
+        err.print(f"  {escape(clean(localize(line, lang)))}")
+    if count > len(first):
+        err.print(f"  {escape(localize(f'and {count - len(first)} more', lang))}")
+
+
+def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=(), strict: bool = False):
     """(batch, shown columns, drop contradicting size classes?) for a portfolio file."""
-    from .portfolio import check_columns, to_batch
+    from .portfolio import ID_COLUMNS, check_columns, to_batch
 
     suffix = path.suffix.lower()
-    if not path.exists():
-        raise UsageError(f"file not found: {path}")
     if path.is_dir():
         raise UsageError(f"{path} is a folder, not a file")
     if suffix == ".parquet":
-        names = parquet_columns(path)
+        pf = ParquetInput(path)
+        names = pf.clean
         used, warn = check_columns(names, set(scheme_ids))
-        source = read_parquet(path, used, progress)
+        source = pf.batches(used, progress)
     elif suffix in (".xlsx", ".xlsm"):
         names, rows, total = xlsx_rows(path)
         used, warn = check_columns(names, set(scheme_ids))
-        source = read_xlsx(names, rows, used, total, progress)
+        source = read_xlsx(path, names, rows, used, total, progress)
     else:
         names, delimiter, encoding = sniff_csv(path)
         used, warn = check_columns(names, set(scheme_ids))
@@ -353,7 +350,7 @@ def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=()):
             warn.append(f"{path.name} is not UTF-8: read as Windows-1252 (Excel's French CSV)")
         size = max(os.path.getsize(path), 1)
         source = regroup(
-            read_csv(path, used, delimiter, encoding, lambda done: progress(done / size))
+            read_csv(path, names, used, delimiter, encoding, lambda done: progress(done / size))
         )
     warnings.extend(warn)
     sirene_cols = {
@@ -361,14 +358,12 @@ def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=()):
         "etablissementSiege",
         "trancheEffectifsUniteLegale",
     }
-    from .portfolio import ID_COLUMNS
-
     if not [c for c in used if c not in ID_COLUMNS]:
         hint = " (INSEE's SIRENE file? add --sirene)" if sirene_cols & set(names) else ""
         raise input_error(path, f"no column named as an answers key{hint}")
     row = 2
     for raw in source:
-        b = to_batch(raw, row)
+        b = to_batch(raw, row, strict=strict)
         row += b.n
         yield b, {}, False
 

@@ -3,13 +3,14 @@
 The legal units (StockUniteLegale) are read in batches; the head offices of the
 establishments file (StockEtablissement), if given, are read first and kept as two
 sorted arrays (siren, département) to give each unit its département. Every code is
-mapped once per distinct value, by the data of ``sirene.yaml``.
+mapped once per distinct value, by the data of ``sirene.yaml``: a head office abroad
+has no département, a creation date INSEE writes 1900-01-01 is unknown, ``[ND]`` (not
+diffused) is an empty cell, the activity comes from NAF rév. 2 or NAF 2025.
 """
 
 from __future__ import annotations
 
 import math
-import zipfile
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +24,8 @@ from intertex_cli.engine.vocab import SIZE_CLASSES
 from intertex_cli.errors import UsageError
 
 from .batch import ABSENT, CAT_VALUES, EXACT, RANGE, Batch
-from .portfolio import _distinct, _text
+from .portfolio import _distinct, _text, clean_text
+from .readers import ParquetInput, input_error, read_csv, regroup, sniff_csv
 
 DEPARTMENTS = CAT_VALUES["department"]
 
@@ -39,10 +41,16 @@ def mapping() -> dict:
 # --------------------------------------------------------------------------- codes
 
 
-def department_of(commune: str, postcode: str = "") -> str | None:
-    """The département of a COG commune code, else of a postcode; None if not French."""
+def department_of(commune: str, postcode: str = "", abroad: str = "") -> str | None:
+    """The département of a COG commune code, else of a French postcode; None abroad
+    (``abroad``: the foreign country's code or city, if any) and outside départements."""
     m = mapping()["department"]
-    for code, is_postcode in ((commune.strip(), False), (postcode.strip(), True)):
+    commune, postcode = commune.strip(), postcode.strip()
+    if not commune and abroad.strip():
+        return None  # abroad: its postcode is the foreign country's
+    if not commune and postcode in m["postcodes_outside"]:
+        return None
+    for code, is_postcode in ((commune, False), (postcode, True)):
         if not code:
             continue
         if code.startswith(m["overseas_prefix"]):
@@ -62,8 +70,9 @@ def _longest_prefix(table: dict, code: str):
     return None
 
 
-def activity_of(naf: str) -> str | None:
-    return _longest_prefix(mapping()["activity"], naf.strip())
+def activity_of(naf: str, table: str = "activity") -> str | None:
+    """The activity of a NAF code: ``table`` "activity" (NAF rév. 2) or "activity_naf2025"."""
+    return _longest_prefix(mapping()[table], naf.strip())
 
 
 def legal_form_of(category: str) -> str | None:
@@ -72,6 +81,8 @@ def legal_form_of(category: str) -> str | None:
 
 def months_between(created: str, on: date) -> int | None:
     """Whole months from a creation date (YYYY-MM-DD) to ``on``; None if unknown or later."""
+    if created.strip()[:10] in mapping()["units"]["unknown_dates"]:
+        return None  # INSEE's "not known"
     try:
         d = date.fromisoformat(created.strip()[:10])
     except ValueError:
@@ -93,80 +104,60 @@ def naf_filter(spec: str | None):
 # --------------------------------------------------------------------------- files
 
 
-def _open(path: Path):
-    """A binary file object: the file itself, or the one member of INSEE's .zip."""
-    try:
-        if path.suffix.lower() == ".zip":
-            z = zipfile.ZipFile(path)
-            names = [n for n in z.namelist() if not n.endswith("/")]
-            if len(names) != 1:
-                raise UsageError(f"{path}: expected one file in the archive, found {len(names)}")
-            return z.open(names[0])
-        return open(path, "rb")  # noqa: SIM115 - the caller closes it
-    except FileNotFoundError:
-        raise UsageError(f"file not found: {path}") from None
-    except (OSError, zipfile.BadZipFile) as e:
-        raise UsageError(f"cannot read {path}: {e}") from None
-
-
 def header_of(path: Path) -> list[str]:
-    from .run import input_error, parquet_columns
-
     if path.suffix.lower() == ".parquet":
-        return parquet_columns(path)
-    with _open(path) as f:
-        head = f.read(1 << 16)
-    if not head.strip():
-        raise input_error(path, "the file is empty")
-    first = head.decode("utf-8-sig", errors="replace").splitlines()[0]
-    return [c.strip().strip('"') for c in first.split(",")]
+        return ParquetInput(path).clean
+    return sniff_csv(path, whole=False)[0]
 
 
 def read(path: Path, columns: list[str], progress, share: float = 1.0, start: float = 0.0):
-    """Batches of ``columns`` (as text) of an INSEE file, CSV (plain or zipped) or Parquet."""
-    from .run import read_parquet, regroup
-
+    """Batches of ``columns`` (as text, "[ND]" as empty) of an INSEE file, CSV (plain or
+    zipped) or Parquet; ``progress`` follows the bytes read on disk."""
     if path.suffix.lower() == ".parquet":
-        yield from read_parquet(path, columns, lambda f: progress(start + share * f))
-        return
-    yield from regroup(_read_csv(path, columns, progress, share, start))
-
-
-def _read_csv(path: Path, columns: list[str], progress, share: float, start: float):
-    import pyarrow.csv as pcsv
-
-    from .run import CSV_BLOCK, Counting, input_error
-
-    size = max(path.stat().st_size, 1)
-    raw = _open(path)
-    counting = Counting(raw)
-    try:
-        reader = pcsv.open_csv(
-            counting,
-            read_options=pcsv.ReadOptions(block_size=CSV_BLOCK),
-            parse_options=pcsv.ParseOptions(newlines_in_values=True),
-            convert_options=pcsv.ConvertOptions(
-                include_columns=columns,
-                column_types={c: pa.string() for c in columns},
-                strings_can_be_null=False,
-            ),
+        source = ParquetInput(path).batches(columns, lambda f: progress(start + share * f))
+    else:
+        names = header_of(path)
+        size = max(path.stat().st_size, 1)
+        source = regroup(
+            read_csv(
+                path,
+                names,
+                columns,
+                ",",
+                "utf-8",
+                lambda done: progress(start + share * min(done / size, 1.0)),
+            )
         )
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            progress(start + share * min(counting.done / size, 1.0))
-            yield batch
-    except pa.ArrowInvalid as e:
-        raise input_error(path, str(e).split("\n")[0]) from None
-    finally:
-        raw.close()
+    nd = mapping()["not_diffused"]
+    for batch in source:
+        yield _without(batch, nd)
+
+
+def _without(batch, nd: str):
+    """``[ND]`` cells (not diffused) as empty cells."""
+    cols = []
+    for col in batch.columns:
+        text = _text(col)
+        cols.append(pc.if_else(pc.equal(text, nd), "", text))
+    return pa.table(cols, names=batch.column_names) if cols else batch
 
 
 def _role(path: Path) -> tuple[str, list[str]]:
     names = header_of(path)
     units, estabs = mapping()["units"]["columns"], mapping()["establishments"]["columns"]
+    history = mapping()["history"]
+    if any(c in names for c in history["markers"]):
+        estab = any(c.endswith("Etablissement") for c in names)
+        given, want = (
+            (history["establishments"], "StockEtablissement")
+            if estab
+            else (history["units"], "StockUniteLegale")
+        )
+        raise input_error(
+            path,
+            f"this is INSEE's {given} (one row per period of each "
+            f"{'establishment' if estab else 'unit'}): give {want}, the stock of today",
+        )
     if estabs["head_office"] in names:
         return "establishments", names
     if any(c in names for c in units.values() if c != "siren"):
@@ -182,8 +173,6 @@ def _role(path: Path) -> tuple[str, list[str]]:
 
 def head_offices(path: Path, names: list[str], progress, share: float):
     """(sorted sirens, département codes) of the head offices in an establishments file."""
-    from .run import input_error
-
     cols = mapping()["establishments"]["columns"]
     need = [cols["siren"], cols["head_office"]]
     missing = [c for c in need if c not in names]
@@ -192,10 +181,11 @@ def head_offices(path: Path, names: list[str], progress, share: float):
     where = [c for c in (cols["commune"], cols["postcode"]) if c in names]
     if not where:
         raise input_error(path, f"missing column {cols['commune']} (or {cols['postcode']})")
+    abroad = [c for c in (cols["country"], cols["foreign_city"]) if c in names]
     truth = set(mapping()["establishments"]["head_office"])
     sirens, deps = [], []
     cache: dict = {}
-    for raw in read(path, need + where, progress, share):
+    for raw in read(path, need + where + abroad, progress, share):
         flag = _text(raw.column(cols["head_office"]))
         keep = pc.is_in(pc.utf8_lower(flag), value_set=pa.array(sorted(truth)))
         raw = raw.filter(keep)
@@ -204,19 +194,20 @@ def head_offices(path: Path, names: list[str], progress, share: float):
         siren = _sirens(raw.column(cols["siren"]))
         commune = _text(raw.column(cols["commune"])) if cols["commune"] in where else None
         post = _text(raw.column(cols["postcode"])) if cols["postcode"] in where else None
-        pair = pc.binary_join_element_wise(
-            commune if commune is not None else pc.cast(pa.nulls(raw.num_rows), pa.string()),
-            post if post is not None else pc.cast(pa.nulls(raw.num_rows), pa.string()),
-            "|",
-            null_handling="replace",
-        )
+        empty = pc.cast(pa.nulls(raw.num_rows), pa.string())
+        parts = [
+            commune if commune is not None else empty,
+            post if post is not None else empty,
+            *(_text(raw.column(c)) for c in abroad),
+        ]
+        pair = pc.binary_join_element_wise(*parts, "|", null_handling="replace")
         values, idx = _distinct(pair)
         codes = np.empty(len(values), dtype=np.int16)
         for j, v in enumerate(values):
             got = cache.get(v)
             if got is None:
-                c, _, p = v.partition("|")
-                d = department_of(c, p)
+                c, p, *foreign = v.split("|")
+                d = department_of(c, p, "".join(foreign))
                 got = cache[v] = DEPARTMENTS.index(d) if d else -1
             codes[j] = got
         ok = siren >= 0
@@ -242,12 +233,8 @@ def _sirens(col) -> np.ndarray:
 def sirene_batches(files, *, naf, region, on: date, warnings: list, progress):
     """(batch, shown columns, True) for INSEE's files: the contradicting size classes of
     INSEE's category (older than the headcount band, or the other way) are left out."""
-    from .run import input_error
-
     roles: dict = {}
     for path in files:
-        if not Path(path).exists():
-            raise UsageError(f"file not found: {path}")
         role, names = _role(Path(path))
         if role in roles:
             raise UsageError(f"two {role} files: {roles[role][0]} and {path}")
@@ -262,27 +249,30 @@ def sirene_batches(files, *, naf, region, on: date, warnings: list, progress):
     unit_path, names = roles["units"]
     both = "establishments" in roles
     offices = None
+    # the progress bar: each file's share of the bytes to read
+    sizes = {r: max(p.stat().st_size, 1) for r, (p, _) in roles.items()}
+    first = sizes.get("establishments", 0) / sum(sizes.values())
     if both:
-        offices = head_offices(*roles["establishments"], progress, share=0.5)
+        offices = head_offices(*roles["establishments"], progress, share=first)
     else:
         warnings.append("no StockEtablissement file: the département of each unit is unknown")
     cols = mapping()["units"]["columns"]
     if cols["siren"] not in names:
         raise input_error(unit_path, f"missing column {cols['siren']}")
     present = [c for c in cols.values() if c in names]
-    absent = [
-        c for k, c in cols.items() if c not in names and k not in ("name", "naf_nomenclature")
-    ]
+    optional = ("name", "naf_nomenclature", "naf", "naf25")
+    absent = [c for k, c in cols.items() if c not in names and k not in optional]
+    if cols["naf"] not in names and cols["naf25"] not in names:
+        absent.append(f"{cols['naf']} (or {cols['naf25']})")
     if absent:
         warnings.append(f"{unit_path.name}: no column {', '.join(absent)}: left unknown")
     keep_naf = naf_filter(naf)
-    if keep_naf and cols["naf"] not in names:
+    naf_cols = [c for c in (cols["naf"], cols["naf25"]) if c in names]
+    if keep_naf and not naf_cols:
         raise input_error(unit_path, f"--naf needs the column {cols['naf']}")
-    dropped = [0]
+    no_activity = [0, 0]  # units without an activity: no code; a code that gives none
     row = 2
-    for raw in read(
-        unit_path, present, progress, share=0.5 if both else 1.0, start=0.5 if both else 0.0
-    ):
+    for raw in read(unit_path, present, progress, share=1.0 - first, start=first):
         n = raw.num_rows
         rows = np.arange(row, row + n, dtype=np.int64)
         row += n
@@ -292,8 +282,11 @@ def sirene_batches(files, *, naf, region, on: date, warnings: list, progress):
                 _text(raw.column(cols["state"])).to_numpy(zero_copy_only=False)
                 == (mapping()["units"]["active"])
             )
-        if keep_naf:
-            mask &= _map(raw.column(cols["naf"]), keep_naf, bool)
+        if keep_naf:  # either nomenclature's code (textiles keep 13-15 in both)
+            hit = np.zeros(n, dtype=bool)
+            for c in naf_cols:
+                hit |= _map(raw.column(c), keep_naf, bool, False)
+            mask &= hit
         dep = np.full(n, -1, dtype=np.int16)
         if offices is not None and len(offices[0]):
             s = _sirens(raw.column(cols["siren"]))
@@ -312,9 +305,15 @@ def sirene_batches(files, *, naf, region, on: date, warnings: list, progress):
             rows, dep = rows[keep], dep[keep]
         if raw.num_rows == 0:
             continue
-        b, shown = _units_batch(raw, rows, dep, names, on)
+        b, shown = _units_batch(raw, rows, dep, names, on, no_activity)
         yield b, shown, True
-    del dropped
+    none, unmapped = no_activity
+    if none or unmapped:
+        warnings.append(
+            f"{none + unmapped} unit(s) without an activity from NAF rév. 2 or NAF 2025 "
+            f"({none} without a code, {unmapped} whose code the mapping leaves unknown, "
+            "sirene.yaml): left unknown"
+        )
 
 
 def _map(col, fn, dtype, default=None):
@@ -323,14 +322,14 @@ def _map(col, fn, dtype, default=None):
     return mapped[idx] if len(values) else np.full(len(idx), default, dtype=dtype)
 
 
-def _units_batch(raw, rows, dep, names, on: date):
+def _units_batch(raw, rows, dep, names, on: date, no_activity: list):
     cols = mapping()["units"]["columns"]
     m = mapping()
     n = raw.num_rows
     b = Batch(n, rows)
-    b.ids["siren"] = _text(raw.column(cols["siren"])).to_pylist()
+    b.ids["siren"] = clean_text(raw.column(cols["siren"]))
     if cols["name"] in names:
-        b.ids["name"] = [x or None for x in _text(raw.column(cols["name"])).to_pylist()]
+        b.ids["name"] = clean_text(raw.column(cols["name"]))
     b.cat["department"] = np.where(dep >= 0, dep + EXACT, ABSENT).astype(np.int16)
     shown: dict = {"department": [DEPARTMENTS[d] if d >= 0 else None for d in dep]}
     if cols["band"] in names:
@@ -345,26 +344,44 @@ def _units_batch(raw, rows, dep, names, on: date):
 
         st, lo, hi = _triples(raw.column(cols["band"]), band)
         b.num["headcount"] = (st, lo, hi)
-        shown[cols["band"]] = _text(raw.column(cols["band"])).to_pylist()
+        shown[cols["band"]] = _shown(raw.column(cols["band"]))
+    acts = CAT_VALUES["activity"]
+    sources = []  # (codes, has a code), in the order they are read
     if cols["naf"] in names:
         naf = raw.column(cols["naf"])
-        ok = None
+        codes = _map(naf, lambda v: _code(acts, activity_of(v)), np.int16, ABSENT)
         if cols["naf_nomenclature"] in names:
             ok = (
                 _text(raw.column(cols["naf_nomenclature"])).to_numpy(zero_copy_only=False)
                 == (m["naf_nomenclature"])
             )
-        acts = CAT_VALUES["activity"]
-        codes = _map(naf, lambda v: _code(acts, activity_of(v)), np.int16, ABSENT)
-        if ok is not None:
             codes = np.where(ok, codes, ABSENT).astype(np.int16)
-        b.cat["activity"] = codes
-        shown[cols["naf"]] = _text(naf).to_pylist()
+        sources.append((codes, _text(naf).to_numpy(zero_copy_only=False) != ""))
+        shown[cols["naf"]] = _shown(naf)
+    if cols["naf25"] in names:
+        naf25 = raw.column(cols["naf25"])
+        table = "activity_naf2025"
+        codes = _map(naf25, lambda v: _code(acts, activity_of(v, table)), np.int16, ABSENT)
+        given = _text(naf25).to_numpy(zero_copy_only=False) != ""
+        if on >= m["naf2025_reference_from"]:
+            sources.insert(0, (codes, given))
+        else:
+            sources.append((codes, given))
+        shown[cols["naf25"]] = _shown(naf25)
+    if sources:
+        activity = np.full(n, ABSENT, dtype=np.int16)
+        coded = np.zeros(n, dtype=bool)
+        for codes, given in sources:
+            activity = np.where(activity == ABSENT, codes, activity).astype(np.int16)
+            coded |= given
+        b.cat["activity"] = activity
+        no_activity[0] += int((~coded).sum())
+        no_activity[1] += int(((activity == ABSENT) & coded).sum())
     if cols["legal_category"] in names:
         forms = CAT_VALUES["legal_form"]
         col = raw.column(cols["legal_category"])
         b.cat["legal_form"] = _map(col, lambda v: _code(forms, legal_form_of(v)), np.int16, ABSENT)
-        shown[cols["legal_category"]] = _text(col).to_pylist()
+        shown[cols["legal_category"]] = _shown(col)
     if cols["created"] in names:
         col = raw.column(cols["created"])
 
@@ -373,7 +390,7 @@ def _units_batch(raw, rows, dep, names, on: date):
             return (ABSENT, math.nan, math.nan) if x is None else (EXACT, x, x)
 
         b.num["months_of_activity"] = _triples(col, months)
-        shown[cols["created"]] = _text(col).to_pylist()
+        shown[cols["created"]] = _shown(col)
     if cols["category"] in names:
         col = raw.column(cols["category"])
         sizes = m["size_classes"]
@@ -387,8 +404,13 @@ def _units_batch(raw, rows, dep, names, on: date):
             return (EXACT if i == j else RANGE, i, j)
 
         b.num["size_class"] = _triples(col, size)
-        shown[cols["category"]] = _text(col).to_pylist()
+        shown[cols["category"]] = _shown(col)
     return b, shown
+
+
+def _shown(col) -> list:
+    """A code carried to the output as INSEE wrote it (cleaned; empty as empty text)."""
+    return [x or "" for x in clean_text(col)]
 
 
 def answers_columns(b: Batch) -> dict:

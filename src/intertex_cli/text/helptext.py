@@ -122,6 +122,10 @@ OPTIONS = {
         "Après le plan de chaque entreprise, son résultat pour chaque dispositif (verdict, "
         "montant, réponses qui manquent, place dans le plan)."
     ),
+    "Stop at the first bad row (exit 2, nothing written) instead of reporting it in the error column.": (
+        "S'arrête à la première ligne erronée (code 2, rien n'est écrit) au lieu de la "
+        "signaler dans la colonne error."
+    ),
     "With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes).": (
         "Avec --sirene : codes NAF gardés, par exemple 13,14,15.1 (débuts de code)."
     ),

@@ -85,6 +85,87 @@ _FR = [
     (r"unknown agency (?P<v>.+?); valid: (?P<l>.+)", "organisme inconnu {v} ; possibles : {l}"),
     (r"unknown type (?P<v>.+?); valid: (?P<l>.+)", "type inconnu {v} ; possibles : {l}"),
     (r"unknown scheme id (?P<v>.+?)\. (?P<h>.+)", "identifiant de dispositif inconnu {v}. {h}"),
+    # screening (screen/): bad rows, inputs, outputs
+    (
+        r"(?P<n>\d+) row\(s\) with an error: screened without their bad cells, the error column "
+        r"says why \(--strict stops at the first\)",
+        "{n} ligne(s) en erreur : criblées sans leurs cellules erronées, la colonne error dit "
+        "pourquoi (--strict s'arrête à la première)",
+    ),
+    (r"and (?P<n>\d+) more", "et {n} autre(s)"),
+    (r"row (?P<r>\d+), column (?P<c>\S+): (?P<msg>.+)", "ligne {r}, colonne {c} : {msg}"),
+    (r"row (?P<r>\d+): (?P<msg>.+)", "ligne {r} : {msg}"),
+    (r"invalid input: (?P<f>.+)", "fichier d'entrée invalide : {f}"),
+    (r"file not found: (?P<f>.+)", "fichier introuvable : {f}"),
+    (r"expected a number, got (?P<v>.+)", "un nombre est attendu, pas {v}"),
+    (
+        r"expected true or false \(oui/non, 1/0\), got " + _V,
+        "oui ou non est attendu (oui/non, 1/0), pas {v}",
+    ),
+    (
+        r"(?P<v>.+?) is not a project id(?P<h>.*)",
+        "{v} n'est pas un projet connu{h}",
+    ),
+    (
+        r"export turnover \((?P<a>.+?)\) is more than turnover \((?P<b>.+?)\)",
+        "le chiffre d'affaires à l'export ({a}) dépasse le chiffre d'affaires ({b})",
+    ),
+    (
+        r"closed_fiscal_years \((?P<c>.+?)\) is more than a company can close in "
+        r"months_of_activity \((?P<m>.+?)\) months: at most (?P<n>\d+) .*",
+        "closed_fiscal_years ({c}) dépasse ce qu'une entreprise peut clore en {m} mois "
+        "d'activité : au plus {n} (un exercice par 12 mois, plus un premier exercice court)",
+    ),
+    (
+        r"département (?P<d>\S+) is in (?P<r>\S+), not (?P<g>\S+)",
+        "le département {d} est en {r}, pas en {g}",
+    ),
+    (
+        r"--output (?P<o>.+?) is the input file (?P<f>.+?): it would be replaced by the "
+        r"results; give another name",
+        "--output {o} est le fichier lu {f} : il serait remplacé par les résultats ; "
+        "donnez un autre nom",
+    ),
+    (
+        r"--report (?P<o>.+?) is the answers file (?P<f>.+?): it would be replaced by the "
+        r"report; give another name",
+        "--report {o} est le fichier de réponses {f} : il serait remplacé par le plan ; "
+        "donnez un autre nom",
+    ),
+    (
+        r"--report (?P<o>.+?) is a symbolic link: give the file itself; nothing was written",
+        "--report {o} est un lien symbolique : donnez le fichier lui-même ; rien n'a été écrit",
+    ),
+    (
+        r"--output (?P<o>.+?) is a symbolic link: give the file itself; nothing was written",
+        "--output {o} est un lien symbolique : donnez le fichier lui-même ; rien n'a été écrit",
+    ),
+    (
+        r"--output (?P<o>.+?) is (?P<k>.+); nothing was written",
+        "--output {o} est {k} ; rien n'a été écrit",
+    ),
+    (
+        r"(?P<n>\d+) unit\(s\) without an activity from NAF rév\. 2 or NAF 2025 \((?P<a>\d+) "
+        r"without a code, (?P<b>\d+) whose code the mapping leaves unknown, sirene\.yaml\): "
+        r"left unknown",
+        "{n} unité(s) sans activité d'après la NAF rév. 2 ou la NAF 2025 ({a} sans code, {b} "
+        "dont le code n'est pas repris par sirene.yaml) : activité inconnue",
+    ),
+    (
+        r"this is INSEE's (?P<g>\S+) \(one row per period of each (?P<w>\S+)\): give "
+        r"(?P<f>\S+), the stock of today",
+        "c'est le fichier {g} de l'INSEE (une ligne par période) : donnez {f}, le stock du jour",
+    ),
+    (
+        r"(?P<m>.+) is compressed with (?P<c>.+), which intertex cannot read: unzip it "
+        r"\(unzip, 7z\) and give the CSV",
+        "{m} est compressé en {c}, qu'intertex ne sait pas lire : décompressez-le (unzip, 7z) "
+        "et donnez le CSV",
+    ),
+    (
+        r"column (?P<c>.+?) is named twice \(columns (?P<a>\d+) and (?P<b>\d+)\)",
+        "la colonne {c} est nommée deux fois (colonnes {a} et {b})",
+    ),
     (
         r"--ask-missing: no terminal, nothing asked",
         "--ask-missing : pas de terminal, aucune question posée",
@@ -116,6 +197,9 @@ def localize(text: str, lang: str | None) -> str:
         text = pattern.sub(lambda m, t=template: t.format(**m.groupdict()), text)
     for pattern, template in whole:
         m = pattern.match(text)
-        if m:
-            return template.format(**{k: (v or "") for k, v in m.groupdict().items()})
+        if m:  # a group named msg is a message inside the message: itself translated
+            groups = {k: (v or "") for k, v in m.groupdict().items()}
+            if groups.get("msg"):
+                groups["msg"] = localize(groups["msg"], lang)
+            return template.format(**groups)
     return text
