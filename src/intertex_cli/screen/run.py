@@ -315,11 +315,14 @@ def _print_warnings(warnings: list[str]) -> None:
         return
     from rich.markup import escape
 
+    from intertex_cli.text.i18n import interface_lang, t
+    from intertex_cli.text.messages import localize
     from intertex_cli.views.render import console
 
     err = console(stderr=True)
+    lang = interface_lang()
     for w in warnings:
-        err.print(f"[yellow]warning:[/] {escape(w)}")
+        err.print(f"[yellow]{escape(t('warning', lang))}[/] {escape(localize(w, lang))}")
 
 
 def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=()):
