@@ -24,7 +24,7 @@ app = typer.Typer(
     help=(
         "Export-support schemes for French textile and clothing SMEs, from the INTER-TEX "
         "guide (2017-2018): browse the catalogue, check which schemes a company can use.\n\n"
-        "Dispositifs d'aide à l'export des TPE/PME textile-habillement (guide INTER-TEX)."
+        "In French: intertex --lang fr --help."
     ),
 )
 
@@ -604,6 +604,16 @@ def run(args: list[str]) -> int:
 
         localize(app, help_lang(args))
     try:
+        return _run_app(args)
+    finally:
+        if "intertex_cli.text.helptext" in sys.modules:  # as declared again, for the next run
+            from .text.helptext import localize
+
+            localize(app, "en")
+
+
+def _run_app(args: list[str]) -> int:
+    try:
         code = _app_for(args)(args=args, prog_name="intertex", standalone_mode=False)
     except SystemExit as e:
         code = e.code
@@ -615,7 +625,11 @@ def run(args: list[str]) -> int:
         if usage_errors is None or not isinstance(e, usage_errors[0]):
             raise
         lang = help_lang(args)
-        localize(app, lang)
+        localize(app, lang)  # parsed again in the interface's language: the usage line, the names
+        try:
+            _app_for(args)(args=args, prog_name="intertex", standalone_mode=False)
+        except usage_errors[0] as again:
+            e = again
         if isinstance(e, usage_errors[1]):  # no arguments: the help, on stderr
             sys.stderr.write(e.format_message() + "\n")
         else:

@@ -13,8 +13,7 @@ from __future__ import annotations
 APP = (
     "Dispositifs d'aide à l'export des TPE/PME textile-habillement, d'après le guide "
     "INTER-TEX (2017-2018) : parcourez le catalogue, voyez ce que l'entreprise peut "
-    "obtenir pour son projet.\n\nExport-support schemes for French textile SMEs "
-    "(--lang en for English help)."
+    "obtenir pour son projet.\n\nEn anglais : intertex --lang en --help."
 )
 
 COMMANDS = {

@@ -31,6 +31,7 @@ _FR = [
     (r"invalid catalogue: (?P<f>.+)", "catalogue invalide : {f}"),
     (r"catalogue directory not found: (?P<f>.+)", "dossier de catalogue introuvable : {f}"),
     (r"expected a plain number, got " + _V, "un nombre est attendu, pas {v}"),
+    (r"expected a number, got " + _V, "un nombre est attendu, pas {v}"),
     (r"expected a finite number, got " + _V, "un nombre fini est attendu, pas {v}"),
     (r"expected a whole number, got " + _V, "un nombre entier est attendu, pas {v}"),
     (r"must be ≥ 0, got " + _V, "doit être positif ou nul, pas {v}"),
