@@ -84,7 +84,7 @@ def next_question_times(cat_dir: Path, runs: int) -> dict:
     prepared while the projects' question is on the screen (wizard.prepare). "resumed":
     the first question of a session that starts from a file with these answers
     (``--ask-missing``): nothing compiled, nothing kept, no question to prepare behind.
-    The catalogue is loaded and frozen first, as the wizard does (memory.py).
+    The catalogue is loaded first, as check does before the wizard.
     """
     import json
 
@@ -103,11 +103,9 @@ def _wizard_times(cat_dir: str, runs: int) -> dict:
     from intertex_cli.engine.assess import question_schemes
     from intertex_cli.engine.planner import answer_from, next_question, progress
     from intertex_cli.engine.rules import Profile
-    from intertex_cli.memory import long_lived
     from intertex_cli.wizard import prepare
 
     schemes = tuple(loader.load(Path(cat_dir)).schemes.values())
-    long_lived()  # as check does before the wizard
     full, _ = read_file(str(EXAMPLE))
     full = Profile({**full.answers, "has_export_team": False}, full.skipped)
     out: dict = {}

@@ -37,7 +37,8 @@ def english(monkeypatch):
 
 
 def run(*args):
-    r = CliRunner().invoke(app, list(map(str, args)))
+    # messages in English unless a test says --lang fr (the default is the locale's)
+    r = CliRunner(env={"INTERTEX_LANG": "en"}).invoke(app, list(map(str, args)))
     return r
 
 

@@ -150,7 +150,7 @@ PLAN_HEAD = ["plan_schemes", "plan_titles", "plan_total_eur", "first_step", "con
 def test_the_plan_comes_first_and_the_detail_only_when_asked(tmp_path, suffix):
     f = write_csv(tmp_path / "p.csv", PORTFOLIO)
     out = tmp_path / f"plans{suffix}"
-    assert run("screen", f, "-o", out, "--date", TODAY).exit_code == 0
+    assert run("screen", f, "-o", out, "--date", TODAY, "--lang", "fr").exit_code == 0
     rows = read_output(out)
     assert list(rows[0])[:9] == ["row", "siren", "name", *PLAN_HEAD]
     assert "pass-export-occ" not in rows[0]  # no per-scheme column by default

@@ -9,12 +9,6 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    import gc
-
-    # A command reads, prints and exits: the cyclic collector would only walk, again
-    # and again, the modules being imported and the catalogue being read (a sixth of
-    # the start-up time). Off for the run; the wizard turns it on (memory.py).
-    gc.disable()
     args = sys.argv[1:] if argv is None else argv
     if args in (["--version"], ["-V"]):
         from . import __version__

@@ -196,10 +196,7 @@ def run_check(
         else:
             from rich.console import Console
 
-            from .memory import long_lived
             from .wizard import Wizard, signals_as_interrupt
-
-            long_lived()
 
             # with a machine format on stdout, the conversation goes to stderr
             chat = Console(stderr=fmt != "table", highlight=False)

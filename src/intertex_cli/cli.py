@@ -24,7 +24,7 @@ app = typer.Typer(
     help=(
         "Export-support schemes for French textile and clothing SMEs, from the INTER-TEX "
         "guide (2017-2018): browse the catalogue, check which schemes a company can use.\n\n"
-        "Dispositifs d'aide à l'export des TPE/PME textile-habillement (guide INTER-TEX)."
+        "In French: intertex --lang fr --help."
     ),
 )
 
@@ -35,6 +35,7 @@ DATE_HELP = (
 )
 LANG_HELP = "Interface language: fr or en (default: from the locale)."
 FORMATS = ("table", "json", "markdown")
+COMMAND_FORMATS = {"screen": ("table", "json")}  # the others take FORMATS
 SUPPORT_TYPES = ("subsidy", "insurance-guarantee", "loan", "tax-credit", "advice", "information")
 
 
@@ -64,11 +65,22 @@ def _root(
         help="Show the version and exit.",
     ),
     catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
     debug: bool = typer.Option(False, "--debug", help="Show tracebacks of internal errors."),
+    install_completion: bool = typer.Option(
+        False,
+        "--install-completion",
+        help="Install the completion of commands, options and ids for the shell (bash, zsh or fish; default: the current one).",
+    ),
+    show_completion: bool = typer.Option(
+        False,
+        "--show-completion",
+        help="Print the completion script for the shell (bash, zsh or fish), to install it yourself.",
+    ),
 ) -> None:
+    # the two completion options are answered by run() before the app (completion.py)
     STATE.catalog_dir = catalog
     STATE.lang = lang
     STATE.debug = debug
@@ -138,28 +150,47 @@ def list_cmd(
         None,
         "--region",
         "-r",
+        metavar="REGION",
         help="occitanie, nouvelle-aquitaine, national or any region id (bretagne…): the schemes a company located there can use.",
     ),
     agency: str | None = typer.Option(
-        None, "--agency", "-a", help="An agency id: region-occitanie, bpifrance, business-france…"
+        None,
+        "--agency",
+        "-a",
+        metavar="AGENCY",
+        help="An agency id: region-occitanie, bpifrance, business-france…",
+    ),
+    project: str | None = typer.Option(
+        None,
+        "--project",
+        "-p",
+        metavar="PROJECT",
+        help="A project id: the schemes that serve it (export-strategy, trade-fairs, vie…).",
     ),
     support_type: str | None = typer.Option(
         None,
         "--type",
         "-t",
+        metavar="TYPE",
         help="subsidy, insurance-guarantee, loan, tax-credit, advice, information.",
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
-    catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    fmt: str = typer.Option(
+        "table", "--format", "-f", metavar="FORMAT", help="table, json or markdown."
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """List the schemes of the catalogue.
 
-    Example: intertex list --region occitanie --type subsidy
+    \b
+    Examples:
+      intertex list --region occitanie --type subsidy
+      intertex list --project trade-fairs
     """
     from .engine import geo
+    from .engine.vocab import PROJECT_IDS
 
     lang, fmt = _lang(lang), _format(fmt)
     cat = _catalog(catalog)
@@ -170,6 +201,7 @@ def list_cmd(
     )
     agency = _choice("agency", agency, sorted(cat.agencies))
     support_type = _choice("type", support_type, SUPPORT_TYPES)
+    project = _choice("project", project, PROJECT_IDS)
     schemes = [
         s
         for s in cat.schemes.values()
@@ -180,6 +212,7 @@ def list_cmd(
         )
         and (agency is None or s.agency == agency)
         and (support_type is None or s.support_type == support_type)
+        and (project is None or any(link.id == project for link in s.projects))
     ]
     if fmt == "json":
         from .views.present import dumps, list_item
@@ -212,16 +245,20 @@ def list_cmd(
 @app.command("show")
 def show_cmd(
     scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id, e.g. pass-export-occ."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", metavar="FORMAT", help="table, json or markdown."
+    ),
     day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=DATE_HELP),
     catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """Show one scheme's whole card: status, purpose, criteria, amounts, contacts, source.
 
-    Example: intertex show pass-export-occ
+    \b
+    Example:
+      intertex show pass-export-occ
     """
     from .catalog.dated import at, parse_day
 
@@ -248,16 +285,22 @@ def show_cmd(
 
 @app.command("search")
 def search_cmd(
-    words: list[str] = typer.Argument(..., help="Words to look for (case and accents ignored)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table or json."),
-    catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    words: list[str] = typer.Argument(
+        ..., metavar="WORDS", help="Words to look for (case and accents ignored)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", metavar="FORMAT", help="table or json."),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+    ),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """Search every text of the catalogue, best matches first.
 
-    Example: intertex search salons   ·   intertex search VIE   ·   intertex search change
+    \b
+    Examples:
+      intertex search salons
+      intertex search VIE
+      intertex search change
     """
     from .catalog.search import search
 
@@ -305,13 +348,15 @@ def search_cmd(
 @app.command("validate")
 def validate_cmd(
     directory: Path | None = typer.Argument(
-        None, metavar="[DIR]", help="A catalogue directory (default: the one in use)."
+        None, metavar="DIR", help="A catalogue directory (default: the one in use)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """Check every scheme and agency file of a catalogue; list each problem with its file and line.
 
-    Example: intertex validate data/schemes
+    \b
+    Example:
+      intertex validate data/schemes
     """
     from .catalog import loader as catalog_mod
     from .catalog.freshness import check
@@ -335,7 +380,9 @@ def schema_cmd(
 ) -> None:
     """Print the JSON Schema of a scheme file, for editors that check YAML while you type.
 
-    Example: intertex schema > scheme.schema.json
+    \b
+    Example:
+      intertex schema > scheme.schema.json
     """
     from .catalog.schema import json_schema
     from .views.present import dumps
@@ -349,15 +396,21 @@ def schema_cmd(
 @app.command("check")
 def check_cmd(
     answers: Path | None = typer.Option(
-        None, "--answers", "-a", help="Answers file (YAML or JSON) with the contract's keys."
+        None,
+        "--answers",
+        "-a",
+        metavar="FILE",
+        help="Answers file (YAML or JSON) with the contract's keys.",
     ),
     ask_missing: bool = typer.Option(
         False, "--ask-missing", help="With --answers and a terminal: ask what the file leaves open."
     ),
     save: Path | None = typer.Option(
-        None, "--save", help="Write the answers given to this file (YAML)."
+        None, "--save", metavar="FILE", help="Write the answers given to this file (YAML)."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", metavar="FORMAT", help="table, json or markdown."
+    ),
     explain: str | None = typer.Option(
         None,
         "--explain",
@@ -377,13 +430,16 @@ def check_cmd(
     ),
     day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=DATE_HELP),
     catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """Your plan: the schemes for your projects, how much, what to do first, whom to call.
 
-    Examples: intertex check   ·   intertex check --answers examples/tissage-tarn.yaml --format json
+    \b
+    Examples:
+      intertex check
+      intertex check --answers answers.yaml --format json
     """
     from .check import run_check
 
@@ -404,18 +460,22 @@ def check_cmd(
 def why_cmd(
     scheme_id: str = typer.Argument(..., metavar="ID", help="A scheme id."),
     answers: Path | None = typer.Option(
-        None, "--answers", "-a", help="Answers file (YAML or JSON)."
+        None, "--answers", "-a", metavar="FILE", help="Answers file (YAML or JSON)."
     ),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, json or markdown."),
+    fmt: str = typer.Option(
+        "table", "--format", "-f", metavar="FORMAT", help="table, json or markdown."
+    ),
     day: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help=DATE_HELP),
     catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """Why (not)? The checklist of one scheme: ✔ ✘ ? per criterion, the answer used, the guide's words.
 
-    Example: intertex why pass-export-na --answers examples/tissage-tarn.yaml
+    \b
+    Example:
+      intertex why pass-export-na --answers answers.yaml
     """
     from .check import run_check
 
@@ -474,7 +534,7 @@ def projects_cmd(
 def screen_cmd(
     files: list[Path] = typer.Argument(
         None,
-        metavar="FILE...",
+        metavar="FILE",
         help="A portfolio (CSV, .xlsx or .parquet, columns named as the answers keys), or with --sirene INSEE's StockUniteLegale file and, optionally, StockEtablissement.",
     ),
     sirene: bool = typer.Option(
@@ -484,10 +544,15 @@ def screen_cmd(
         None,
         "--output",
         "-o",
+        metavar="FILE",
         help="Write one row per company to this file: .csv, .xlsx, .parquet or .json.",
     ),
     fmt: str = typer.Option(
-        "table", "--format", "-f", help="table (the summary per scheme) or json (every company)."
+        "table",
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="table (the summary per scheme) or json (every company).",
     ),
     scheme_id: str | None = typer.Option(
         None, "--scheme", "-s", metavar="ID", help="Screen for this scheme only."
@@ -498,10 +563,17 @@ def screen_cmd(
         help="After each company's plan, its result for every scheme (verdict, amount, missing answers, place in the plan).",
     ),
     naf: str | None = typer.Option(
-        None, "--naf", help="With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes)."
+        None,
+        "--naf",
+        metavar="CODES",
+        help="With --sirene: NAF codes to keep, e.g. 13,14,15.1 (prefixes).",
     ),
     region: str | None = typer.Option(
-        None, "--region", "-r", help="With --sirene: keep the units whose head office is there."
+        None,
+        "--region",
+        "-r",
+        metavar="REGION",
+        help="With --sirene: keep the units whose head office is there.",
     ),
     on: str | None = typer.Option(
         None,
@@ -515,17 +587,21 @@ def screen_cmd(
         help="Stop at the first bad row (exit 2, nothing written) instead of reporting it in the error column.",
     ),
     catalog: Path | None = typer.Option(
-        None, "--catalog", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
+        None, "--catalog", metavar="DIR", help=CATALOG_HELP, envvar="INTERTEX_CATALOG"
     ),
-    lang: str | None = typer.Option(None, "--lang", help=LANG_HELP),
+    lang: str | None = typer.Option(None, "--lang", metavar="LANG", help=LANG_HELP),
 ) -> None:
     """Screen many companies at once: a portfolio file or INSEE's SIRENE register; each company's plan.
 
     A portfolio's projects column takes the ids of intertex projects, separated by ";".
 
-    Examples: intertex screen clients.csv -o resultats.xlsx   ·   intertex screen --sirene StockUniteLegale_utf8.csv StockEtablissement_utf8.csv --naf 13,14 --region occitanie
+    \b
+    Examples:
+      intertex screen clients.csv -o resultats.xlsx
+      intertex screen --sirene StockUniteLegale_utf8.csv \\
+          StockEtablissement_utf8.csv --naf 13,14 --region occitanie
     """
-    fmt = _choice("format", fmt, ("table", "json"))
+    fmt = _choice("format", fmt, COMMAND_FORMATS["screen"])
     lang = _lang(lang)
     try:
         from .screen.run import run_screen
@@ -533,7 +609,7 @@ def screen_cmd(
         raise UsageError(
             f"intertex screen needs the optional libraries ({e.name} is missing): "
             "pip install 'intertex-cli[screen]'"
-        ) from None
+        ) from None  # in French through messages.py
     from .catalog.dated import parse_day
     from .engine import geo
 
@@ -560,16 +636,69 @@ def screen_cmd(
 
 def run(args: list[str]) -> int:
     """Run the app; turn every user-facing error into a message and an exit code."""
+    if (
+        "_INTERTEX_COMPLETE" in os.environ
+        or "--install-completion" in args
+        or ("--show-completion" in args)
+    ):
+        from . import completion  # only when asked: no start-up cost for the rest
+
+        if "_INTERTEX_COMPLETE" in os.environ:
+            return completion.complete(args)
+        wanted = completion.asked(args)
+        if wanted is not None:
+            from .text.helptext import help_lang
+
+            return completion.run_script_option(*wanted, help_lang(args))
     if not args or "--help" in args or "-h" in args:  # help in the interface's language
         from .text.helptext import help_lang, localize
 
         localize(app, help_lang(args))
     try:
-        _app_for(args)(args=args, prog_name="intertex", standalone_mode=True)
+        return _run_app(args)
+    finally:
+        if "intertex_cli.text.helptext" in sys.modules:  # as declared again, for the next run
+            from .text.helptext import localize
+
+            localize(app, "en")
+
+
+def _run_app(args: list[str]) -> int:
+    try:
+        code = _app_for(args)(args=args, prog_name="intertex", standalone_mode=False)
     except SystemExit as e:
         code = e.code
         return code if isinstance(code, int) else (0 if code is None else 1)
-    return 0
+    except Exception as e:  # noqa: BLE001 - click's usage errors, in the interface's language
+        from .text.helptext import help_lang, localize, show_error
+
+        usage_errors = _click_errors()
+        if usage_errors is None or not isinstance(e, usage_errors[0]):
+            raise
+        lang = help_lang(args)
+        localize(app, lang)  # parsed again in the interface's language: the usage line, the names
+        try:
+            _app_for(args)(args=args, prog_name="intertex", standalone_mode=False)
+        except usage_errors[0] as again:
+            e = again
+        if isinstance(e, usage_errors[1]):  # no arguments: the help, on stderr
+            sys.stderr.write(e.format_message() + "\n")
+        else:
+            show_error(e, lang)
+        return e.exit_code
+    return code if isinstance(code, int) else 0
+
+
+def _click_errors():
+    """(click's ClickException, NoArgsIsHelpError) of the click typer uses."""
+    try:
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    except ImportError:  # pragma: no cover - a typer over click
+        try:
+            from click.exceptions import ClickException, NoArgsIsHelpError
+        except ImportError:
+            return None
+    return ClickException, NoArgsIsHelpError
 
 
 def _silence_stdout() -> None:

@@ -30,6 +30,27 @@ except ImportError:  # pragma: no cover - another typer
 
 PLAIN = (str, Path, list[str], bool)
 
+# click's and typer's own words in help and usage ("Usage: ", "Options", "[default: …]"),
+# English as written; text/helptext.py puts the French ones here for a French interface.
+WORDS: dict[str, str] = {}
+
+
+def _word(text: str) -> str:
+    return WORDS.get(text, text)
+
+
+def _notes(text: str) -> str:
+    """The bracketed notes typer adds after a help text ("[env var: X; default: Y]"),
+    each in the interface's words."""
+    if not WORDS or not text.endswith("]") or "[" not in text:
+        return text
+    head, _, notes = text[:-1].rpartition("[")
+    parts = []
+    for part in notes.split("; "):
+        label, sep, value = part.partition(": ")
+        parts.append(f"{_word(label + sep)}{value}" if sep else _word(part))
+    return f"{head}[{'; '.join(parts)}]"
+
 
 def _text(value) -> str:
     """typer._adapters._parse_cli_str, then a str as pydantic (lax) keeps it."""
@@ -81,7 +102,8 @@ if RuntimeParam is not None:
                 p._runtime_param = PlainParam(parameter_info=info, annotation=desc.annotation)
 
     class _PlainParams:
-        """A command whose plain parameters (and help option) get PlainParam."""
+        """A command whose plain parameters (and help option) get PlainParam, and
+        whose help is written with the interface's words (below)."""
 
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
@@ -89,14 +111,59 @@ if RuntimeParam is not None:
 
         def get_help_option(self, ctx):
             opt = super().get_help_option(ctx)
-            _plain([opt] if opt is not None else [])
+            if opt is not None:
+                _plain([opt])
+                opt.help = _word("Show this message and exit.")
             return opt
+
+        # ----------------------------------------------------------------- help
+
+        def format_usage(self, ctx, formatter):
+            pieces = [_word(p) for p in self.collect_usage_pieces(ctx)]
+            formatter.write_usage(ctx.command_path, " ".join(pieces), _word("Usage: "))
+
+        def get_short_help_str(self, limit: int = 45) -> str:
+            """The first paragraph of the help, whole: the list of commands wraps it
+            rather than cutting it with "..."."""
+            first = (self.short_help or self.help or "").strip().split("\n\n")[0]
+            return " ".join(first.split())
+
+        def format_options(self, ctx, formatter):
+            """typer's, with each argument named as in the usage line (not by its Python
+            type) and the bracketed notes ("[default: table]") in the interface's words."""
+            args, opts = [], []
+            for param in self.get_params(ctx):
+                record = param.get_help_record(ctx)
+                if record is None:
+                    continue
+                name, text = record[0], _notes(record[1])
+                if param.param_type_name == "argument":
+                    dots = "..." if param.nargs != 1 else ""
+                    args.append(((param.metavar or param.name.upper()) + dots, text))
+                else:
+                    opts.append((name, text))
+            for title, rows in (("Arguments", args), ("Options", opts)):
+                if rows:
+                    with formatter.section(_word(title)):
+                        formatter.write_dl(rows)
 
     class Command(_PlainParams, TyperCommand):
         pass
 
     class Group(_PlainParams, TyperGroup):
-        pass
+        def format_options(self, ctx, formatter):
+            super().format_options(ctx, formatter)
+            self.format_commands(ctx, formatter)
+
+        def format_commands(self, ctx, formatter):
+            rows = []
+            for name in self.list_commands(ctx):
+                cmd = self.get_command(ctx, name)
+                if cmd is not None and not cmd.hidden:
+                    rows.append((name, cmd.get_short_help_str()))
+            if rows:
+                with formatter.section(_word("Commands")):
+                    formatter.write_dl(rows)
 
 else:  # pragma: no cover
     Command = Group = None

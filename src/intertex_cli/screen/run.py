@@ -292,12 +292,13 @@ def _print_warnings(warnings: list[str], lang: str = "en") -> None:
         return
     from rich.markup import escape
 
-    from intertex_cli.text.i18n import t
+    from intertex_cli.text.i18n import interface_lang, t
     from intertex_cli.text.messages import localize
     from intertex_cli.text.sanitize import clean
     from intertex_cli.views.render import console
 
     err = console(stderr=True)
+    lang = interface_lang()
     for w in warnings:
         err.print(f"[yellow]{escape(t('warning', lang))}[/] {escape(clean(localize(w, lang)))}")
 

@@ -1,8 +1,11 @@
-"""``--help`` in French: the commands' and options' help, translated.
+"""``--help`` and usage errors in French: the commands' and options' help, translated,
+and click's own words ("Usage:", "Options", "[default: …]", "Error: No such option").
 
 Typer takes help texts when the commands are declared, in English. Before a command
 runs, ``localize`` swaps them for the French below when the interface is French
 (``--lang fr``, or a French or unset locale); English stays as written otherwise.
+Click's words go through ``coercion.WORDS`` (the command classes write help with it)
+and its error messages through ``messages.py``, like every other message.
 """
 
 from __future__ import annotations
@@ -10,37 +13,41 @@ from __future__ import annotations
 APP = (
     "Dispositifs d'aide à l'export des TPE/PME textile-habillement, d'après le guide "
     "INTER-TEX (2017-2018) : parcourez le catalogue, voyez ce que l'entreprise peut "
-    "obtenir pour son projet.\n\nExport-support schemes for French textile SMEs "
-    "(--lang en for English help)."
+    "obtenir pour son projet.\n\nEn anglais : intertex --lang en --help."
 )
 
 COMMANDS = {
-    "list": "Liste les dispositifs du catalogue.\n\nExemple : intertex list --region occitanie --type subsidy",
+    "list": (
+        "Liste les dispositifs du catalogue.\n\n\b\nExemples :\n"
+        "  intertex list --region occitanie --type subsidy\n"
+        "  intertex list --project trade-fairs"
+    ),
     "show": (
         "Affiche la fiche complète d'un dispositif : statut aujourd'hui, objet, critères, "
-        "montants, contacts, source.\n\nExemple : intertex show pass-export-occ"
+        "montants, contacts, source.\n\n\b\nExemple :\n  intertex show pass-export-occ"
     ),
     "search": (
         "Cherche dans tous les textes du catalogue, les meilleurs résultats d'abord.\n\n"
-        "Exemple : intertex search salons   ·   intertex search VIE   ·   intertex search change"
+        "\b\nExemples :\n  intertex search salons\n  intertex search VIE\n"
+        "  intertex search change"
     ),
     "validate": (
         "Vérifie chaque fichier de dispositif et d'organisme ; chaque problème avec son "
-        "fichier et sa ligne.\n\nExemple : intertex validate data/schemes"
+        "fichier et sa ligne.\n\n\b\nExemple :\n  intertex validate data/schemes"
     ),
     "schema": (
         "Écrit le schéma JSON d'un fichier de dispositif, pour les éditeurs qui vérifient "
-        "le YAML à la frappe.\n\nExemple : intertex schema > scheme.schema.json"
+        "le YAML à la frappe.\n\n\b\nExemple :\n  intertex schema > scheme.schema.json"
     ),
     "check": (
         "Votre plan : les dispositifs de vos projets, combien, quoi faire d'abord, qui "
-        "appeler.\n\nExemples : intertex check   ·   intertex check --answers "
-        "examples/tissage-tarn.yaml --format json"
+        "appeler.\n\n\b\nExemples :\n  intertex check\n"
+        "  intertex check --answers reponses.yaml --format json"
     ),
     "why": (
         "Pourquoi (pas) ? Un dispositif critère par critère : ✔ ✘ ?, la réponse utilisée, "
-        "les mots du guide.\n\nExemple : intertex why pass-export-na --answers "
-        "examples/tissage-tarn.yaml"
+        "les mots du guide.\n\n\b\nExemple :\n"
+        "  intertex why pass-export-na --answers reponses.yaml"
     ),
     "projects": (
         "Les identifiants de projet : ce que prennent la clé projects d'un fichier de "
@@ -49,10 +56,11 @@ COMMANDS = {
     ),
     "screen": (
         "Examine de nombreuses entreprises à la fois : un portefeuille ou le répertoire "
-        "SIRENE de l'INSEE ; le plan de chaque entreprise.\n\nLa colonne projects d'un "
-        "portefeuille prend les identifiants de intertex projects, séparés par « ; ».\n\nExemples : intertex screen clients.csv -o resultats.xlsx   ·   "
-        "intertex screen --sirene StockUniteLegale_utf8.csv StockEtablissement_utf8.csv "
-        "--naf 13,14 --region occitanie"
+        "SIRENE de l'INSEE ; le plan de chaque entreprise. La colonne projects d'un "
+        "portefeuille prend les identifiants de intertex projects, séparés par « ; ».\n\n\b\nExemples :\n"
+        "  intertex screen clients.csv -o resultats.xlsx\n"
+        "  intertex screen --sirene StockUniteLegale_utf8.csv \\\n"
+        "      StockEtablissement_utf8.csv --naf 13,14 --region occitanie"
     ),
 }
 
@@ -132,9 +140,54 @@ OPTIONS = {
     "With --sirene: keep the units whose head office is there.": (
         "Avec --sirene : garde les unités dont le siège est dans cette région."
     ),
-    "With --sirene: months of activity counted to this date (YYYY-MM-DD).": (
-        "Avec --sirene : mois d'activité comptés jusqu'à cette date (AAAA-MM-JJ)."
+    "The day of the assessment, YYYY-MM-DD (default: today): the terms in force that day; "
+    "2017-12-31 gives the guide's.": (
+        "Le jour de l'évaluation, AAAA-MM-JJ (par défaut : aujourd'hui) : les conditions en "
+        "vigueur ce jour-là ; 2017-12-31 donne celles du guide."
     ),
+    "The day of the assessment, YYYY-MM-DD (default: today): the terms in force that day; "
+    "2017-12-31 gives the guide's. With --sirene: months of activity are counted to it.": (
+        "Le jour de l'évaluation, AAAA-MM-JJ (par défaut : aujourd'hui) : les conditions en "
+        "vigueur ce jour-là ; 2017-12-31 donne celles du guide. Avec --sirene : les mois "
+        "d'activité sont comptés jusqu'à ce jour."
+    ),
+    "A project id: the schemes that serve it (export-strategy, trade-fairs, vie…).": (
+        "Un projet : les dispositifs qui le servent (export-strategy, trade-fairs, vie…)."
+    ),
+    "Install the completion of commands, options and ids for the shell (bash, zsh or fish; default: the current one).": (
+        "Installe la complétion des commandes, options et identifiants pour le shell (bash, "
+        "zsh ou fish ; par défaut : celui en cours)."
+    ),
+    "Print the completion script for the shell (bash, zsh or fish), to install it yourself.": (
+        "Affiche le script de complétion pour le shell (bash, zsh ou fish), à installer soi-même."
+    ),
+}
+
+# click's and typer's own words (coercion.WORDS), and the placeholders of the values
+WORDS = {
+    "Usage: ": "Utilisation : ",
+    "Options": "Options",
+    "Arguments": "Arguments",
+    "Commands": "Commandes",
+    "Show this message and exit.": "Affiche cette aide et s'arrête.",
+    "default: ": "par défaut : ",
+    "env var: ": "variable d'environnement : ",
+    "required": "obligatoire",
+    "COMMAND [ARGS]...": "COMMANDE [ARGUMENTS]...",
+    "Error: ": "Erreur : ",
+    "Try '{command} {option}' for help.": "Essayez « {command} {option} » pour l'aide.",
+    "Aborted!": "Interrompu.",
+}
+METAVARS = {
+    "DIR": "DOSSIER",
+    "FILE": "FICHIER",
+    "LANG": "LANGUE",
+    "REGION": "RÉGION",
+    "AGENCY": "ORGANISME",
+    "PROJECT": "PROJET",
+    "WORDS": "MOTS",
+    "YYYY-MM-DD": "AAAA-MM-JJ",
+    "SHELL": "SHELL",
 }
 
 
@@ -154,12 +207,18 @@ def help_lang(args: list[str]) -> str:
 
 
 def localize(app, lang: str) -> None:
-    """Put the help texts of ``app`` in ``lang`` (French from the tables above)."""
+    """Put the help texts of ``app`` in ``lang`` (French from the tables above), and
+    click's own words with them."""
     import inspect
 
     from typer.models import ParameterInfo
 
+    from intertex_cli import coercion
+
     french = lang == "fr"
+    coercion.WORDS.clear()
+    if french:
+        coercion.WORDS.update(WORDS)
     info = app.info
     if not hasattr(info, "_help_en"):
         info._help_en = info.help
@@ -174,8 +233,31 @@ def localize(app, lang: str) -> None:
             continue
         for p in inspect.signature(c.callback).parameters.values():
             d = p.default
-            if not isinstance(d, ParameterInfo) or not d.help:
+            if not isinstance(d, ParameterInfo):
                 continue
             if not hasattr(d, "_help_en"):
-                d._help_en = d.help
-            d.help = OPTIONS.get(d._help_en, d._help_en) if french else d._help_en
+                d._help_en, d._metavar_en = d.help, d.metavar
+            d.help = OPTIONS.get(d._help_en, d._help_en) if french and d.help else d._help_en
+            d.metavar = METAVARS.get(d._metavar_en, d._metavar_en) if french else d._metavar_en
+
+
+def show_error(exc, lang: str) -> None:
+    """A usage error of the command line as click shows it (the usage line, the hint
+    for --help, the error), in the interface's language (messages.py)."""
+    import sys
+
+    from .messages import localize as say
+
+    def word(text):
+        return WORDS.get(text, text) if lang == "fr" else text
+
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = word("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]
+            )
+            hint += "\n"
+        sys.stderr.write(f"{ctx.get_usage()}\n{hint}\n")
+    sys.stderr.write(f"{word('Error: ')}{say(exc.format_message(), lang)}\n")

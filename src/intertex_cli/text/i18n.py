@@ -272,8 +272,42 @@ _T = {
         "Not plausible: at most {max}",
     ),
     "no_tty": (
-        "Pas de terminal pour poser les questions. Donnez les réponses dans un fichier : intertex check --answers reponses.yaml (voir examples/ et intertex check --help).",
-        "No terminal to ask questions. Give the answers in a file: intertex check --answers answers.yaml (see examples/ and intertex check --help).",
+        "Pas de terminal pour poser les questions. Donnez les réponses dans un fichier, par\n"
+        "exemple reponses.yaml (chaque clé est facultative ; une clé absente reste inconnue) :\n"
+        "\n"
+        "    projects: [trade-fairs]      # salons ; intertex list --project … pour les autres\n"
+        '    department: "81"\n'
+        "    headcount: 20\n"
+        "    turnover_eur: 3200000\n"
+        "    project_budget_eur: 30000\n"
+        "\n"
+        "puis : intertex check --answers reponses.yaml",
+        "No terminal to ask questions. Give the answers in a file, for example answers.yaml\n"
+        "(every key is optional; a key left out stays unknown):\n"
+        "\n"
+        "    projects: [trade-fairs]      # trade fairs; intertex list --project … for others\n"
+        '    department: "81"\n'
+        "    headcount: 20\n"
+        "    turnover_eur: 3200000\n"
+        "    project_budget_eur: 30000\n"
+        "\n"
+        "then: intertex check --answers answers.yaml",
+    ),
+    "completion.installed": (
+        "Complétion {shell} installée dans {file}",
+        "{shell} completion installed in {file}",
+    ),
+    "completion.restart": (
+        "Elle fonctionnera dans un nouveau terminal.",
+        "It works in a new terminal.",
+    ),
+    "completion.shell": (
+        "Shell inconnu pour la complétion : {shell} ; possibles : {shells} (intertex --show-completion bash)",
+        "No completion for the shell {shell}; use one of: {shells} (intertex --show-completion bash)",
+    ),
+    "completion.failed": (
+        "Impossible d'installer la complétion dans {file} : {reason}",
+        "Cannot install the completion in {file}: {reason}",
     ),
     "saved": ("Réponses enregistrées dans {file}", "Answers saved to {file}"),
     "why_no_answers": (

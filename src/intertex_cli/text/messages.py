@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 
 _V = r"(?P<v>.+?)"
-# (English pattern, French template): the named groups carry values across as written.
+# (English pattern, French template): the named groups carry values across as written,
+# but for ``m``, a message itself (translated in turn).
 _FR = [
     (r"invalid answers file: (?P<f>.+)", "fichier de réponses invalide : {f}"),
     (r"answers file not found: (?P<f>.+)", "fichier de réponses introuvable : {f}"),
@@ -30,6 +31,7 @@ _FR = [
     (r"invalid catalogue: (?P<f>.+)", "catalogue invalide : {f}"),
     (r"catalogue directory not found: (?P<f>.+)", "dossier de catalogue introuvable : {f}"),
     (r"expected a plain number, got " + _V, "un nombre est attendu, pas {v}"),
+    (r"expected a number, got " + _V, "un nombre est attendu, pas {v}"),
     (r"expected a finite number, got " + _V, "un nombre fini est attendu, pas {v}"),
     (r"expected a whole number, got " + _V, "un nombre entier est attendu, pas {v}"),
     (r"must be ≥ 0, got " + _V, "doit être positif ou nul, pas {v}"),
@@ -170,6 +172,120 @@ _FR = [
         r"--ask-missing: no terminal, nothing asked",
         "--ask-missing : pas de terminal, aucune question posée",
     ),
+    (r"unknown project (?P<v>.+?); valid: (?P<l>.+)", "projet inconnu {v} ; possibles : {l}"),
+    # the optional libraries of screening
+    (
+        r"intertex screen needs the optional libraries \((?P<m>\S+) is missing\): (?P<c>.+)",
+        "intertex screen demande des bibliothèques facultatives ({m} manque) : {c}",
+    ),
+    # click's usage errors (the command line)
+    (r"No such option: (?P<o>\S+)(?P<r>.*)", "option inconnue : {o}{r}"),
+    (r"No such command (?P<c>.+?)\.(?P<r>.*)", "commande inconnue : {c}.{r}"),
+    (r"Missing command\.", "commande manquante."),
+    (r"Missing argument (?P<a>.+?)\.(?P<r>.*)", "argument manquant : {a}.{r}"),
+    (r"Missing option (?P<a>.+?)\.(?P<r>.*)", "option manquante : {a}.{r}"),
+    (r"Missing parameter: (?P<a>.+)", "paramètre manquant : {a}"),
+    (r"Got unexpected extra arguments? \((?P<a>.*)\)", "argument en trop : {a}"),
+    (r"Got unexpected extra argument\(s\) \((?P<a>.*)\)", "argument(s) en trop : {a}"),
+    (r"Option (?P<o>.+?) requires an argument\.", "l'option {o} demande une valeur."),
+    (
+        r"Option (?P<o>.+?) requires (?P<n>\d+) arguments\.",
+        "l'option {o} demande {n} valeurs.",
+    ),
+    (r"Option (?P<o>.+?) does not take a value\.", "l'option {o} ne prend pas de valeur."),
+    (r"Invalid value for (?P<p>.+?): (?P<m>.+)", "valeur invalide pour {p} : {m}"),
+    (r"Invalid value: (?P<m>.+)", "valeur invalide : {m}"),
+    # screening: its files and options
+    (r"file not found: (?P<f>.+)", "fichier introuvable : {f}"),
+    (r"invalid input: (?P<f>.+)", "fichier d'entrée invalide : {f}"),
+    (r"(?P<f>.+?) is a folder, not a file", "{f} est un dossier, pas un fichier"),
+    (
+        r"give the file to screen: intertex screen companies\.csv",
+        "donnez le fichier à examiner : intertex screen entreprises.csv",
+    ),
+    (
+        r"unknown output format (?P<v>.+?): use (?P<l>.+)",
+        "format de sortie inconnu {v} : choisissez {l}",
+    ),
+    (r"no such folder for the output: (?P<f>.+)", "dossier de sortie introuvable : {f}"),
+    (
+        r"--naf and --region filter INSEE's SIRENE files: add --sirene",
+        "--naf et --region filtrent les fichiers SIRENE de l'INSEE : ajoutez --sirene",
+    ),
+    (
+        r"one portfolio file at a time \(or --sirene with INSEE's two files\)",
+        "un seul portefeuille à la fois (ou --sirene avec les deux fichiers de l'INSEE)",
+    ),
+    (
+        r"--date (?P<v>.+?): expected a date as YYYY-MM-DD",
+        "--date {v} : une date AAAA-MM-JJ est attendue",
+    ),
+    (
+        r"--naf (?P<v>.+?): give NAF codes or prefixes, e\.g\. 13,14,15\.1",
+        "--naf {v} : donnez des codes NAF ou leurs débuts, par exemple 13,14,15.1",
+    ),
+    (
+        r"(?P<f>.+?): expected one file in the archive, found (?P<n>\d+)",
+        "{f} : un seul fichier attendu dans l'archive, {n} trouvés",
+    ),
+    (
+        r"(?P<f>.+?): neither INSEE's StockUniteLegale nor StockEtablissement \(no column "
+        r"(?P<a>\S+) or (?P<b>\S+)\)",
+        "{f} : ni StockUniteLegale ni StockEtablissement de l'INSEE (pas de colonne {a} ni {b})",
+    ),
+    (r"two units files: (?P<a>.+?) and (?P<b>.+)", "deux fichiers d'unités légales : {a} et {b}"),
+    (
+        r"two establishments files: (?P<a>.+?) and (?P<b>.+)",
+        "deux fichiers d'établissements : {a} et {b}",
+    ),
+    (
+        r"--sirene needs INSEE's StockUniteLegale file \(the legal units\)",
+        "--sirene demande le fichier StockUniteLegale de l'INSEE (les unités légales)",
+    ),
+    (
+        r"--region needs INSEE's StockEtablissement file too: the département comes from "
+        r"the head office",
+        "--region demande aussi le fichier StockEtablissement de l'INSEE : le département est "
+        "celui du siège",
+    ),
+    (
+        r"no StockEtablissement file: the département of each unit is unknown",
+        "pas de fichier StockEtablissement : le département de chaque unité est inconnu",
+    ),
+    (
+        r"(?P<f>.+?): no column (?P<c>.+): left unknown",
+        "{f} : pas de colonne {c} : laissé inconnu",
+    ),
+    (r"missing column (?P<c>.+)", "colonne manquante : {c}"),
+    (r"--naf needs the column (?P<c>.+)", "--naf demande la colonne {c}"),
+    (
+        r"(?P<n>\d+) unit\(s\): INSEE's categorieEntreprise contradicts the headcount band "
+        r"\(they are of different years\): the category was left out",
+        "{n} unité(s) : la categorieEntreprise de l'INSEE contredit la tranche d'effectifs "
+        "(elles sont d'années différentes) : la catégorie est laissée de côté",
+    ),
+    (
+        r"(?P<n>\d+) column\(s\) of a previous screening \(results, INSEE's codes\) ignored",
+        "{n} colonne(s) d'un examen précédent (résultats, codes de l'INSEE) ignorée(s)",
+    ),
+    (
+        r"column (?P<c>.+?) is not an answers key: ignored(?P<h>.*)",
+        "la colonne {c} n'est pas une clé des réponses : ignorée{h}",
+    ),
+    (
+        r"(?P<f>.+?) is not UTF-8: read as Windows-1252 \(Excel's French CSV\)",
+        "{f} n'est pas en UTF-8 : lu en Windows-1252 (le CSV français d'Excel)",
+    ),
+    (r"the file is empty", "le fichier est vide"),
+    (
+        r"no company in the file \(only a header\)",
+        "aucune entreprise dans le fichier (un en-tête seul)",
+    ),
+    (
+        r"row (?P<r>\d+), column (?P<c>.+?): (?P<m>.+)",
+        "ligne {r}, colonne {c} : {m}",
+    ),
+    (r"row (?P<r>\d+): (?P<m>.+)", "ligne {r} : {m}"),
 ]
 # pieces inside messages: hints and words that recur
 _FR_PIECES = [
@@ -177,6 +293,20 @@ _FR_PIECES = [
     (r"Did you mean (?P<v>[^?]+)\?", "Vouliez-vous dire {v} ?"),
     (r"\bthe old file is kept\b", "l'ancien fichier est gardé"),
     (r"\bSee: intertex list\b", "Voir : intertex list"),
+    (r"\(Possible options: (?P<v>[^)]+)\)", "(options possibles : {v})"),
+    (r"\bnot a project id\b", "n'est pas un projet connu"),
+]
+# typer's checks of a path given as an option ("Path 'x' does not exist.")
+_FR_PIECES += [
+    (rf"\b{en} (?P<f>'.*?') {what}", f"{fr} {{f}} {fr_what}")
+    for en, fr in (("Path", "le chemin"), ("File", "le fichier"), ("Directory", "le dossier"))
+    for what, fr_what in (
+        (r"does not exist\.", "n'existe pas."),
+        (r"is a file\.", "est un fichier."),
+        (r"is a directory\.", "est un dossier."),
+        (r"is not readable\.", "ne peut pas être lu."),
+        (r"is not writable\.", "ne peut pas être écrit."),
+    )
 ]
 
 
@@ -197,9 +327,10 @@ def localize(text: str, lang: str | None) -> str:
         text = pattern.sub(lambda m, t=template: t.format(**m.groupdict()), text)
     for pattern, template in whole:
         m = pattern.match(text)
-        if m:  # a group named msg is a message inside the message: itself translated
+        if m:  # a group named msg (or m) is a message inside the message: translated too
             groups = {k: (v or "") for k, v in m.groupdict().items()}
-            if groups.get("msg"):
-                groups["msg"] = localize(groups["msg"], lang)
+            for name in ("msg", "m"):
+                if groups.get(name):
+                    groups[name] = localize(groups[name], lang)
             return template.format(**groups)
     return text
