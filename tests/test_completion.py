@@ -112,7 +112,10 @@ def test_zsh_gets_each_id_with_its_title_on_one_line(env):
         _TYPER_COMPLETE_ARGS="intertex show pass-export-o",
     )
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("_arguments") and '"pass-export-occ":"Pass Export"' in r.stdout
+    assert (
+        r.stdout.startswith("_arguments")
+        and '"pass-export-occ":"Pass Export (Région Occitanie)"' in r.stdout
+    )
     r = _run([], env, _INTERTEX_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="intertex list --")
     lines = r.stdout.splitlines()
     assert len(lines) == 8  # _arguments with --region, then one line per other option

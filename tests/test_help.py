@@ -278,5 +278,9 @@ def test_a_bad_row_is_named_in_french(tmp_path):
     f = tmp_path / "p.csv"
     f.write_text("headcount,department\n20,81\nabc,81\n", encoding="utf-8")
     r = _cli(["--lang", "fr", "screen", str(f)])
+    assert r.returncode == 0, r.stderr  # reported, not fatal
+    assert "1 ligne(s) en erreur" in r.stderr and "--strict" in r.stderr
+    assert "ligne 3, colonne headcount : un nombre est attendu, pas 'abc'" in r.stderr, r.stderr
+    r = _cli(["--lang", "fr", "screen", str(f), "--strict"])
     assert r.returncode == 2, r.stderr
     assert "ligne 3, colonne headcount : un nombre est attendu, pas 'abc'" in r.stderr, r.stderr
