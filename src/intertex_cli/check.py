@@ -139,6 +139,8 @@ def check_report_target(report: Path, answers_files) -> None:
     a.md``), and never writes through a symbolic link."""
     import os
 
+    from .files.safeio import same_file
+
     if os.path.islink(report):
         raise UsageError(
             f"--report {report} is a symbolic link: give the file itself; nothing was written"
@@ -146,11 +148,7 @@ def check_report_target(report: Path, answers_files) -> None:
     for a in answers_files:
         if a is None:
             continue
-        try:
-            same = os.path.samefile(report, a)
-        except OSError:
-            same = False
-        if same:
+        if same_file(report, a):
             raise UsageError(
                 f"--report {report} is the answers file {a}: it would be replaced by the "
                 "report; give another name"

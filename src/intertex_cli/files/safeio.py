@@ -66,6 +66,15 @@ def _kind(mode: int) -> str | None:
     return "not a regular file"
 
 
+def same_file(a, b) -> bool:
+    """Do the two paths name one file (whatever the links and spellings)? False when
+    either does not exist yet."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def _size(n: int) -> str:
     return f"{n / MB:.0f} MB" if n >= MB else f"{n} bytes"
 

@@ -177,7 +177,7 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
 def check_output(output: Path, inputs: list[Path]) -> None:
     """Refuse an output that would destroy something: one of the inputs (whatever the
     path that names it), a folder, a symbolic link, a FIFO or a device."""
-    from intertex_cli.files.safeio import _kind
+    from intertex_cli.files.safeio import _kind, same_file
 
     try:
         st = os.lstat(output)
@@ -194,11 +194,7 @@ def check_output(output: Path, inputs: list[Path]) -> None:
         if kind:
             raise UsageError(f"--output {output} is {kind}; nothing was written")
         for f in inputs:
-            try:
-                same = os.path.samefile(output, f)
-            except OSError:
-                same = False
-            if same:
+            if same_file(output, f):
                 raise UsageError(
                     f"--output {output} is the input file {f}: it would be replaced by the "
                     "results; give another name"

@@ -123,15 +123,21 @@ def _changes(scheme, lang: str) -> tuple[list[str], str]:
         now = ch.now_en if lang == "en" and ch.now_en else ch.now
         label = ch.label_en if lang == "en" and ch.label_en else ch.label
         refs = ", ".join(str(numbers.setdefault(x.url, len(numbers) + 1)) for x in ch.sources)
+        guide = ch.guide_en if lang == "en" and ch.guide_en else ch.guide
+        when = (
+            w.tr(lang, f"depuis {ch.date}", f"since {ch.date}")
+            if ch.date
+            else w.tr(lang, "date inconnue", "date unknown")
+        )
         items.append(
             w.tr(
                 lang,
-                f"{label} : {now} (depuis {ch.date}"
+                f"{label} : {now} ({when}"
                 + (f" ; sources {refs}" if refs else "")
-                + f") ; le guide : {ch.guide}",
-                f"{label}: {now} (since {ch.date}"
+                + f") ; le guide : {guide}",
+                f"{label}: {now} ({when}"
                 + (f"; sources {refs}" if refs else "")
-                + f"); the guide: {ch.guide}",
+                + f"); the guide: {guide}",
             )
         )
     cited = " ; ".join(f"{n} = {url}" for url, n in numbers.items())
