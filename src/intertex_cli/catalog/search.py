@@ -116,14 +116,25 @@ class Index:
         return out
 
 
-def index_of(catalog) -> Index:
-    """The catalogue's search index, computed from its texts."""
+def index_of(catalog, transient: bool = False) -> Index:
+    """The catalogue's search index, computed from its texts. ``transient``: a cached
+    scheme's record is read for it and not kept (the whole catalogue would stay)."""
     post: dict[str, list[int]] = {}
+    known: dict[str, tuple] = {}  # a text's tokens, once per distinct text
     for i, s in enumerate(catalog.schemes.values()):
+        if transient:
+            s = _passing(s)
         for fi, (_label, _weight, get) in enumerate(FIELDS):
             for ti, text in enumerate(get(s, catalog)):
-                for tok in dict.fromkeys(_tokens(text)):
-                    post.setdefault(tok, []).extend((i, fi, ti))
+                toks = known.get(text)
+                if toks is None:
+                    toks = known[text] = tuple(dict.fromkeys(_tokens(text)))
+                for tok in toks:
+                    p = post.get(tok)
+                    if p is None:
+                        post[tok] = [i, fi, ti]
+                    else:
+                        p += (i, fi, ti)
     tokens = sorted(post)
     return Index(tokens, [post[t] for t in tokens])
 
@@ -151,7 +162,7 @@ def search(catalog, query: str) -> list[Hit]:
     if not terms:
         return []
     source = getattr(catalog, "source", None)
-    index = source.search_index() if source is not None else None
+    index = source.search_index(catalog) if source is not None else None
     try:
         where = _where(index or index_of(catalog), terms)
     except ValueError:  # the cache's index proved bad (it is gone now): from the texts
