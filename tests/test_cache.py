@@ -441,3 +441,112 @@ def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, val
     assert next_question(schemes, Profile({})) == compute_next_question(schemes, Profile({}))
     if value != "{}":  # a bad section: the file goes, the next run writes it again
         assert not f.exists()
+
+
+# --------------------------------------------------------------------------- per card
+
+
+def _validated(monkeypatch) -> list[str]:
+    """The cards validated from their files from now on (by file name)."""
+    from intertex_cli.catalog import build
+
+    seen: list[str] = []
+    real = build.read_one
+
+    def counting(path, model, problems):
+        seen.append(Path(path).name)
+        return real(path, model, problems)
+
+    monkeypatch.setattr(build, "read_one", counting)
+    return seen
+
+
+def test_editing_adding_removing_one_card_validates_that_card(tmp_path, home, monkeypatch):
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
+    seen = _validated(monkeypatch)
+    _tick()
+    with open(d / "vie-bf.yaml", "a", encoding="utf-8") as f:
+        f.write("# an edit\n")
+    cat = cat_mod.load(d)
+    assert seen == ["vie-bf.yaml"]  # the other 27 cards and the agencies: from the cache
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    assert _cached(d) and len(_cache_files(home)) == 1
+    seen.clear()
+    text = (d / "vie-occ.yaml").read_text(encoding="utf-8").replace("id: vie-occ", "id: vie-occ-2")
+    (d / "vie-occ-2.yaml").write_text(text, encoding="utf-8")
+    cat = cat_mod.load(d)
+    assert seen == ["vie-occ-2.yaml"] and "vie-occ-2" in cat.schemes
+    seen.clear()
+    (d / "vie-occ-2.yaml").unlink()
+    (d / "vie-bf.yaml").unlink()
+    with pytest.raises(CatalogError) as e:  # a card names the one removed: found, on links
+        cat_mod.load(d)
+    assert seen == []
+    assert any("unknown scheme 'vie-bf'" in p.message and p.line for p in e.value.problems)
+
+
+def test_a_changed_card_keeps_its_problems_located(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    _tick()
+    f = d / "vie-bf.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("support_type: advice", "support_type: x"))
+    with pytest.raises(CatalogError) as e:
+        cat_mod.load(d)
+    (p,) = [p for p in e.value.problems if p.field == "support_type"]
+    line = f.read_text(encoding="utf-8").splitlines().index("support_type: x") + 1
+    assert (Path(p.file).name, p.line, p.field) == ("vie-bf.yaml", line, "support_type")
+
+
+def test_a_fifo_in_place_of_the_cache_file_never_blocks(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    f.unlink()
+    os.mkfifo(f)
+    assert list(cat_mod.load(d).schemes) == ["vie-bf", "vie-occ"]  # no writer: would hang
+
+
+def test_eight_processes_building_at_once_never_corrupt_the_cache(tmp_path, home):
+    import subprocess
+    import sys
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    env = {**os.environ, "XDG_CACHE_HOME": str(home.parent)}
+    cmd = [sys.executable, "-m", "intertex_cli", "list", "--format", "json", "--catalog", str(d)]
+    time.sleep(2.1)  # the files settled: each process writes its cache (RACY_SECONDS)
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE) for _ in range(8)]
+    outs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert len(set(outs)) == 1
+    (f,) = _cache_files(home)  # one file, whole
+    assert not list(home.glob(".tmp-*"))
+    assert _cached(d)
+    again = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, check=True).stdout
+    assert again == outs[0]
+
+
+def test_the_shape_file_is_the_models_shape():
+    """shape.json is made from the models: after a change of models.py, write it again
+    with `python -m intertex_cli.catalog.shape`."""
+    from intertex_cli.catalog import shape
+
+    assert shape.FILE.read_text(encoding="utf-8") == shape.dump(shape.generate())
+
+
+def test_every_cached_part_has_its_shape(tmp_path, home):
+    from intertex_cli.catalog import shape
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    cat_mod.load(d)
+    src = cat_mod.load(d).source
+    for i in src.ids:
+        assert shape.valid("scheme", src.record(i)), i
+        assert shape.valid("summary", src.summary(i)), i
+        assert shape.valid("check", src.check_part(i)), i
+    assert not shape.valid("scheme", {**src.record("vie-bf"), "regions": "occitanie"})
+    assert not shape.valid("scheme", {**src.record("vie-bf"), "extra": 1})
