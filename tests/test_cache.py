@@ -550,3 +550,45 @@ def test_every_cached_part_has_its_shape(tmp_path, home):
         assert shape.valid("check", src.check_part(i)), i
     assert not shape.valid("scheme", {**src.record("vie-bf"), "regions": "occitanie"})
     assert not shape.valid("scheme", {**src.record("vie-bf"), "extra": 1})
+
+
+def test_the_search_index_is_kept_for_the_cards_that_did_not_change(tmp_path, home, monkeypatch):
+    from intertex_cli.catalog.search import search
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    cat_mod.load(d)
+    assert [h.scheme.id for h in search(cat_mod.load(d), "volontariat")]  # computed, kept
+    _tick()
+    f = d / "vie-bf.yaml"
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("keywords: [", "keywords: [zorglub, ", 1),
+        encoding="utf-8",
+    )
+    text = (d / "vie-occ.yaml").read_text(encoding="utf-8")
+    (d / "vie-occ.yaml").unlink()
+    (d / "vie-new.yaml").write_text(text.replace("id: vie-occ", "id: vie-new"), encoding="utf-8")
+    changed = {"vie-bf", "vie-new"}
+    for p in d.glob("*.yaml"):  # what named vie-occ names vie-new
+        before = p.read_text(encoding="utf-8")
+        if "vie-occ" in before:
+            p.write_text(before.replace("vie-occ", "vie-new"), encoding="utf-8")
+            changed.add(p.stem)
+    assert len(changed) < 0.2 * 28
+    cat_mod.load(d)  # rebuilt: most cards unchanged, the index kept as it was
+    assert "search" in cat_mod.load(d).source._sections
+    cat = cat_mod.load(d)
+    read: list[str] = []
+    real = cache.CachedCatalog.record
+
+    def counting(self, scheme_id):
+        read.append(scheme_id)
+        return real(self, scheme_id)
+
+    monkeypatch.setattr(cache.CachedCatalog, "record", counting)
+    hits = [h.scheme.id for h in search(cat, "zorglub")]
+    assert hits == ["vie-bf"]
+    assert set(read) <= changed  # the changed cards indexed; the others' postings kept
+    fresh = [h.scheme.id for h in search(cat_mod.load(d, use_cache=False), "volontariat")]
+    assert sorted(h.scheme.id for h in search(cat, "volontariat")) == sorted(fresh)
+    assert "vie-occ" not in [h.scheme.id for h in search(cat, "vie")]

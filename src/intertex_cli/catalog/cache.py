@@ -379,28 +379,35 @@ class CachedCatalog:
 
     def search_index(self, catalog=None):
         """The search index (catalog/search.py): tokens now, postings when asked.
-        Computed from the records, and kept, the first time a search needs it."""
+
+        Computed from the records, and kept, the first time a search needs it. Kept
+        across rebuilds for the cards that did not change (``stamps``: the cards it
+        was computed for): the cards edited or added since are indexed when a search
+        needs them, and a card's old postings are left out (search.Merged)."""
         if self._search is not None:
             return self._search
-        from .search import Index
+        from .search import Index, Merged, index_of
 
         if "search" not in self._sections:
             if catalog is None:
                 return None
-            from .search import index_of
-
             self._search = index_of(catalog, transient=True)
             self.store(search=self._search)
             return self._search
         try:
             head = self._section("search")
-            tokens, spans = head["tokens"], head["spans"]
-            if not _words(tokens) or len(tokens) != len(spans) or not all(map(_is_span, spans)):
+            tokens, spans, base = head["tokens"], head["spans"], head["stamps"]
+            if (
+                not _words(tokens)
+                or not _words(base)
+                or len(tokens) != len(spans)
+                or not all(map(_is_span, spans))
+            ):
                 raise CacheError("search index")
         except (CacheError, ValueError, KeyError, TypeError):
             self.discard()
             return None
-        n = len(self.ids)
+        n = len(base)
 
         def postings(j: int) -> list[int]:
             try:
@@ -417,7 +424,15 @@ class CachedCatalog:
                 self.discard()
                 raise CacheError("a search posting does not validate") from e
 
-        self._search = Index(tokens, postings)
+        index = Index(tokens, postings)
+        if base != self.stamps:
+            now = {st: i for i, st in enumerate(self.stamps)}
+            old = set(base)
+            added = [i for i, st in enumerate(self.stamps) if st not in old]
+            if catalog is None and added:
+                return None
+            index = Merged(index, [now.get(st, -1) for st in base], catalog, added)
+        self._search = index
         return self._search
 
     def first_question(self, schemes) -> tuple[bool, str | None]:
@@ -541,7 +556,7 @@ class CachedCatalog:
             if planner is not None:
                 sections["planner"] = put(_dumps(planner))
             if search is not None:
-                _put_search(put, sections, search)
+                _put_search(put, sections, search, self.stamps)
         except (TypeError, ValueError):
             return
         head.update(size=size, sections=sections)
@@ -604,10 +619,32 @@ def _dumps(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _put_search(put, sections: dict, search) -> None:
-    """Each token's postings apart (read only when matched), then the tokens."""
+def _put_search(put, sections: dict, search, stamps: list) -> None:
+    """Each token's postings apart (read only when matched), then the tokens and the
+    cards they were computed for (their stamps, in the order of the postings)."""
     spans = [put(_dumps(p)) for p in search._postings]
-    sections["search"] = put(_dumps({"tokens": search.tokens, "spans": spans}))
+    sections["search"] = put(_dumps({"tokens": search.tokens, "spans": spans, "stamps": stamps}))
+
+
+SEARCH_DELTA = 0.2  # past this share of cards changed since, the index is made again
+
+
+def _copy_search(put, sections: dict, old, cards: list, agencies_same: bool) -> None:
+    """The previous file's search index, as it is, if it still serves: the same
+    agencies (their names are indexed) and most cards unchanged."""
+    if old is None or not agencies_same or "search" not in old._sections:
+        return
+    try:
+        head = old._section("search")
+        base = set(head["stamps"])
+        changed = sum(1 for c in cards if c.stamp not in base)
+        if changed > SEARCH_DELTA * max(len(cards), 1):
+            return
+        spans = [put(old._read(span)) for span in head["spans"]]
+    except (CacheError, ValueError, KeyError, TypeError, OSError):
+        return
+    head["spans"] = spans
+    sections["search"] = put(_dumps(head))
 
 
 def layout(key: str, code: str, cards: list, agencies: list, agency_stamps: list, old=None):
@@ -644,6 +681,8 @@ def layout(key: str, code: str, cards: list, agencies: list, agency_stamps: list
         "agency_stamps": agency_stamps,
     }
     sections["index"] = put(_dumps(index))
+    same = old is not None and old._agency_stamps == agency_stamps
+    _copy_search(put, sections, old, cards, same)
     head = _dumps({"format": FORMAT, "key": key, "code": code, "size": size, "sections": sections})
     return [head + b"\n", *body]
 

@@ -116,6 +116,40 @@ class Index:
         return out
 
 
+class Merged(Index):
+    """A kept index (``base``) and the cards changed since: ``slots`` gives, for each
+    card the base indexed, its place in the catalogue now (-1: removed or changed, its
+    postings left out); ``added`` the places of the cards the base lacks, indexed
+    from their records here (few: a rebuild past cache.SEARCH_DELTA makes it again)."""
+
+    def __init__(self, base: Index, slots: list[int], catalog, added: list[int]):
+        schemes = list(catalog.schemes.values())
+        fresh = index_of(_Some(catalog, [schemes[i] for i in added]), transient=True)
+        self._base, self._slots, self._fresh, self._added = base, slots, fresh, added
+        super().__init__(sorted(set(base.tokens) | set(fresh.tokens)), self._merged)
+
+    def _merged(self, j: int) -> list[int]:
+        tok = self.tokens[j]
+        out: list[int] = []
+        for index, places in ((self._base, self._slots), (self._fresh, self._added)):
+            k = bisect_left(index.tokens, tok)
+            if k < len(index.tokens) and index.tokens[k] == tok:
+                p = index.postings(k)
+                for n in range(0, len(p), 3):
+                    i = places[p[n]]
+                    if i >= 0:
+                        out += (i, p[n + 1], p[n + 2])
+        return out
+
+
+class _Some:
+    """Some schemes of a catalogue, as index_of reads a catalogue."""
+
+    def __init__(self, catalog, schemes: list):
+        self.schemes = {s.id: s for s in schemes}
+        self.agency_name = catalog.agency_name
+
+
 def index_of(catalog, transient: bool = False) -> Index:
     """The catalogue's search index, computed from its texts. ``transient``: a cached
     scheme's record is read for it and not kept (the whole catalogue would stay)."""
