@@ -592,3 +592,22 @@ def test_the_search_index_is_kept_for_the_cards_that_did_not_change(tmp_path, ho
     fresh = [h.scheme.id for h in search(cat_mod.load(d, use_cache=False), "volontariat")]
     assert sorted(h.scheme.id for h in search(cat, "volontariat")) == sorted(fresh)
     assert "vie-occ" not in [h.scheme.id for h in search(cat, "vie")]
+
+
+def test_cards_read_by_several_processes_are_those_read_by_one(tmp_path, monkeypatch):
+    from intertex_cli.catalog import build
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    f = d / "vie-bf.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("support_type: advice", "support_type: x"))
+    files = [(str(p), f"stamp {p.name}") for p in sorted(d.glob("*.yaml"))]
+    one: list = []
+    serial = build._read_cards(files, one)
+    got = build._parallel(files, 3)
+    assert got is not None
+    cards, problems = got
+    assert [(c.id, c.stamp, c.record, c.summary, c.check, c.links) for c in cards] == [
+        (c.id, c.stamp, c.record, c.summary, c.check, c.links) for c in serial
+    ]
+    assert [str(p) for p in problems] == [str(p) for p in one] and one

@@ -21,6 +21,7 @@ the cards go one by one.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from intertex_cli.errors import Problem
@@ -181,7 +182,19 @@ def _at(path: str, loc: tuple, message: str) -> Problem:
 
 
 def read_cards(files: list[tuple[str, str]], problems: list[Problem]) -> list[Card]:
-    """``files``: (path, stamp). The cards that validate, in order; problems for the rest."""
+    """``files``: (path, stamp). The cards that validate, in order; problems for the rest.
+    Many cards on a machine of several cores: read by as many processes (``_parallel``)."""
+    workers = _workers(len(files))
+    if workers > 1:
+        got = _parallel(files, workers)
+        if got is not None:
+            cards, probs = got
+            problems.extend(probs)
+            return cards
+    return _read_cards(files, problems)
+
+
+def _read_cards(files: list[tuple[str, str]], problems: list[Problem]) -> list[Card]:
     from .models import Scheme
 
     out = []
@@ -190,6 +203,43 @@ def read_cards(files: list[tuple[str, str]], problems: list[Problem]) -> list[Ca
         if obj is not None:
             out.append(card_of(obj.model_dump(mode="json", by_alias=True), path, stamp))
     return out
+
+
+PARALLEL_FROM = 400  # cards: below, one process (starting others costs more than it saves)
+
+
+def _workers(n: int) -> int:
+    import sys
+
+    if n < PARALLEL_FROM or not sys.platform.startswith("linux"):
+        return 1  # fork is the cheap way (the models are built once, before)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8, n // (PARALLEL_FROM // 2)))
+
+
+def _chunk(files: list) -> tuple[list, list]:
+    problems: list[Problem] = []
+    return _read_cards(files, problems), problems
+
+
+def _parallel(files: list, workers: int):
+    """(cards, problems) read by ``workers`` forked processes, each a share of the
+    files, in order; None if processes cannot be started (then one reads them all)."""
+    import multiprocessing
+
+    from . import models  # noqa: F401 - built once, before the fork
+
+    size = -(-len(files) // workers)
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    try:
+        with multiprocessing.get_context("fork").Pool(len(chunks)) as pool:
+            parts = pool.map(_chunk, chunks)
+    except OSError:
+        return None
+    return [c for cards, _ in parts for c in cards], [p for _, probs in parts for p in probs]
 
 
 def unique(cards: list[Card], problems: list[Problem]) -> list[Card]:

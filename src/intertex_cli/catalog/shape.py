@@ -50,14 +50,15 @@ def _shapes() -> dict:
         data = json.loads(FILE.read_text(encoding="utf-8"))
         defs = data["defs"]
         scheme = defs["Scheme"]
-        _SHAPES = {
-            "defs": defs,
+        raw = {
             "scheme": scheme,
             "agency": defs["Agency"],
             "summary": ["obj", {"id": "str", **_pruned(scheme, SUMMARY, defs)[1]}],
             "check": ["obj", {"id": "str", **_pruned(scheme, CHECK, defs)[1]}],
             "links": LINKS,
         }
+        done: dict = {}
+        _SHAPES = {k: _compiled(v, defs, done) for k, v in raw.items()}
     return _SHAPES
 
 
@@ -77,63 +78,82 @@ def _pruned(shape, spec, defs):
     return shape
 
 
+# compiled: a leaf is one of these classes' tuples (or ANY); the others are lists whose
+# first item says the kind, references resolved (a rule node holds itself)
+ANY = "any"
+_LEAVES = {"str": (str,), "int": (int,), "num": (int, float), "bool": (bool,)}
+
+
+def _compiled(shape, defs: dict, done: dict):
+    if shape.__class__ is str:
+        return _LEAVES.get(shape, ANY)
+    kind, arg = shape
+    if kind == "ref":
+        if arg not in done:
+            done[arg] = out = []  # filled below: a model that holds itself
+            out.extend(_compiled(defs[arg], defs, done))
+        return done[arg]
+    if kind in ("obj", "part"):
+        return [kind, [(k, _compiled(s, defs, done)) for k, s in arg.items()]]
+    if kind == "enum":
+        return ["enum", frozenset(arg), {type(a) for a in arg}]
+    if kind == "union":
+        return ["union", [_compiled(s, defs, done) for s in arg]]
+    return [kind, _compiled(arg, defs, done)]  # opt, list, dict
+
+
 def valid(kind: str, value) -> bool:
     """Whether ``value`` has the shape of a ``kind``: scheme, agency, summary, check, links."""
-    shapes = _shapes()
     try:
-        return _ok(shapes[kind], value, shapes["defs"])
+        return _ok(_shapes()[kind], value)
     except RecursionError:
         return False
 
 
-_NUM = (int, float)
-
-
-def _ok(shape, v, defs) -> bool:  # noqa: C901 - one branch per kind of shape
-    if shape.__class__ is str:
-        if shape == "str":
-            return v.__class__ is str
-        if shape == "int":
-            return v.__class__ is int
-        if shape == "num":
-            return v.__class__ in _NUM
-        if shape == "bool":
-            return v.__class__ is bool
+def _ok(shape, v) -> bool:  # noqa: C901 - one branch per kind of shape
+    if shape.__class__ is tuple:
+        return v.__class__ in shape
+    if shape is ANY:
         return _plain(v)
-    kind, arg = shape
+    kind = shape[0]
     if kind == "opt":
-        return v is None or _ok(arg, v, defs)
-    if kind == "ref":
-        return _ok(defs[arg], v, defs)
+        return v is None or _ok(shape[1], v)
     if kind == "list":
         if v.__class__ is not list:
             return False
-        if arg == "str":
-            return all(x.__class__ is str for x in v)
-        return all(_ok(arg, x, defs) for x in v)
+        sub = shape[1]
+        if sub.__class__ is tuple:
+            return all(x.__class__ in sub for x in v)
+        return all(_ok(sub, x) for x in v)
     if kind == "obj" or kind == "part":
         if v.__class__ is not dict:
             return False
-        n = len(arg) + (kind == "part")
-        if len(v) != n or (kind == "part" and v.get(PARTIAL) is not True):
+        fields = shape[1]
+        if kind == "part":
+            if len(v) != len(fields) + 1 or v.get(PARTIAL) is not True:
+                return False
+        elif len(v) != len(fields):
             return False
-        for k, sub in arg.items():
+        for k, sub in fields:
             if k not in v:
                 return False
             x = v[k]
-            if sub == "str":
-                if x.__class__ is not str:
+            if sub.__class__ is tuple:
+                if x.__class__ not in sub:
                     return False
-            elif not _ok(sub, x, defs):
+            elif sub[0] == "opt" and sub[1].__class__ is tuple:
+                if x is not None and x.__class__ not in sub[1]:
+                    return False
+            elif not _ok(sub, x):
                 return False
         return True
     if kind == "enum":
-        return v.__class__ in (str, int, float, bool) and v in arg
+        return v.__class__ in shape[2] and v in shape[1]
     if kind == "union":
-        return any(_ok(s, v, defs) for s in arg)
+        return any(_ok(s, v) for s in shape[1])
     if kind == "dict":
         return v.__class__ is dict and all(
-            k.__class__ is str and _ok(arg, x, defs) for k, x in v.items()
+            k.__class__ is str and _ok(shape[1], x) for k, x in v.items()
         )
     return False
 
