@@ -611,3 +611,20 @@ def test_cards_read_by_several_processes_are_those_read_by_one(tmp_path, monkeyp
         (c.id, c.stamp, c.record, c.summary, c.check, c.links) for c in serial
     ]
     assert [str(p) for p in problems] == [str(p) for p in one] and one
+
+
+def test_a_bad_record_in_the_previous_cache_is_not_copied(tmp_path, home):
+    d = _catalogue(tmp_path)
+    expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
+    (f,) = _cache_files(home)
+    raw = f.read_bytes()
+    head = json.loads(raw.partition(b"\n")[0])
+    offset, length, _ = json.loads(_section(raw, head, "index"))["spans"][0]
+    at = raw.index(b"\n") + 1 + offset + length // 2
+    f.write_bytes(raw[:at] + (b"X" if raw[at : at + 1] != b"X" else b"Y") + raw[at + 1 :])
+    _tick()
+    with open(d / "vie-occ.yaml", "a", encoding="utf-8") as g:
+        g.write("# an edit\n")  # a rebuild, that would copy vie-bf's record
+    cat = cat_mod.load(d)
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    assert _cached(d)

@@ -331,15 +331,18 @@ def links_of_model(s) -> dict:
 # --------------------------------------------------------------------------- the cache
 
 
-def update(d: Path, scheme_files: list, agency_files: list, code: str, key: str, reread):
+def update(
+    d: Path, scheme_files: list, agency_files: list, code: str, key: str, reread, fresh=False
+):
     """The catalogue's cache made again: each card whose file kept its stat data taken
     from the previous cache as it is, the others validated; the checks across cards on
-    all. Returns the new cache, opened (in memory if it could not be written)."""
+    all. Returns the new cache, opened (in memory if it could not be written).
+    ``fresh``: every card validated (the previous cache proved bad)."""
     from intertex_cli.errors import CatalogError
 
     from . import cache
 
-    old = cache.open_previous(code, d)
+    old = None if fresh else cache.open_previous(code, d)
     reuse: dict = {}
     old_agencies: dict = {}
     if old is not None:
@@ -372,7 +375,12 @@ def update(d: Path, scheme_files: list, agency_files: list, code: str, key: str,
         if old is not None:
             old.close()
         raise CatalogError(f"invalid catalogue: {d}", problems)
-    lines = cache.layout(key, code, cards, list(agencies.values()), a_stamps, old)
+    try:
+        lines = cache.layout(key, code, cards, list(agencies.values()), a_stamps, old)
+    except cache.CacheError:  # a card's record proved bad in the previous file
+        old.discard()
+        old.close()
+        return update(d, scheme_files, agency_files, code, key, reread, fresh=True)
     if old is not None:
         old.close()
     path = cache.write(d, scheme_files + agency_files, lines)
