@@ -492,8 +492,6 @@ class CachedCatalog:
     def cards(self) -> dict:
         """stamp -> Card: every card of this file, as its bytes (not parsed), for a
         rebuild. Raises CacheError if any part proves bad (then nothing is reused)."""
-        from .shape import valid
-
         try:
             summary = self._read(self._sections["summary"])
             check = self._read(self._sections["check"])
@@ -503,7 +501,7 @@ class CachedCatalog:
             out = {}
             s_at = c_at = 1
             for i, stamp, parts, ln in zip(self.ids, self.stamps, self._parts, links):
-                if not valid("links", ln):
+                if not _links(ln):
                     raise CacheError("links")
                 s = _element(summary, s_at, parts[0], i)
                 c = _element(check, c_at, parts[1], i)
@@ -568,6 +566,20 @@ class CachedCatalog:
         new = CachedCatalog(self.path, self.key, self.catalog_dir, reread=self._reread)
         self._fh.close()
         self._fh, self._body = new._fh, new._body
+
+
+def _links(ln) -> bool:
+    """A card's links as build.links_of makes them: steps (position, id), cumulation
+    rules (ids, groups)."""
+    from .shape import valid
+
+    return (
+        valid("links", ln)
+        and all(
+            len(x) == 2 and x[0].__class__ is int and x[1].__class__ is str for x in ln["steps"]
+        )
+        and all(len(x) == 2 for x in ln["cumulation"])
+    )
 
 
 def _element(section: bytes, at: int, length: int, card_id: str) -> bytes:
