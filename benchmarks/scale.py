@@ -254,7 +254,8 @@ def main() -> None:
                 f"{n:>5} {name:34} {statistics.median(times) * 1000:9.1f} ms {mem:7.1f} MB"
                 f"   first run {cold * 1000:9.1f} ms {cold_mem:7.1f} MB"
             )
-        memory[n] = peak
+        if peak:
+            memory[n] = peak
         if not any("cache".startswith(x) for x in skip):
             for name, (t, m) in cache_times(cat, env, args.runs).items():
                 table.setdefault(name, {})[n] = t

@@ -643,7 +643,8 @@ SEARCH_DELTA = 0.2  # past this share of cards changed since, the index is made 
 
 def _copy_search(put, sections: dict, old, cards: list, agencies_same: bool) -> None:
     """The previous file's search index, as it is, if it still serves: the same
-    agencies (their names are indexed) and most cards unchanged."""
+    agencies (their names are indexed) and most cards unchanged. The postings are one
+    run of bytes there: copied at once, each keeping its checksum (checked when read)."""
     if old is None or not agencies_same or "search" not in old._sections:
         return
     try:
@@ -652,10 +653,21 @@ def _copy_search(put, sections: dict, old, cards: list, agencies_same: bool) -> 
         changed = sum(1 for c in cards if c.stamp not in base)
         if changed > SEARCH_DELTA * max(len(cards), 1):
             return
-        spans = [put(old._read(span)) for span in head["spans"]]
-    except (CacheError, ValueError, KeyError, TypeError, OSError):
+        spans = head["spans"]
+        start = spans[0][0] if spans else 0
+        at = start
+        for offset, length, _ in spans:
+            if offset != at:
+                return  # not one run: the index is made again when needed
+            at += length + 1
+        old._fh.seek(old._body + start)
+        run = old._fh.read(at - start)
+        if len(run) != at - start:
+            return
+    except (CacheError, ValueError, KeyError, TypeError, OSError, IndexError):
         return
-    head["spans"] = spans
+    first = put(run[:-1]) if run else [0, 0, 0]  # the run's own span: only its offset
+    head["spans"] = [[o - start + first[0], n, crc] for o, n, crc in spans]
     sections["search"] = put(_dumps(head))
 
 
