@@ -80,14 +80,23 @@ def _loader(resolver: type, name: str) -> type:
 
 class _CatalogResolver(Resolver):
     """YAML 1.1's resolver (PyYAML's), quicker: a scalar quoted, or whose first
-    character starts no implicit type (most text), is text without a regex tried;
-    there are no path resolvers to descend into. Called for every node of every card."""
+    character starts no implicit type (most text), is text without a regex tried; the
+    others are tried once per distinct value (keys, words of a vocabulary, numbers
+    repeat); there are no path resolvers to descend into. Called for every node."""
 
     _first = frozenset(Resolver.yaml_implicit_resolvers)
+    _known: dict = {}  # plain scalar -> its tag (bounded)
 
     def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and (not implicit[0] or (value and value[0] not in self._first)):
-            return self.DEFAULT_SCALAR_TAG
+        if kind is yaml.ScalarNode:
+            if not implicit[0] or (value and value[0] not in self._first):
+                return self.DEFAULT_SCALAR_TAG
+            tag = self._known.get(value)
+            if tag is None:
+                tag = Resolver.resolve(self, kind, value, implicit)
+                if len(self._known) < 50_000:
+                    self._known[value] = tag
+            return tag
         return Resolver.resolve(self, kind, value, implicit)
 
     def descend_resolver(self, current_node, current_index):
