@@ -155,6 +155,19 @@ def make_catalog(entry: dict, tmp: Path) -> Path:
             os.mkfifo(d / name)
         elif kind == "directory":
             (d / name).mkdir()
+    for name, target in entry.get("link", {}).items():  # a symbolic link, to `target`
+        (d / name).symlink_to(target)
+    how = entry.get("agencies")  # the catalogue's agencies/ folder made unusable
+    if how is not None:
+        shutil.rmtree(d / "agencies")
+        if how == "file":
+            (d / "agencies").write_text("not a folder\n", encoding="utf-8")
+        elif how == "empty":
+            (d / "agencies").mkdir()
+        elif how == "dangling-link":
+            (d / "agencies").symlink_to(d / "nowhere")
+        elif how == "fifo":
+            os.mkfifo(d / "agencies")
     return d
 
 
@@ -441,3 +454,93 @@ def test_screening(entry, tmp_path, env, monkeypatch):
         for w in want.get("lacks", []):
             assert w not in text, f"{w!r} in {name}"
     assert _ours(tmp_path) == [], "temporary files left behind"
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def _dumps(obj) -> bytes:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _set(data, dotted: str, value) -> None:
+    *path, last = [int(p) if p.isdigit() else p for p in dotted.split(".")]
+    for p in path:
+        data = data[p]
+    data[last] = value
+
+
+def tamper(path: Path, part: str, changes: dict) -> None:
+    """Change one part of a cache file, then write it again with every span, length
+    and checksum right: only the content is wrong."""
+    import zlib
+
+    line, _, body = path.read_bytes().partition(b"\n")
+    head = json.loads(line)
+
+    def get(span):
+        return body[span[0] : span[0] + span[1]]
+
+    sections = {k: json.loads(get(v)) for k, v in head["sections"].items()}
+    index = sections["index"]
+    records = [json.loads(get(s)) for s in index["spans"]]
+    postings = [get(s) for s in sections["search"]["spans"]] if "search" in sections else []
+    kind, _, which = part.partition(":")
+    if kind == "record":
+        target = records[index["ids"].index(which)]
+    elif kind in ("summary", "check", "links"):
+        target = sections[kind][index["ids"].index(which)]
+    elif kind == "agencies":
+        target = sections["agencies"][int(which)]
+    else:
+        target = sections[kind]
+    for dotted, value in changes.items():
+        _set(target, dotted, value)
+    out: list[bytes] = []
+    size = 0
+
+    def put(data: bytes) -> list:
+        nonlocal size
+        out.append(data + b"\n")
+        span = [size, len(data), zlib.crc32(data) & 0xFFFFFFFF]
+        size += len(data) + 1
+        return span
+
+    spans = {"agencies": put(_dumps(sections["agencies"]))}
+    index["spans"] = [put(_dumps(r)) for r in records]
+    for name in ("summary", "check", "links"):
+        spans[name] = put(_dumps(sections[name]))
+    index["parts"] = [
+        [len(_dumps(s)), len(_dumps(c))] for s, c in zip(sections["summary"], sections["check"])
+    ]
+    spans["index"] = put(_dumps(index))
+    if "planner" in sections:
+        spans["planner"] = put(_dumps(sections["planner"]))
+    if postings:
+        sections["search"]["spans"] = [put(p) for p in postings]
+        spans["search"] = put(_dumps(sections["search"]))
+    head.update(size=size, sections=spans)
+    path.write_bytes(_dumps(head) + b"\n" + b"".join(out))
+
+
+@pytest.mark.parametrize("entry", entries("cache.yaml"))
+def test_cache_files(entry, tmp_path, env, monkeypatch):
+    from intertex_cli.catalog import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+    d = tmp_path / "catalogue"
+    shutil.copytree(DATA, d)
+    args = [expand(a, entry, dir=d, root=ROOT) for a in entry["args"]]
+    first = invoke(args)
+    assert first.exit_code == 0, first.output[-3000:]
+    (f,) = (tmp_path / "xdg" / "intertex").glob("catalog-*")
+    tamper(f, entry["part"], entry["set"])
+    if "touch" in entry:
+        time_ns = os.stat(d / entry["touch"]).st_mtime_ns + 10**9
+        os.utime(d / entry["touch"], ns=(time_ns, time_ns))
+    r = invoke(args)
+    verify(entry, r.exit_code, r.stdout, r.stderr)
+    assert r.stdout == first.stdout  # the cards' data, not the cache's
+    third = invoke(args)  # a good cache again: written anew, or the bad part never kept
+    assert third.exit_code == 0 and third.stdout == first.stdout

@@ -61,9 +61,9 @@ def _catalogue(tmp_path: Path, *ids: str) -> Path:
 
 
 def _cached(d: Path) -> bool:
-    """Loaded from the cache (lazy records), not validated from YAML."""
+    """Loaded from the cache as it was, not validated from YAML (nor made again)."""
     cat = cat_mod.load(d)
-    return cat.source is not None
+    return cat.source is not None and not cat.source.built
 
 
 def _cache_files(home: Path) -> list[Path]:
@@ -426,6 +426,8 @@ def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, val
 
     d = _catalogue(tmp_path)
     cat_mod.load(d)
+    cat = cat_mod.load(d)  # the first questions are computed when first asked for, and kept
+    assert cat.source.first_question(tuple(cat.schemes.values()))[0]
     (f,) = _cache_files(home)
     raw = f.read_bytes()
     head = json.loads(raw.partition(b"\n")[0])
@@ -439,3 +441,190 @@ def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, val
     assert next_question(schemes, Profile({})) == compute_next_question(schemes, Profile({}))
     if value != "{}":  # a bad section: the file goes, the next run writes it again
         assert not f.exists()
+
+
+# --------------------------------------------------------------------------- per card
+
+
+def _validated(monkeypatch) -> list[str]:
+    """The cards validated from their files from now on (by file name)."""
+    from intertex_cli.catalog import build
+
+    seen: list[str] = []
+    real = build.read_one
+
+    def counting(path, model, problems):
+        seen.append(Path(path).name)
+        return real(path, model, problems)
+
+    monkeypatch.setattr(build, "read_one", counting)
+    return seen
+
+
+def test_editing_adding_removing_one_card_validates_that_card(tmp_path, home, monkeypatch):
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
+    seen = _validated(monkeypatch)
+    _tick()
+    with open(d / "vie-bf.yaml", "a", encoding="utf-8") as f:
+        f.write("# an edit\n")
+    cat = cat_mod.load(d)
+    assert seen == ["vie-bf.yaml"]  # the other 27 cards and the agencies: from the cache
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    assert _cached(d) and len(_cache_files(home)) == 1
+    seen.clear()
+    text = (d / "vie-occ.yaml").read_text(encoding="utf-8").replace("id: vie-occ", "id: vie-occ-2")
+    (d / "vie-occ-2.yaml").write_text(text, encoding="utf-8")
+    cat = cat_mod.load(d)
+    assert seen == ["vie-occ-2.yaml"] and "vie-occ-2" in cat.schemes
+    seen.clear()
+    (d / "vie-occ-2.yaml").unlink()
+    (d / "vie-bf.yaml").unlink()
+    with pytest.raises(CatalogError) as e:  # a card names the one removed: found, on links
+        cat_mod.load(d)
+    assert seen == []
+    assert any("unknown scheme 'vie-bf'" in p.message and p.line for p in e.value.problems)
+
+
+def test_a_changed_card_keeps_its_problems_located(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    _tick()
+    f = d / "vie-bf.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("support_type: advice", "support_type: x"))
+    with pytest.raises(CatalogError) as e:
+        cat_mod.load(d)
+    (p,) = [p for p in e.value.problems if p.field == "support_type"]
+    line = f.read_text(encoding="utf-8").splitlines().index("support_type: x") + 1
+    assert (Path(p.file).name, p.line, p.field) == ("vie-bf.yaml", line, "support_type")
+
+
+def test_a_fifo_in_place_of_the_cache_file_never_blocks(tmp_path, home):
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    f.unlink()
+    os.mkfifo(f)
+    assert list(cat_mod.load(d).schemes) == ["vie-bf", "vie-occ"]  # no writer: would hang
+
+
+def test_eight_processes_building_at_once_never_corrupt_the_cache(tmp_path, home):
+    import subprocess
+    import sys
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    env = {**os.environ, "XDG_CACHE_HOME": str(home.parent)}
+    cmd = [sys.executable, "-m", "intertex_cli", "list", "--format", "json", "--catalog", str(d)]
+    time.sleep(2.1)  # the files settled: each process writes its cache (RACY_SECONDS)
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE) for _ in range(8)]
+    outs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert len(set(outs)) == 1
+    (f,) = _cache_files(home)  # one file, whole
+    assert not list(home.glob(".tmp-*"))
+    assert _cached(d)
+    again = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, check=True).stdout
+    assert again == outs[0]
+
+
+def test_the_shape_file_is_the_models_shape():
+    """shape.json is made from the models: after a change of models.py, write it again
+    with `python -m intertex_cli.catalog.shape`."""
+    from intertex_cli.catalog import shape
+
+    assert shape.FILE.read_text(encoding="utf-8") == shape.dump(shape.generate())
+
+
+def test_every_cached_part_has_its_shape(tmp_path, home):
+    from intertex_cli.catalog import shape
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    cat_mod.load(d)
+    src = cat_mod.load(d).source
+    for i in src.ids:
+        assert shape.valid("scheme", src.record(i)), i
+        assert shape.valid("summary", src.summary(i)), i
+        assert shape.valid("check", src.check_part(i)), i
+    assert not shape.valid("scheme", {**src.record("vie-bf"), "regions": "occitanie"})
+    assert not shape.valid("scheme", {**src.record("vie-bf"), "extra": 1})
+
+
+def test_the_search_index_is_kept_for_the_cards_that_did_not_change(tmp_path, home, monkeypatch):
+    from intertex_cli.catalog.search import search
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    cat_mod.load(d)
+    assert [h.scheme.id for h in search(cat_mod.load(d), "volontariat")]  # computed, kept
+    _tick()
+    f = d / "vie-bf.yaml"
+    f.write_text(
+        f.read_text(encoding="utf-8").replace("keywords: [", "keywords: [zorglub, ", 1),
+        encoding="utf-8",
+    )
+    text = (d / "vie-occ.yaml").read_text(encoding="utf-8")
+    (d / "vie-occ.yaml").unlink()
+    (d / "vie-new.yaml").write_text(text.replace("id: vie-occ", "id: vie-new"), encoding="utf-8")
+    changed = {"vie-bf", "vie-new"}
+    for p in d.glob("*.yaml"):  # what named vie-occ names vie-new
+        before = p.read_text(encoding="utf-8")
+        if "vie-occ" in before:
+            p.write_text(before.replace("vie-occ", "vie-new"), encoding="utf-8")
+            changed.add(p.stem)
+    assert len(changed) < 0.2 * 28
+    cat_mod.load(d)  # rebuilt: most cards unchanged, the index kept as it was
+    assert "search" in cat_mod.load(d).source._sections
+    cat = cat_mod.load(d)
+    read: list[str] = []
+    real = cache.CachedCatalog.record
+
+    def counting(self, scheme_id):
+        read.append(scheme_id)
+        return real(self, scheme_id)
+
+    monkeypatch.setattr(cache.CachedCatalog, "record", counting)
+    hits = [h.scheme.id for h in search(cat, "zorglub")]
+    assert hits == ["vie-bf"]
+    assert set(read) <= changed  # the changed cards indexed; the others' postings kept
+    fresh = [h.scheme.id for h in search(cat_mod.load(d, use_cache=False), "volontariat")]
+    assert sorted(h.scheme.id for h in search(cat, "volontariat")) == sorted(fresh)
+    assert "vie-occ" not in [h.scheme.id for h in search(cat, "vie")]
+
+
+def test_cards_read_by_several_processes_are_those_read_by_one(tmp_path, monkeypatch):
+    from intertex_cli.catalog import build
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    f = d / "vie-bf.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("support_type: advice", "support_type: x"))
+    files = [(str(p), f"stamp {p.name}") for p in sorted(d.glob("*.yaml"))]
+    one: list = []
+    serial = build._read_cards(files, one)
+    got = build._parallel(files, 3)
+    assert got is not None
+    cards, problems = got
+    assert [(c.id, c.stamp, c.record, c.summary, c.check, c.links) for c in cards] == [
+        (c.id, c.stamp, c.record, c.summary, c.check, c.links) for c in serial
+    ]
+    assert [str(p) for p in problems] == [str(p) for p in one] and one
+
+
+def test_a_bad_record_in_the_previous_cache_is_not_copied(tmp_path, home):
+    d = _catalogue(tmp_path)
+    expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
+    (f,) = _cache_files(home)
+    raw = f.read_bytes()
+    head = json.loads(raw.partition(b"\n")[0])
+    offset, length, _ = json.loads(_section(raw, head, "index"))["spans"][0]
+    at = raw.index(b"\n") + 1 + offset + length // 2
+    f.write_bytes(raw[:at] + (b"X" if raw[at : at + 1] != b"X" else b"Y") + raw[at + 1 :])
+    _tick()
+    with open(d / "vie-occ.yaml", "a", encoding="utf-8") as g:
+        g.write("# an edit\n")  # a rebuild, that would copy vie-bf's record
+    cat = cat_mod.load(d)
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    assert _cached(d)

@@ -363,7 +363,9 @@ def validate_cmd(
     from .text.i18n import t
 
     lang = _lang(lang)
-    cat = catalog_mod.load(directory or STATE.catalog_dir, use_cache=False)
+    # the cards whose files are as this intertex validated them come from the cache
+    # (catalog/cache.py): after an edit, only the cards edited are validated again
+    cat = catalog_mod.load(directory or STATE.catalog_dir)
     _out(t("valid", lang, n=len(cat.schemes), a=len(cat.agencies)) + f" ({cat.directory})")
     warnings, oldest = check(cat)
     for w in warnings:

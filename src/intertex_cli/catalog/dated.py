@@ -14,7 +14,6 @@ its figure beside. Pure: plain data in, plain data out; no pydantic, no YAML.
 
 from __future__ import annotations
 
-import copy
 from datetime import date
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -125,12 +124,22 @@ def apply(data: dict, path: str, value) -> None:
 
 def applied(card: dict, changes) -> dict:
     """A copy of ``card`` (plain data) with the ``set`` of each change applied, in order."""
-    out = copy.deepcopy({k: v for k, v in card.items() if k != "status"})
+    out = _copy({k: v for k, v in card.items() if k != "status"})
     out["status"] = card.get("status")
     for ch in changes:
         for path, value in (values_of(ch) or {}).items():
-            apply(out, path, copy.deepcopy(value))
+            apply(out, path, _copy(value))
     return out
+
+
+def _copy(v):
+    """A copy of plain data (what copy.deepcopy gives, a fifth of its time)."""
+    cls = v.__class__
+    if cls is dict:
+        return {k: _copy(x) for k, x in v.items()}
+    if cls is list:
+        return [_copy(x) for x in v]
+    return v
 
 
 def values_of(change) -> dict:

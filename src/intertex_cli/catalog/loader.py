@@ -68,109 +68,57 @@ class Catalog(Record):
         return (a.short_name or a.name) if a else agency_id
 
 
-_UNION_TAGS = ("fact", "all", "any", "not")  # pydantic's tags for rule nodes
-
-
-def _strip_tags(loc: tuple) -> tuple:
-    """An error location without the tags pydantic inserts where a rule node starts."""
-    out: list = []
-    expect_tag = False
-    for part in loc:
-        if expect_tag and part in _UNION_TAGS:
-            expect_tag = False
-            continue
-        out.append(part)
-        before = out[-2] if len(out) > 1 else None
-        expect_tag = part in ("rule", "applies_if", "not") or (
-            isinstance(part, int) and before in ("all", "any")
-        )
-    return tuple(out)
-
-
-def _pydantic_problems(err, located) -> list[Problem]:
-    found: dict[tuple, Problem] = {}
-    for e in err.errors():
-        loc = _strip_tags(tuple(e["loc"]))
-        line, path = located.find(loc)
-        if e["type"] == "missing":  # name the key the file lacks
-            path = loc
-        field = ".".join(str(p) for p in path)
-        msg = {"extra_forbidden": "unknown key", "missing": "required key missing"}.get(
-            e["type"], e["msg"].removeprefix("Value error, ")
-        )
-        # one problem per place: "int or float" unions report each branch
-        found[(line, field)] = Problem(located.path, msg, line, field)
-    return list(found.values())
-
-
-def _load_models(paths, model, problems: list[Problem]) -> dict:
-    from pydantic import ValidationError
-
-    from .yamlio import load_file
-
-    out = {}
-    for path in paths:
-        located, probs = load_file(path)
-        if probs:
-            problems.extend(probs)
-            continue
-        if not isinstance(located.data, dict):
-            problems.append(Problem(str(path), "a mapping of keys is expected", 1))
-            continue
-        try:
-            obj = model.model_validate(located.data)
-        except ValidationError as err:
-            problems.extend(_pydantic_problems(err, located))
-            continue
-        if obj.id in out:  # x.yaml and x.yml
-            problems.append(
-                Problem(
-                    str(path),
-                    f"{out[obj.id][1].path} defines {obj.id!r} too; keep one of the two files",
-                    located.line_of(("id",)),
-                    "id",
-                )
-            )
-            continue
-        if obj.id != path.stem:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"id {obj.id!r} differs from the file name",
-                    located.line_of(("id",)),
-                    "id",
-                )
-            )
-            continue
-        out[obj.id] = (obj, located)
-    return out
+SUFFIXES = (".yaml", ".yml")  # in any case: a card saved as X.YAML is read, not ignored
 
 
 def _scan(folder: Path) -> list[tuple[str, os.stat_result]]:
-    """The ``*.yaml`` and ``*.yml`` files of a folder (a scheme saved as .yml is read,
-    not ignored), by name, with their stat data (one pass). An entry that is no regular
-    file (a FIFO, a folder named x.yaml) is kept: reading it reports it, never blocks."""
+    """The ``*.yaml`` and ``*.yml`` files of a folder, in any case, by name, with their
+    stat data (one pass). An entry that is no regular file (a FIFO, a folder named
+    x.yaml) is kept: reading it reports it, never blocks. So is a link that leads
+    nowhere or to itself (its own stat data): reading it says why."""
     out = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return out
     for e in entries:
-        if e.name.endswith((".yaml", ".yml")) and not e.name.startswith("."):
+        if e.name.lower().endswith(SUFFIXES) and not e.name.startswith("."):
             try:
-                out.append((e.path, e.stat()))
+                st = e.stat()
             except OSError:
-                continue
+                try:
+                    st = e.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+            out.append((e.path, st))
     out.sort()
     return out
 
 
+def _agency_dir(d: Path) -> Path:
+    """The catalogue's ``agencies/`` folder, or the shipped one if it has none. One
+    that is there but cannot be used (a file, a link to nothing, unreadable, empty of
+    agency files) is a CatalogError: never the shipped agencies in its place."""
+    from intertex_cli.text.sanitize import shown_path
+
+    folder = d / "agencies"
+    if not os.path.lexists(folder):
+        return builtin_dir() / "agencies"
+    try:
+        os.listdir(folder)
+    except OSError as e:
+        from intertex_cli.files.safeio import reason
+
+        raise CatalogError(
+            f"cannot use the agencies folder {shown_path(folder)}: {reason(e)}"
+        ) from None
+    if not _scan(folder):
+        raise CatalogError(f"no agency file (*.yaml, *.yml) in {shown_path(folder)}")
+    return folder
+
+
 def _files(d: Path) -> tuple[list, list]:
-    schemes = _scan(d)
-    agency_dir = d / "agencies"
-    if not agency_dir.is_dir():
-        agency_dir = builtin_dir() / "agencies"
-    return schemes, _scan(agency_dir)
+    return _scan(d), _scan(_agency_dir(d))
 
 
 def _paths(d: Path) -> tuple[list[Path], list[Path]]:
@@ -183,7 +131,8 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
 
     A catalogue validated before and unchanged since (same files, same stat data, same
     intertex) is read from the cache (catalog/cache.py) as plain data: no YAML parsing,
-    no pydantic, and each scheme only when it is used.
+    no pydantic, and each scheme only when it is used. A changed one is validated
+    card by card: only the cards whose files changed (catalog/build.py).
     """
     d = resolve_dir(directory)
     try:
@@ -200,76 +149,58 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
 
         raise CatalogError(f"catalogue directory not found: {shown_path(d)}")
     scheme_files, agency_files = _files(d)
-    scheme_paths = [Path(p) for p, _ in scheme_files]
-    agency_paths = [Path(p) for p, _ in agency_files]
     if not use_cache or os.environ.get("INTERTEX_NO_CACHE") == "1":
-        return _validate(d, scheme_paths, agency_paths)
+        return _validate(d, [Path(p) for p, _ in scheme_files], [Path(p) for p, _ in agency_files])
+    from functools import partial
+
     from . import cache
 
     files = scheme_files + agency_files
-    key = cache.fingerprint(d, files)
-    cached = cache.open_catalog(key, d)
-    if cached is not None:
-        from .records import LazyScheme, Record
+    code = cache.code_key(d)
+    key = cache.fingerprint(d, files, code)
+    reread = partial(_reread, d)
+    source = cache.open_catalog(key, d, reread)
+    if source is None:
+        from .build import update
 
-        return Catalog(
-            directory=d,
-            schemes={i: LazyScheme(i, cached) for i in cached.ids},
-            agencies={a["id"]: Record(a) for a in cached.agencies},
-            source=cached,
-        )
-    cat = _validate(d, scheme_paths, agency_paths)
-    from .search import index_of
+        source = update(d, scheme_files, agency_files, code, key, reread)
+    from .records import LazyScheme, Record
 
-    schemes = [s.model_dump(mode="json", by_alias=True) for s in cat.schemes.values()]
-    agencies = [a.model_dump(mode="json", by_alias=True) for a in cat.agencies.values()]
-    cache.write(key, d, files, schemes, agencies, search=index_of(cat), first_questions=_first(cat))
-    return cat
+    return Catalog(
+        directory=d,
+        schemes={i: LazyScheme(i, source) for i in source.ids},
+        agencies={a["id"]: Record(a) for a in source.agencies},
+        source=source,
+    )
 
 
-def _first(cat: Catalog) -> dict:
-    """The planner's first question with nothing answered, for the whole catalogue and
-    for its current schemes (what the wizard weighs when the projects are not known):
-    kept in the cache, so that a national catalogue's questionnaire starts at once."""
-    from intertex_cli.engine.assess import question_schemes
-    from intertex_cli.engine.planner import compute_next_question
-    from intertex_cli.engine.profile import Profile
+def _reread(d: Path, scheme_id: str) -> dict:
+    """A card read and validated from its file, for a record the cache was wrong about."""
+    from . import build
+    from .models import Scheme
 
-    from .cache import ids_digest
-
-    schemes = tuple(cat.schemes.values())
-    out = {}
-    for group in (schemes, question_schemes(schemes, Profile({}))):
-        out[ids_digest(s.id for s in group)] = compute_next_question(group, Profile({}))
-    return out
+    problems: list = []
+    paths = [Path(p) for p, _ in _scan(d) if Path(p).stem == scheme_id]
+    found = build.read_many(paths, Scheme, problems)
+    if problems or scheme_id not in found:
+        raise CatalogError(f"invalid catalogue: {d}", problems)
+    return found[scheme_id][0].model_dump(mode="json", by_alias=True)
 
 
 def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Catalog:
+    """The catalogue validated from its files (no cache): the pydantic models."""
+    from . import build
     from .models import Agency, Scheme
 
     problems: list[Problem] = []
-    agencies = _load_models(agency_paths, Agency, problems)
-    schemes = _load_models(scheme_paths, Scheme, problems)
-    for s, located in schemes.values():
-        if s.agency not in agencies:
-            problems.append(
-                Problem(
-                    str(located.path),
-                    f"unknown agency {s.agency!r}; known: {', '.join(sorted(agencies))}",
-                    located.line_of(("agency",)),
-                    "agency",
-                )
-            )
-        if s.contacts_from_agency and s.agency in agencies and not agencies[s.agency][0].contacts:
-            problems.append(
-                Problem(
-                    str(located.path),
-                    "the agency has no contacts to inherit",
-                    None,
-                    "contacts_from_agency",
-                )
-            )
-    problems.extend(_cross_references(schemes))
+    agencies = build.read_many(agency_paths, Agency, problems)
+    schemes = build.read_many(scheme_paths, Scheme, problems)
+    cards = [
+        build.Card(k, str(path), "", None, None, None, build.links_of_model(s))
+        for k, (s, path) in schemes.items()
+    ]
+    contacts = {k: {"contacts": a.contacts} for k, (a, _) in agencies.items()}
+    problems.extend(build.cross_check(cards, contacts))
     if not scheme_paths and not problems:
         problems.append(Problem(str(d), "no scheme file (*.yaml, *.yml) in this directory"))
     if problems:
@@ -279,38 +210,6 @@ def _validate(d: Path, scheme_paths: list[Path], agency_paths: list[Path]) -> Ca
         schemes={k: v[0] for k, v in schemes.items()},
         agencies={k: v[0] for k, v in agencies.items()},
     )
-
-
-def _cross_references(schemes: dict) -> list[Problem]:
-    """Ids that one scheme names in another: steps, successors, cumulation rules."""
-    ids = set(schemes)
-    groups = {g for s, _ in schemes.values() for g in s.groups}
-    out: list[Problem] = []
-
-    def bad(located, loc: tuple, msg: str) -> None:
-        out.append(Problem(str(located.path), msg, located.line_of(loc), ".".join(map(str, loc))))
-
-    for s, located in schemes.values():
-        for i, step in enumerate(s.steps):
-            if step.scheme and step.scheme not in ids:
-                bad(located, ("steps", i, "scheme"), f"unknown scheme {step.scheme!r}")
-        succ = s.status.successor
-        if succ is not None and succ.id and succ.id not in ids:
-            bad(located, ("status", "successor", "id"), f"unknown scheme {succ.id!r}")
-        for i, c in enumerate(s.cumulation):
-            for j, other in enumerate(c.schemes):
-                if other not in ids:
-                    bad(located, ("cumulation", i, "schemes", j), f"unknown scheme {other!r}")
-                elif other == s.id:
-                    bad(located, ("cumulation", i, "schemes", j), "a scheme names itself")
-            for j, g in enumerate(c.groups):
-                if g not in groups:
-                    bad(
-                        located,
-                        ("cumulation", i, "groups", j),
-                        f"no scheme belongs to group {g!r} (a scheme's `groups:`)",
-                    )
-    return out
 
 
 def main(argv: list[str] | None = None) -> int:  # a contributor's quick check

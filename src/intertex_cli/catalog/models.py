@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
-from intertex_cli.text.sanitize import clean, shown
+from intertex_cli.text.sanitize import _CONTROLS, clean, shown
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
@@ -52,9 +52,14 @@ GUIDE_AS_OF = "2017-12-31"  # the guide's terms: --date 2017-12-31 reproduces th
 NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
 
 
+_ANY_CONTROL = __import__("re").compile("[" + _CONTROLS + "]").search
+
+
 def _safe(v: object) -> object:
     """A value from a file, made safe for every view: text without terminal control
     sequences; numbers that the engine's arithmetic and the views can take."""
+    if v.__class__ is str:  # most values: clean already (checked here, once, in C)
+        return v if _ANY_CONTROL(v) is None else clean(v)
     if isinstance(v, str):
         return clean(v)
     if isinstance(v, list):

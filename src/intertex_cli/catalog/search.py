@@ -116,14 +116,59 @@ class Index:
         return out
 
 
-def index_of(catalog) -> Index:
-    """The catalogue's search index, computed from its texts."""
+class Merged(Index):
+    """A kept index (``base``) and the cards changed since: ``slots`` gives, for each
+    card the base indexed, its place in the catalogue now (-1: removed or changed, its
+    postings left out); ``added`` the places of the cards the base lacks, indexed
+    from their records here (few: a rebuild past cache.SEARCH_DELTA makes it again)."""
+
+    def __init__(self, base: Index, slots: list[int], catalog, added: list[int]):
+        schemes = list(catalog.schemes.values())
+        fresh = index_of(_Some(catalog, [schemes[i] for i in added]), transient=True)
+        self._base, self._slots, self._fresh, self._added = base, slots, fresh, added
+        super().__init__(sorted(set(base.tokens) | set(fresh.tokens)), self._merged)
+
+    def _merged(self, j: int) -> list[int]:
+        tok = self.tokens[j]
+        out: list[int] = []
+        for index, places in ((self._base, self._slots), (self._fresh, self._added)):
+            k = bisect_left(index.tokens, tok)
+            if k < len(index.tokens) and index.tokens[k] == tok:
+                p = index.postings(k)
+                for n in range(0, len(p), 3):
+                    i = places[p[n]]
+                    if i >= 0:
+                        out += (i, p[n + 1], p[n + 2])
+        return out
+
+
+class _Some:
+    """Some schemes of a catalogue, as index_of reads a catalogue."""
+
+    def __init__(self, catalog, schemes: list):
+        self.schemes = {s.id: s for s in schemes}
+        self.agency_name = catalog.agency_name
+
+
+def index_of(catalog, transient: bool = False) -> Index:
+    """The catalogue's search index, computed from its texts. ``transient``: a cached
+    scheme's record is read for it and not kept (the whole catalogue would stay)."""
     post: dict[str, list[int]] = {}
+    known: dict[str, tuple] = {}  # a text's tokens, once per distinct text
     for i, s in enumerate(catalog.schemes.values()):
+        if transient:
+            s = _passing(s)
         for fi, (_label, _weight, get) in enumerate(FIELDS):
             for ti, text in enumerate(get(s, catalog)):
-                for tok in dict.fromkeys(_tokens(text)):
-                    post.setdefault(tok, []).extend((i, fi, ti))
+                toks = known.get(text)
+                if toks is None:
+                    toks = known[text] = tuple(dict.fromkeys(_tokens(text)))
+                for tok in toks:
+                    p = post.get(tok)
+                    if p is None:
+                        post[tok] = [i, fi, ti]
+                    else:
+                        p += (i, fi, ti)
     tokens = sorted(post)
     return Index(tokens, [post[t] for t in tokens])
 
@@ -151,7 +196,7 @@ def search(catalog, query: str) -> list[Hit]:
     if not terms:
         return []
     source = getattr(catalog, "source", None)
-    index = source.search_index() if source is not None else None
+    index = source.search_index(catalog) if source is not None else None
     try:
         where = _where(index or index_of(catalog), terms)
     except ValueError:  # the cache's index proved bad (it is gone now): from the texts

@@ -78,7 +78,36 @@ def _loader(resolver: type, name: str) -> type:
     return type(name, bases, {"__init__": init_py})  # pragma: no cover
 
 
-CatalogLoader = _loader(Resolver, "CatalogLoader")
+class _CatalogResolver(Resolver):
+    """YAML 1.1's resolver (PyYAML's), quicker: a scalar quoted, or whose first
+    character starts no implicit type (most text), is text without a regex tried; the
+    others are tried once per distinct value (keys, words of a vocabulary, numbers
+    repeat); there are no path resolvers to descend into. Called for every node."""
+
+    _first = frozenset(Resolver.yaml_implicit_resolvers)
+    _known: dict = {}  # plain scalar -> its tag (bounded)
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if not implicit[0] or (value and value[0] not in self._first):
+                return self.DEFAULT_SCALAR_TAG
+            tag = self._known.get(value)
+            if tag is None:
+                tag = Resolver.resolve(self, kind, value, implicit)
+                if len(self._known) < 50_000:
+                    self._known[value] = tag
+            return tag
+        return Resolver.resolve(self, kind, value, implicit)
+
+    def descend_resolver(self, current_node, current_index):
+        return None
+
+    def ascend_resolver(self):
+        return None
+
+
+assert None not in Resolver.yaml_implicit_resolvers and not Resolver.yaml_path_resolvers
+CatalogLoader = _loader(_CatalogResolver, "CatalogLoader")
 
 
 class CoreResolver(BaseResolver):
@@ -305,6 +334,78 @@ def load_text(text: str, file: str, answers: bool = False) -> tuple[Located | No
     except RecursionError:
         return None, [Problem(file, "invalid YAML: nested too deeply")]
     return Located(data, lines, file), []
+
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+def load_plain(text: str) -> Any:
+    """The data of a catalogue file, fast: no line numbers kept. Raises ``_Slow`` for
+    anything the careful reader (``load_text``) must look at: an alias or a merge key,
+    a duplicate key, a key that is not a word, a value Python refuses, invalid YAML.
+    What it returns is what ``load_text`` would (the same constructors)."""
+    if "<<" in text:
+        raise _Slow
+    loader = CatalogLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except (yaml.YAMLError, RecursionError):
+            raise _Slow from None
+        if root is None:
+            return None
+        return _plain(root, loader, shared="*" in text)
+    except (ConstructorError, RecursionError):
+        raise _Slow from None
+    finally:
+        loader.dispose()
+
+
+class _Slow(Exception):
+    """The file needs the careful reader."""
+
+
+def _plain(root, loader, shared: bool) -> Any:
+    """Plain data from composed nodes: mappings, lists and text built here, other
+    scalars by the checked constructors. Iterative: no recursion limit. ``shared``:
+    the text may hold an alias: a list or mapping met twice goes to the careful reader
+    (which counts what aliases expand to)."""
+    scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    seen: set[int] = set()
+
+    def value(node):
+        if node.__class__ is scalar:
+            return node.value if node.tag == _STR else loader.construct_object(node)
+        if node.tag != (_MAP if node.__class__ is mapping else _SEQ):
+            raise _Slow  # !!set, !!omap, a tag the careful reader refuses
+        return {} if node.__class__ is mapping else []
+
+    out = value(root)
+    stack = [(root, out)] if root.__class__ is not scalar else []
+    while stack:
+        node, into = stack.pop()
+        if shared:
+            if id(node) in seen:
+                raise _Slow
+            seen.add(id(node))
+        if node.__class__ is mapping:
+            for k, v in node.value:
+                if k.__class__ is not scalar or k.tag != _STR:
+                    raise _Slow
+                x = into[k.value] = value(v)
+                if v.__class__ is not scalar:
+                    stack.append((v, x))
+            if len(into) != len(node.value):
+                raise _Slow  # a duplicate key
+        else:
+            for v in node.value:
+                x = value(v)
+                into.append(x)
+                if v.__class__ is not scalar:
+                    stack.append((v, x))
+    return out
 
 
 def load_file(path: Path, limit: int = MAX_SCHEME_BYTES) -> tuple[Located | None, list[Problem]]:

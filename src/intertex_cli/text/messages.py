@@ -26,6 +26,14 @@ _FR = [
         r"cannot write the answers to (?P<f>.+?): (?P<r>.+)",
         "impossible d'écrire les réponses dans {f} : {r}",
     ),
+    (
+        r"cannot use the agencies folder (?P<f>.+?): (?P<r>.+)",
+        "impossible d'utiliser le dossier des organismes {f} : {r}",
+    ),
+    (
+        r"no agency file \(\*\.yaml, \*\.yml\) in (?P<f>.+)",
+        "aucun fichier d'organisme (*.yaml, *.yml) dans {f}",
+    ),
     (r"cannot use (?P<f>.+?): (?P<r>.+)", "impossible d'utiliser {f} : {r}"),
     (r"cannot use: (?P<r>.+)", "impossible : {r}"),
     (r"invalid catalogue: (?P<f>.+)", "catalogue invalide : {f}"),
