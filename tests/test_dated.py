@@ -112,3 +112,52 @@ def test_a_card_before_its_date_is_the_guides_and_changes_come_in_date_order(sch
             assert getattr(dated, "criteria", s.criteria) == s.criteria
         for c in in_force:
             assert c.date is None or str(c.date) <= day.isoformat(), (s.id, c.date)
+
+
+# ----------------------------------------------------------------------------- the data
+
+
+@pytest.fixture
+def card(tmp_path):
+    import shutil
+
+    from intertex_cli.catalog import loader
+
+    src = loader.builtin_dir()
+    d = tmp_path / "cat"
+    d.mkdir()
+    shutil.copy(f"{src}/pass-export-occ.yaml", d)
+    shutil.copytree(f"{src}/agencies", d / "agencies")
+    return d / "pass-export-occ.yaml"
+
+
+def _problem(card, old: str, new: str) -> str:
+    from intertex_cli.catalog import loader
+    from intertex_cli.errors import CatalogError
+
+    text = card.read_text(encoding="utf-8")
+    assert old in text
+    card.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(CatalogError) as e:
+        loader.load(card.parent, use_cache=False)
+    (p,) = e.value.problems
+    return p.message
+
+
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        # a term the engine computes with needs its date: undated evidence is told only
+        ('      date: "2023-04"\n      confidence: confirmed', "      date: null\n      confidence: confirmed",
+         "needs its date"),
+        # the card gives the guide's terms up to its date: a change dates after it
+        ('      date: "2023-04"\n      confidence: confirmed', '      date: "2016-01"\n      confidence: confirmed',
+         "not after the card's date"),
+        # a path that names no place in the card
+        ("        conditions.impact-score:", "        conditionz.impact-score:", "conditionz"),
+        # the card as it stands from the change's date must be valid
+        ("          kind: documents\n", "          kind: nonsense\n", "is not valid at"),
+    ],
+)  # fmt: skip
+def test_a_dated_change_is_checked_as_data(card, old, new, words):
+    assert words in _problem(card, old, new)

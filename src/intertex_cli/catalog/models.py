@@ -683,7 +683,15 @@ class Scheme(Strict):
                 )
         card = self.model_dump(mode="json", by_alias=True)
         ordered = sorted(changes, key=lambda c: day_of(c.date))
-        for n in range(1, len(ordered) + 1):  # the card at each change's date
+        # the card as it stands on each day a change takes effect (changes of one day
+        # together: a card is read at a day, never between two changes of that day)
+        ends = [
+            n
+            for n in range(1, len(ordered) + 1)
+            if n == len(ordered) or day_of(ordered[n].date) != day_of(ordered[n - 1].date)
+        ]
+        start = 0
+        for n in ends:
             try:
                 data = applied(card, ordered[:n])
             except PathError as e:
@@ -693,20 +701,22 @@ class Scheme(Strict):
             except ValidationError as e:
                 first = e.errors()[0]
                 where = ".".join(str(x) for x in first["loc"])
+                labels = ", ".join(c.label for c in ordered[start:n])
                 raise ValueError(
-                    f"status.changes ({ordered[n - 1].label}): the card from "
+                    f"status.changes ({labels}): the card from "
                     f"{ordered[n - 1].date} is not valid at {where}: "
                     f"{first['msg'].removeprefix('Value error, ')}"
                 ) from None
             # the values as the card holds them (defaults filled in): what the cache keeps
             # and the engine reads without the models
             then = card_then.model_dump(mode="json", by_alias=True)
-            change = ordered[n - 1]
-            object.__setattr__(
-                change,
-                "set_",
-                {k: (None if v is None else lookup(then, k)) for k, v in change.set_.items()},
-            )
+            for change in ordered[start:n]:
+                object.__setattr__(
+                    change,
+                    "set_",
+                    {k: (None if v is None else lookup(then, k)) for k, v in change.set_.items()},
+                )
+            start = n
 
 
 class Agency(Strict):
