@@ -183,6 +183,22 @@ Node = Annotated[
 ]
 
 
+def _english_of_note(item):
+    """An item's ``note_en`` translates its ``note``: never one without the other."""
+    if item.note_en and not item.note:
+        raise ValueError("note_en: an English note without its French note")
+    return item
+
+
+def _english_of_notes(card) -> None:
+    """``notes_en``, when given, translates ``notes`` one for one, in order."""
+    if card.notes_en and len(card.notes_en) != len(card.notes):
+        raise ValueError(
+            f"notes_en: {len(card.notes_en)} English notes for {len(card.notes)} notes "
+            "(one for each, in the same order)"
+        )
+
+
 class Criterion(Strict):
     """What the guide requires of the company: decides the verdict.
 
@@ -196,7 +212,12 @@ class Criterion(Strict):
     page: Page | None = None
     rule: Node
     note: str | None = Field(None, description="The reading chosen where the guide is ambiguous.")
+    note_en: str | None = Field(None, description="The note in English.")
     since: Since | None = Field(None, description="Set by the engine: added since the guide.")
+
+    @model_validator(mode="after")
+    def _note_en(self) -> Criterion:
+        return _english_of_note(self)
 
 
 ConditionKind = Literal[
@@ -437,6 +458,7 @@ class Funding(Strict):
     figures: list[Figure] = []
     terms: list[str] = Field([], description="Modalities in the guide's words.")
     note: str | None = None
+    note_en: str | None = None
 
     @model_validator(mode="after")
     def _bounds(self) -> Funding:
@@ -467,6 +489,7 @@ class Contact(Strict):
     address: str | None = None
     web: list[str] = []
     note: str | None = None
+    note_en: str | None = None
 
     @field_validator("emails")
     @classmethod
@@ -629,11 +652,15 @@ class Scheme(Strict):
     source: Source
     status: Status
     notes: list[str] = []
+    notes_en: list[str] = Field([], description="The notes in English, in the same order.")
 
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> Scheme:
         if "national" in self.regions and len(self.regions) > 1:
             raise ValueError("regions: 'national' stands alone")
+        _english_of_notes(self)
+        if self.funding.note_en and not self.funding.note:
+            raise ValueError("funding.note_en: an English note without its French note")
         for what, items in (
             ("criteria", self.criteria),
             ("conditions", self.conditions),
@@ -730,6 +757,12 @@ class Agency(Strict):
     page: Page
     status: Status | None = None
     notes: list[str] = []
+    notes_en: list[str] = Field([], description="The notes in English, in the same order.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Agency:
+        _english_of_notes(self)
+        return self
 
 
 for _m in (

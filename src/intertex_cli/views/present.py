@@ -92,7 +92,7 @@ def dumps(obj) -> str:
 # --------------------------------------------------------------------------- markdown
 
 
-def _contact_lines(c) -> list[str]:
+def _contact_lines(c, lang: str = "fr") -> list[str]:
     head = " — ".join(x for x in (c.name, c.role, c.organisation, c.area) if x)
     bits = [head] if head else []
     bits += [f"tél. {p}" for p in c.phones]
@@ -102,8 +102,9 @@ def _contact_lines(c) -> list[str]:
     if c.address:
         bits.append(c.address.replace("\n", ", "))
     bits += list(c.web)
-    if c.note:
-        bits.append(c.note)
+    note = w.note_of(c, lang)
+    if note:
+        bits.append(note)
     return bits
 
 
@@ -291,7 +292,7 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
                 head=describe(c.rule, lang),
                 page=c.page,
                 quoted=True,
-                subs=[c.note.strip()] if c.note else [],
+                subs=[w.note_of(c, lang).strip()] if c.note else [],
             )
             for c in scheme.criteria
         ],
@@ -337,11 +338,16 @@ def card_sections(scheme, catalog, lang: str) -> list[tuple[str, list[Item]]]:
         else []
     )
     items += [
-        Item(" · ".join(_contact_lines(c)), head=t("region." + c.region, lang) if c.region else "")
+        Item(
+            " · ".join(_contact_lines(c, lang)),
+            head=t("region." + c.region, lang) if c.region else "",
+        )
         for c in contacts
     ]
     add("sec.contacts", items if contacts else [])
-    notes = list(scheme.notes) + ([scheme.funding.note] if scheme.funding.note else [])
+    notes = w.notes_of(scheme, lang)
+    funding_note = w.note_of(scheme.funding, lang)
+    notes += [funding_note] if funding_note else []
     add("sec.notes", [Item(" ".join(n.split())) for n in notes])
     return out
 

@@ -39,6 +39,16 @@ def text_of(obj, lang: str) -> str:
     return (getattr(obj, "text_en", None) or obj.text) if lang == "en" else obj.text
 
 
+def note_of(obj, lang: str) -> str | None:
+    """An item's reading note in the language (``note_en``), French when not translated."""
+    return (getattr(obj, "note_en", None) or obj.note) if lang == "en" else obj.note
+
+
+def notes_of(card, lang: str) -> list[str]:
+    """A card's reading notes in the language (``notes_en``), French when not translated."""
+    return list((getattr(card, "notes_en", None) or card.notes) if lang == "en" else card.notes)
+
+
 def _component(scheme, cid):
     return next((c for c in scheme.funding.components if c.id == cid), None)
 
