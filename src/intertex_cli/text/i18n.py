@@ -99,7 +99,7 @@ _T = {
     "sec.funding": ("Montants et modalités", "Amounts and terms"),
     "sec.payment": ("Versement", "Payment"),
     "sec.contacts": ("Contacts du guide (2017-2018)", "The guide's contacts (2017-2018)"),
-    "sec.notes": ("Notes de lecture", "Reading notes (in French, not translated)"),
+    "sec.notes": ("Notes de lecture", "Reading notes"),
     "sec.status": ("Statut aujourd'hui", "Status today"),
     "sec.summary": ("En bref", "Summary"),
     "sec.projects": ("Pour quels projets", "For which projects"),
