@@ -74,6 +74,8 @@ def test_plan_case(runs, name):
     if "total_eur" in exp:
         assert plan["total_eur"] == exp["total_eur"]
     amounts = {x["id"]: x for x in plan["amounts"]}
+    for sid, projects in exp.get("shared", {}).items():
+        assert amounts[sid].get("base_shared_with") == projects, amounts[sid]
     for sid, want in exp.get("covers", {}).items():
         got = amounts[sid]["cover"]
         assert {k: got[k] for k in want} == want, got

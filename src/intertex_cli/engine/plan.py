@@ -54,13 +54,35 @@ def within_reach(scheme, p: Profile) -> bool:
     return True
 
 
+def uncovered(scheme, projects) -> list[str]:
+    """The company's projects whose expenses its budget holds but this subsidy does not
+    pay for (Cap International pays for consulting and prospection, not for trade fairs
+    nor a V.I.E., p. 18): its amount, computed on the whole budget, is then at most."""
+    from .amounts import budget_components
+    from .vocab import BUDGET_PROJECTS
+
+    if projects is None or scheme.support_type in ("insurance-guarantee", "loan"):
+        return []
+    spent = projects & BUDGET_PROJECTS
+    if not spent:
+        return []
+    if scheme.funding.components:
+        comps = budget_components(scheme, None)
+        if not comps or any(not c.projects for c in comps):
+            return []
+        paid = {x for c in comps for x in c.projects}
+    else:
+        paid = {link.id for link in scheme.projects}
+    return sorted(spent - paid)
+
+
 def starts_with(scheme) -> bool:
     """Serves the first project of all: knowing where to go (export-strategy)."""
     return any(link.id == "export-strategy" for link in scheme.projects)
 
 
 class Entry(Record):
-    __slots__ = ("result", "amount", "cover", "reduced_from", "cover_reduced_from")
+    __slots__ = ("result", "amount", "cover", "reduced_from", "cover_reduced_from", "shared")
 
     def __init__(self, result, amount: int = 0, cover=None, reduced_from=None):
         self.result = result
@@ -69,6 +91,9 @@ class Entry(Record):
         self.reduced_from: int | None = reduced_from  # the amount before other aid reduced it
         # the budget an insurance would cover alone, when the plan's subsidies pay part of it
         self.cover_reduced_from: float | None = None
+        # the company's budget projects this subsidy does not pay for: its amount is a
+        # most, on the part of the budget it covers (the split is not known)
+        self.shared: list[str] = []
 
     @property
     def scheme(self):
@@ -297,6 +322,8 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
         e = Entry(r, _amount(r), charged.get(r.scheme.id) or covers.get(r.scheme.id))
         if r.scheme.id in charged:
             e.cover_reduced_from = covers[r.scheme.id]["covered_eur"]
+        if e.amount:
+            e.shared = uncovered(r.scheme, projects)
         rules = _reduced(r.scheme)
         if rules and isinstance(budget, (int, float)) and e.amount:
             what = {w for rule in rules for w in rule.reduced_by}

@@ -65,6 +65,18 @@ PROJECTS: dict[str, tuple[str, str]] = {
     ),
 }
 PROJECT_IDS = tuple(PROJECTS)
+# Projects whose expenses the project budget holds (contract §2: studies, consultants,
+# trade fairs, travel, prospection; a V.I.E.'s costs; not a hire's salary, not a contract)
+BUDGET_PROJECTS = frozenset(
+    (
+        "export-strategy",
+        "market-prospection",
+        "trade-fairs",
+        "vie",
+        "outsourced-sales",
+        "invest-abroad",
+    )
+)
 # Projects that exist only once the company holds a contract: with its projects
 # unknown, a scheme serving nothing else is not where it starts (no contract guarantee
 # without a contract).

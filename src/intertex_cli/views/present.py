@@ -609,6 +609,8 @@ def plan_data(plan, p, catalog) -> dict:
                 "id": e.scheme.id,
                 "amount_eur": e.amount,
                 **({"before_reduction_eur": e.reduced_from} if e.reduced_from is not None else {}),
+                # it pays for only some of the budget's projects: the amount is at most
+                **({"base_shared_with": e.shared} if e.shared else {}),
                 # an insurance in the plan covers what stays at the company's charge
                 **({"cover": e.cover} if e.cover else {}),
                 **(

@@ -262,6 +262,8 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
         lines = []
         if e.amount:
             lines.append(w.amount_text(e.result.estimate, sch, lang))
+            if e.shared:
+                lines.append(w.shared_text(e.shared, sch, lang))
             if e.reduced_from is not None:
                 lines.append(
                     tr(
@@ -314,7 +316,8 @@ def _plan_body(out: _Results, a, catalog, lang: str, show_all: bool = False) -> 
         row("", text, "bold")
     elif plan.entries:
         total = tr("Total des aides chiffrées : ", "Total of the amounts computed: ")
-        row("", total + euros(plan.total, lang), "bold")
+        most = tr("au plus ", "at most ") if any(e.shared for e in plan.entries) else ""
+        row("", total + most + euros(plan.total, lang), "bold")
     else:
         text = tr(
             "Aucun dispositif n'est encore certain : voir ci-dessous.",

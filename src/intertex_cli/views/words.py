@@ -602,6 +602,26 @@ def agency_label(catalog, agency_id: str, lang: str) -> str:
     return name
 
 
+def shared_text(projects: list[str], scheme, lang: str) -> str:
+    """A subsidy that pays for only some of the company's projects: its amount is at
+    most, on the part of the budget it covers (how the budget splits is not known)."""
+    from intertex_cli.engine.vocab import PROJECTS
+
+    paid = {x for c in scheme.funding.components if c.applies_to_budget for x in c.projects}
+    paid = paid or {link.id for link in scheme.projects}
+
+    def short(x: str) -> str:
+        return PROJECTS[x][lang == "en"].split(",")[0].split(" (")[0].lower()
+
+    yes = ", ".join(short(x) for x in sorted(paid) if x in PROJECTS)
+    no = ", ".join(short(x) for x in projects if x in PROJECTS)
+    return tr(
+        lang,
+        f"au plus : sur la seule part du budget consacrée à : {yes} (pas : {no})",
+        f"at most: on the part of the budget spent on: {yes} only (not: {no})",
+    )
+
+
 def pages_of(r) -> str:
     """(p. 8): the pages of the criteria a result does not meet yet (a criterion added
     since the guide has none: its date is in the reason)."""
