@@ -537,6 +537,15 @@ def test_the_shape_file_is_the_models_shape():
     assert shape.FILE.read_text(encoding="utf-8") == shape.dump(shape.generate())
 
 
+def test_a_lazy_scheme_knows_the_models_fields():
+    """A lazy scheme answers a name that is no field without reading its card: its list
+    of fields is the models'."""
+    from intertex_cli.catalog.models import Scheme
+    from intertex_cli.catalog.records import SCHEME_KEYS
+
+    assert SCHEME_KEYS == {f.alias or n for n, f in Scheme.model_fields.items()}
+
+
 def test_every_cached_part_has_its_shape(tmp_path, home):
     from intertex_cli.catalog import shape
 

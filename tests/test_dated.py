@@ -161,3 +161,28 @@ def _problem(card, old: str, new: str) -> str:
 )  # fmt: skip
 def test_a_dated_change_is_checked_as_data(card, old, new, words):
     assert words in _problem(card, old, new)
+
+
+def test_a_cached_card_at_a_day_is_read_whole_only_for_what_check_does_not_keep(
+    catalog, cached_catalog
+):
+    """A check of 5,000 cards dates each: a change's values are applied to the parts it
+    sets when they are first read, from what the cache keeps for ``check`` (the Impact
+    Score condition of pass-export-occ, p. 6, from 2023-04) — the whole card is read only
+    for a part kept in it alone (its documents) — and the result is the validated card's."""
+    from intertex_cli.catalog import loader
+    from intertex_cli.views.present import scheme_json
+
+    from .conftest import DATA
+
+    day = date(2026, 12, 7)
+    fresh = loader.load(DATA)  # the cached_catalog fixture wrote the cache
+    assert type(fresh.schemes["pass-export-occ"]).__name__ == "LazyScheme"  # from the cache
+    lazy = at(fresh.schemes["pass-export-occ"], day)
+    assert "impact-score" in [c.id for c in lazy.conditions]
+    assert not lazy.guide._full  # the conditions came from the check section
+    assert "impact-score" in [d.id for d in lazy.documents if getattr(d, "id", None)]
+    assert lazy.guide._full  # the documents from the card's whole record
+    validated = at(catalog.schemes["pass-export-occ"], day)
+    assert scheme_json(lazy, fresh) == scheme_json(validated, catalog)
+    assert lazy.changed.keys() == validated.changed.keys()

@@ -56,9 +56,10 @@ import time
 import zlib
 from pathlib import Path
 
-FORMAT = 8  # 3: a "check" section beside the summary; 4: without steps and documents;
+FORMAT = 9  # 3: a "check" section beside the summary; 4: without steps and documents;
 # 5: a "planner" section (the first question); 6: per card (stamps, links, parts);
-# 7: components' base_answer in the summary; 8: the notes in English (note_en, notes_en)
+# 7: components' base_answer in the summary; 8: the notes in English (note_en, notes_en);
+# 9: the conditions whole in the "check" section
 RACY_SECONDS = 2.0
 MAX_FILES = 16
 HEADER_LIMIT = 1 << 20

@@ -132,6 +132,14 @@ def applied(card: dict, changes) -> dict:
     return out
 
 
+def _plain(v):
+    """A part of a card as plain data (a model's or a cached record's dump)."""
+    if v.__class__ is list or v.__class__ is tuple:
+        return [_plain(x) for x in v]
+    dump = getattr(v, "model_dump", None)
+    return dump(mode="json", by_alias=True) if dump is not None else v
+
+
 def _copy(v):
     """A copy of plain data (what copy.deepcopy gives, a fifth of its time)."""
     cls = v.__class__
@@ -249,27 +257,51 @@ def status_at(scheme, day: date):
 class Dated:
     """A scheme as it stood on ``day``: what differs is set on it, the rest is the
     card's. ``guide`` is the card itself (the guide's terms); ``terms`` the changes in
-    force that day; ``changed`` the paths a change set, with the guide's value."""
+    force that day; ``changed`` the paths a change set, with the guide's value.
 
-    def __init__(self, base, day: date, status, changes: list, data: dict | None):
+    The changes' values are applied when a part they set is first read (``computed``:
+    the changes that set values): a check of 5,000 cards reads the criteria of each,
+    not its steps, and a card is read whole only for the parts that differ."""
+
+    def __init__(self, base, day: date, status, changes: list, computed: list):
         self.guide = base
         self.day = day
         self.status = status
         self.terms = changes
-        self.changed: dict = {}  # path -> (the guide's value, the change)
         self._source = None  # not the cache's stored answers: the card's rules may differ
-        self._data = data
-        if data is not None:
-            from .records import _value
+        self._computed = computed
+        # the parts of the card the changes set, each applied when first read
+        self._todo = {path.split(".")[0] for ch in computed for path in values_of(ch)}
+        self._data: dict = {}  # those parts, applied
+        self._changed: dict = {}  # path -> (the guide's value, the change)
 
-            base_data = base.model_dump(mode="json", by_alias=True)
-            for ch in changes:
-                for path in values_of(ch):
-                    self.changed[path] = (lookup(base_data, path), ch)
-            for name in TOP_LEVEL:
-                if name in data and data.get(name) != base_data.get(name):
-                    data[name] = _stamp(name, data[name], changes)
-                    setattr(self, name, _value(name, data[name]))
+    @property
+    def changed(self) -> dict:
+        self._apply(self._todo)
+        return self._changed
+
+    def _apply(self, names) -> None:
+        """Apply the changes' values to these parts (each once): the parts that differ
+        from the guide's become attributes."""
+        todo = self._todo & set(names)
+        if not todo:
+            return
+        self._todo -= todo
+        from .records import _value
+
+        base = {n: _plain(getattr(self.guide, n, None)) for n in sorted(todo)}
+        base = {n: v for n, v in base.items() if v is not None}
+        data = _copy(base)
+        for ch in self._computed:
+            for path, value in values_of(ch).items():
+                if path.split(".", 1)[0] in todo:
+                    apply(data, path, _copy(value))
+                    self._changed[path] = (lookup(base, path), ch)
+        self._data.update(data)
+        for name in TOP_LEVEL:
+            if name in data and data.get(name) != base.get(name):
+                data[name] = _stamp(name, data[name], self.terms)
+                setattr(self, name, _value(name, data[name]))
 
     @property
     def id(self) -> str:
@@ -278,6 +310,10 @@ class Dated:
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
+        if name in self.__dict__.get("_todo", ()):
+            self._apply((name,))
+            if name in self.__dict__:
+                return self.__dict__[name]
         return getattr(self.guide, name)
 
     def load(self):
@@ -287,10 +323,9 @@ class Dated:
         return self
 
     def model_dump(self, mode: str | None = None, by_alias: bool = True, exclude_none=False):
-        if self._data is not None:
-            out = dict(self._data)
-        else:
-            out = dict(self.guide.model_dump(mode="json", by_alias=True))
+        self._apply(self._todo)
+        out = dict(self.guide.model_dump(mode="json", by_alias=True))
+        out.update(self._data)
         out["status"] = self.status.model_dump(mode="json", by_alias=True)
         if exclude_none:
             from .records import _strip_none
@@ -341,10 +376,6 @@ def at(scheme, day: date):
     """The scheme as it stood on ``day`` (the scheme itself when nothing differs)."""
     status = status_at(scheme, day)
     changes = changes_at(scheme, day)
-    computed = [ch for ch in changes if values_of(ch)]
     if status is scheme.status and not changes:
         return scheme
-    data = None
-    if computed:
-        data = applied(scheme.model_dump(mode="json", by_alias=True), computed)
-    return Dated(scheme, day, status, changes, data)
+    return Dated(scheme, day, status, changes, [ch for ch in changes if values_of(ch)])

@@ -69,12 +69,24 @@ SUMMARY_KEYS = frozenset(SUMMARY)
 # with the whole record, only for the schemes it shows in full and those of the plan.
 CHECK: dict = {
     "criteria": [{"id": True, "page": True, "rule": True, "quote": True}],
-    "conditions": [{"id": True, "kind": True, "page": True, "applies_if": True, "since": True}],
+    "conditions": True,  # whole: short, and a dated change adds one (Impact Score)
     "cumulation": True,
     "contacts": True,
     "contacts_from_agency": True,
 }
 CHECK_KEYS = frozenset(CHECK)
+
+# The keys of a scheme's record (the models' fields, by alias; tests/test_cache.py checks
+# them against models.Scheme): a name outside them is no field of a lazy scheme, and is
+# answered without reading the card (``getattr(s, "terms", ())`` on 5,000 schemes).
+SCHEME_KEYS = frozenset(
+    (
+        "id title title_en summary_en agency regions support_type beneficiary objectives "
+        "description beneficiaries_text projects criteria conditions steps documents groups "
+        "cumulation expenses funding payment contacts contacts_from_agency keywords source "
+        "status notes notes_en"
+    ).split()
+)
 
 
 def summary_of(record: dict, spec: dict | None = None) -> dict:
@@ -197,7 +209,7 @@ class LazyScheme(Record):
         return data if data is not None else {"id": self._id}
 
     def __getattr__(self, name: str):
-        if name.startswith("__"):
+        if name.startswith("__") or name not in SCHEME_KEYS:
             raise AttributeError(name)
         if self._whole.data is None:
             if name in SUMMARY_KEYS:

@@ -338,10 +338,7 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
         entries.append(e)
     entries = _in_order(entries, first_of_all=projects is None)
 
-    pairs_of: dict[str, list] = {}  # id -> its pairs, in the order of pairs
-    for k, v in pairs.items():
-        for sid in dict.fromkeys(k):
-            pairs_of.setdefault(sid, []).append((k, v))
+    rank = {k: i for i, k in enumerate(pairs)}  # a clash: the first of its pairs
     left_out = []
     for r in results:
         sid = r.scheme.id
@@ -361,10 +358,11 @@ def make_plan(results, p: Profile, schemes_by_id: dict, covers: dict | None = No
         elif r.verdict == UNDECIDED:
             item["reason"] = "undecided"
         else:
-            clash = [(k, v) for k, v in pairs_of.get(sid, ()) if (set(k) - {sid}) & chosen_ids]
+            clash = [k for k in (tuple(sorted((sid, c))) for c in chosen_ids) if k in rank]
             if not clash:  # pragma: no cover - every candidate left out lost to a conflict
                 continue
-            (a, b), info = clash[0]
+            a, b = min(clash, key=rank.__getitem__)
+            info = pairs[(a, b)]
             item["reason"] = info["reason"]
             item["instead_of"] = b if a == sid else a
             if info["quote"]:
