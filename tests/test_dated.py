@@ -186,3 +186,24 @@ def test_a_cached_card_at_a_day_is_read_whole_only_for_what_check_does_not_keep(
     validated = at(catalog.schemes["pass-export-occ"], day)
     assert scheme_json(lazy, fresh) == scheme_json(validated, catalog)
     assert lazy.changed.keys() == validated.changed.keys()
+
+
+def test_a_card_shown_at_a_day_dates_the_parts_a_change_set():
+    """show --format json today: the criterion the 2018 overhaul set (Assurance
+    Prospection's minimum budget, p. 27) carries its change's date and sources, the
+    status comes after the parts, and the guide's card (2017-12-31) carries none."""
+
+    def show(day: str) -> dict:
+        out = CliRunner().invoke(
+            app, ["show", "assurance-prospection", "--format", "json", "--date", day]
+        )
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)
+
+    today = show(TODAY)
+    crit = {c["id"]: c for c in today["criteria"]}
+    assert crit["min-budget"]["since"]["date"] == "2018-05-02"
+    assert crit["min-budget"]["since"]["sources"]
+    assert list(today)[-5:][0] == "status"  # then agency_name, contacts…, ended
+    guide = show("2017-12-31")
+    assert not any(c.get("since") for c in guide["criteria"])

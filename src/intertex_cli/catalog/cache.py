@@ -56,10 +56,11 @@ import time
 import zlib
 from pathlib import Path
 
-FORMAT = 9  # 3: a "check" section beside the summary; 4: without steps and documents;
+FORMAT = 10  # 3: a "check" section beside the summary; 4: without steps and documents;
 # 5: a "planner" section (the first question); 6: per card (stamps, links, parts);
 # 7: components' base_answer in the summary; 8: the notes in English (note_en, notes_en);
-# 9: the conditions whole in the "check" section
+# 9: the conditions whole in the "check" section; 10: the status's changes, sources,
+# successor and contacts and the funding's cover there, not in the summary
 RACY_SECONDS = 2.0
 MAX_FILES = 16
 HEADER_LIMIT = 1 << 20

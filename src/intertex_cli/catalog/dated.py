@@ -297,11 +297,11 @@ class Dated:
                 if path.split(".", 1)[0] in todo:
                     apply(data, path, _copy(value))
                     self._changed[path] = (lookup(base, path), ch)
-        self._data.update(data)
         for name in TOP_LEVEL:
             if name in data and data.get(name) != base.get(name):
                 data[name] = _stamp(name, data[name], self.terms)
                 setattr(self, name, _value(name, data[name]))
+        self._data.update(data)
 
     @property
     def id(self) -> str:
@@ -323,9 +323,12 @@ class Dated:
         return self
 
     def model_dump(self, mode: str | None = None, by_alias: bool = True, exclude_none=False):
+        computed = bool(self._computed)
         self._apply(self._todo)
         out = dict(self.guide.model_dump(mode="json", by_alias=True))
         out.update(self._data)
+        if computed:  # the status after the parts, as a card at a day always had it
+            out.pop("status", None)
         out["status"] = self.status.model_dump(mode="json", by_alias=True)
         if exclude_none:
             from .records import _strip_none

@@ -30,15 +30,11 @@ SUMMARY: dict = {
     "source": True,
     "groups": True,  # a card names the members of the groups it does not combine with
     "projects": [{"id": True}],  # what the wizard asks about serves the projects
-    "status": {
+    "status": {  # the rest of it in CHECK: list reads the value of 5,000 statuses
         "value": True,
         "since": True,  # the card at a day (dated.py): when the status holds from
-        "changes": True,  # … and the terms dated since the guide
         "confidence": True,
         "evidence_date": True,
-        "sources": True,
-        "successor": True,
-        "contact_today": True,
     },
     "funding": {
         "rate": True,
@@ -58,7 +54,6 @@ SUMMARY: dict = {
                 "projects": True,
             }
         ],
-        "cover": True,
     },
 }
 SUMMARY_KEYS = frozenset(SUMMARY)
@@ -67,8 +62,19 @@ SUMMARY_KEYS = frozenset(SUMMARY)
 # quotes, what the plan weighs and whom to call, without the card's long texts
 # (objectives, expenses, terms, notes) nor its steps and documents: those are read,
 # with the whole record, only for the schemes it shows in full and those of the plan.
+#
+# A mapping that both keep in part (the status, the funding) reads a key the summary
+# lacks from CHECK's part, then from the whole record: ``list`` reads the summary
+# alone, ``check`` both, and neither the record of a card it does not show.
 CHECK: dict = {
     "criteria": [{"id": True, "page": True, "rule": True, "quote": True}],
+    "status": {
+        "changes": True,  # the terms dated since the guide (dated.py), shown beside
+        "sources": True,
+        "successor": True,
+        "contact_today": True,
+    },
+    "funding": {"cover": True},  # what an insurance covers, for the plan
     "conditions": True,  # whole: short, and a dated change adds one (Impact Score)
     "cumulation": True,
     "contacts": True,
@@ -215,7 +221,10 @@ class LazyScheme(Record):
             if name in SUMMARY_KEYS:
                 summary = self._source.summary(self._id)
                 if name in summary:
-                    v = self.__dict__[name] = _part(summary[name], self._whole, (name,))
+                    v = _part(summary[name], self._whole, (name,))
+                    if name in CHECK_KEYS and v.__class__ is _Partial:
+                        v._more = _Layer(self._source, self._id, name)
+                    self.__dict__[name] = v
                     return v
             if name in CHECK_KEYS:
                 part = self._source.check_part(self._id)
@@ -236,8 +245,24 @@ class LazyScheme(Record):
         return f"LazyScheme({self._id})"
 
 
+class _Layer:
+    """Where a mapping of the summary finds its other keys first: CHECK's part of it."""
+
+    __slots__ = ("source", "id", "name")
+
+    def __init__(self, source, scheme_id: str, name: str):
+        self.source, self.id, self.name = source, scheme_id, name
+
+    def get(self) -> dict:
+        part = self.source.check_part(self.id).get(self.name)
+        return part if part.__class__ is dict else {}
+
+
 class _Partial(Record):
-    """A mapping the summary holds in part: the rest from the whole scheme, by its path."""
+    """A mapping the summary holds in part: the rest from CHECK's part of it (``_more``,
+    for a top-level mapping both keep in part), then from the whole scheme, by its path."""
+
+    _more: _Layer | None = None
 
     def __init__(self, data: dict, whole: _Whole, path: tuple):
         self._data = data
@@ -247,8 +272,11 @@ class _Partial(Record):
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        if name in self._data:
-            v = self._data[name]
+        data = self._data
+        if name not in data and self._more is not None:
+            data = self._more.get()  # CHECK's part, then (below) the whole record
+        if name in data:
+            v = data[name]
             if v.__class__ in _NESTED:
                 v = _part(v, self._owner, (*self._path, name))
         else:
