@@ -424,3 +424,21 @@ def test_a_csv_plan_column_is_one_cell(tmp_path):
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert len({len(r) for r in rows}) == 1
+
+
+def test_xlsx_detail_wider_than_a_sheet_is_refused_before_reading(tmp_path, monkeypatch):
+    """An Excel sheet holds 16 384 columns: --detail over a catalogue that needs more
+    (about 4 090 schemes) stops at once with exit 2 and what to write instead."""
+    from intertex_cli.screen import output
+
+    monkeypatch.setattr(output, "EXCEL_MAX_COLUMNS", 50)  # 28 schemes: 4 columns each
+    f = write_csv(tmp_path / "p.csv", PORTFOLIO)
+    out = tmp_path / "plans.xlsx"
+    r = run("screen", f, "--detail", "-o", out, "--date", TODAY)
+    assert r.exit_code == 2, r.output
+    assert "--detail over 28 schemes makes 122 columns" in r.output
+    assert "write .csv, .parquet or .json" in r.output and "Traceback" not in r.output
+    assert not out.exists() and not list(tmp_path.glob(".intertex-*"))
+    fr = run("screen", f, "--detail", "-o", out, "--date", TODAY, "--lang", "fr")
+    assert fr.exit_code == 2 and "une feuille Excel en contient au plus 16 384" in fr.output
+    assert run("screen", f, "-o", out, "--date", TODAY).exit_code == 0  # without --detail

@@ -47,14 +47,16 @@ PROGRAMME = "programme_expenses_eur"
 # Companies are screened, planned and written a block at a time, the block's rows times
 # the catalogue's schemes below this many result cells: what a block holds (the result
 # indices, the plans' keys, the --detail columns, each company's plan) is then about the
-# same whatever the number of schemes. At 28 schemes a block is a whole reader batch
-# (17 857 rows); at 5 000 schemes, 100 rows.
-BLOCK_CELLS = 500_000
+# same whatever the number of schemes. With a JSON output an eighth of it, each plan's
+# JSON being about 500 bytes per scheme. At 28 schemes a block is a whole reader batch
+# (8 928 rows with JSON); at 5 000 schemes 400 rows (50 with JSON).
+BLOCK_CELLS = 2_000_000
 
 
-def block_rows(schemes: int) -> int:
+def block_rows(schemes: int, json: bool = False) -> int:
     """How many companies a block holds for a catalogue of ``schemes`` schemes."""
-    return max(1, BLOCK_CELLS // max(1, schemes))
+    cells = BLOCK_CELLS // 8 if json else BLOCK_CELLS
+    return max(1, cells // max(1, schemes))
 
 
 class RowError(Exception):

@@ -334,7 +334,7 @@ class Writer:
         ids = {**b.ids, **shown}
         frags = self._fragments
         schemes = range(len(self.screener.schemes))
-        parts = []
+        parts, size = [], 0
         for i in range(b.n):
             head = {"row": int(b.rows[i])}
             for name, values in ids.items():
@@ -366,9 +366,10 @@ class Writer:
                 + ", ".join(results)
                 + "]}"
             )
-            if len(parts) >= 2000:  # bounded memory: a few megabytes at a time
+            size += len(parts[-1])
+            if len(parts) >= 2000 or size >= 4_000_000:  # a few megabytes at a time
                 f.write("".join(parts))
-                parts = []
+                parts, size = [], 0
         f.write("".join(parts))
 
     def close(self) -> None:

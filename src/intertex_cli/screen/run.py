@@ -130,8 +130,9 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
     catalog, lang, detail = how
     # each company's plan: over the whole catalogue, as check's (its JSON text only
     # where a JSON output carries it)
-    plans = Plans(catalog, with_json="json" in (fmt, target_fmt))
-    step = block_rows(len(catalog.schemes))
+    with_json = "json" in (fmt, target_fmt)
+    plans = Plans(catalog, with_json=with_json)
+    step = block_rows(len(catalog.schemes), with_json)
     summary = Summary(screener, plans)
     sinks = []
     writers = []
