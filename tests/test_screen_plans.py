@@ -23,7 +23,9 @@ from intertex_cli.screen.portfolio import to_batch
 from intertex_cli.views.present import plan_json
 
 from .test_screen import (
+    BOOLS,
     ESTABS,
+    NUMBERS,
     PORTFOLIO,
     UNITS,
     as_cells,
@@ -35,6 +37,36 @@ from .test_screen import (
     write_csv,
 )
 
+# the answers a plan reads beyond the verdicts: amounts' bases, covers, reach
+VARIED = (
+    "project_budget_eur",
+    "hire_cost_eur",
+    "equity_eur",
+    "turnover_eur",
+    "export_turnover_eur",
+    "headcount",
+    "months_of_activity",
+)
+# a company most schemes of Occitanie pay: its variants move amounts, not verdicts
+HIRING = {
+    "department": "81",
+    "headcount": 20,
+    "turnover_eur": 3_200_000,
+    "export_turnover_eur": 150_000,
+    "balance_sheet_total_eur": 2_100_000,
+    "independent": True,
+    "activity": "manufacturing",
+    "legal_form": "company",
+    "months_of_activity": 240,
+    "closed_fiscal_years": 19,
+    "financially_sound": True,
+    "taxed_on_real_profit": True,
+    "has_export_strategy": True,
+    "equity_eur": 900_000,
+    "project_budget_eur": 30_000,
+    "hire_cost_eur": 60_000,
+    "projects": ["export-contract-finance", "export-hire", "trade-fairs"],
+}
 TODAY = "2026-06-01"  # a fixed day: no test depends on the clock
 DAYS = (date(2017, 12, 31), date(2026, 6, 1))
 
@@ -73,6 +105,68 @@ def test_each_company_gets_the_plan_check_makes(dated, companies, day):
         assert got.question == question, a
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(company(), min_size=1, max_size=6), st.randoms(use_true_random=False))
+def test_plans_by_blocks_with_a_small_memo_are_check_plans(dated, companies, rnd):
+    """Random companies (hire cost, budgets, projects, ranges) with variants that differ
+    from them in one answer, once or twice each in a shuffled order, screened by blocks
+    of two rows with a memo that holds a few plans: every company's plan is check's
+    (schemes, total, steps, every field of the JSON), its next question check's, in the
+    JSON and the CSV, whichever its block and whether its plan was remembered from an
+    earlier company of its kind or made again."""
+    import tempfile
+
+    from intertex_cli.screen import batch, plans
+
+    companies = [*companies, HIRING]
+
+    # and each company again with one answer changed: two companies then differ only
+    # there (the budget, the hire cost, the projects…), which the plan's key must tell
+    for a in list(companies):
+        if rnd.random() < 0.5:  # a hire in Occitanie: its cost counts among the expenses
+            a = {**a, "department": "81", "projects": [*a.get("projects", []), "export-hire"]}
+            a["projects"] = sorted(set(a["projects"]))
+            companies.append(a)
+        for _ in range(2):
+            key = rnd.choice([*VARIED, "projects", *BOOLS])
+            b = dict(a)
+            if key == "projects":
+                b[key] = rnd.sample(PROJECT_IDS, rnd.randint(0, 2))
+            elif key in BOOLS:
+                b[key] = rnd.choice([True, False, None])
+            elif isinstance(a.get(key), int):  # near its value: most often the same verdicts
+                b[key] = a[key] + rnd.choice([1, 1_000, 5_000])
+            else:
+                b[key] = rnd.choice(NUMBERS[key]) + rnd.choice([0, 1_000])
+            companies.append(b)
+    companies = [a for a in companies if valid(a)]
+    if not companies:
+        return
+    rows = [a for a in companies for _ in range(rnd.randint(1, 2))]
+    rnd.shuffle(rows)
+    cat = dated[date(2026, 6, 1)]
+    expected = [check_plan(cat, a) for a in companies]
+    size = max(len(json.dumps(plan, ensure_ascii=False)) for plan, _ in expected)
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
+        mp.setattr(batch, "BLOCK_CELLS", 2 * len(cat.schemes))
+        mp.setattr(plans, "MEMO_BYTES", 6 * (2 * size + 20_000))
+        f = write_csv(Path(folder) / "p.csv", [as_cells(a) for a in rows])
+        r = run("screen", f, "--format", "json", "--date", TODAY)
+        assert r.exit_code == 0, r.output
+        out = Path(folder) / "out.csv"
+        assert run("screen", f, "-o", out, "--date", TODAY).exit_code == 0
+        table = read_output(out)
+    data = json.loads(r.stdout)
+    assert len(data) == len(rows) == len(table)
+    for a, d, line in zip(rows, data, table):
+        plan, question = expected[companies.index(a)]
+        assert d["plan"] == plan, a
+        assert d["next_question"] == question, a
+        assert line["plan_schemes"] == ";".join(plan["schemes"]), a
+        assert int(line["plan_total_eur"]) == plan["total_eur"], a
+        assert (line["next_question"] or None) == question, a
+
+
 def test_companies_that_differ_only_in_what_amounts_and_contacts_read(dated):
     """Same verdicts, other budget, equity, turnover or département: their own plans."""
     base = {
@@ -93,6 +187,8 @@ def test_companies_that_differ_only_in_what_amounts_and_contacts_read(dated):
         {**base, "turnover_eur": 3_300_000},
         {**base, "department": "09"},
         {**base, "projects": ["trade-fairs"]},
+        {**base, "projects": ["export-hire"], "project_budget_eur": 5_000, "hire_cost_eur": 60_000},
+        {**base, "projects": ["export-hire"], "project_budget_eur": 5_000, "hire_cost_eur": 70_000},
         base,
     ]
     cat = dated[date(2026, 6, 1)]
@@ -101,6 +197,7 @@ def test_companies_that_differ_only_in_what_amounts_and_contacts_read(dated):
         assert json.loads(plan.json) == check_plan(cat, a)[0], a
     assert got[0] is got[-1]  # one plan per kind of company, computed once
     assert len({p.total for p in got[:2]}) == 2
+    assert len({p.total for p in got[-3:-1]}) == 2  # the hire cost is among the expenses
 
 
 def test_screen_json_carries_check_json_plan_for_each_company(tmp_path):
@@ -327,3 +424,21 @@ def test_a_csv_plan_column_is_one_cell(tmp_path):
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     assert len({len(r) for r in rows}) == 1
+
+
+def test_xlsx_detail_wider_than_a_sheet_is_refused_before_reading(tmp_path, monkeypatch):
+    """An Excel sheet holds 16 384 columns: --detail over a catalogue that needs more
+    (about 4 090 schemes) stops at once with exit 2 and what to write instead."""
+    from intertex_cli.screen import output
+
+    monkeypatch.setattr(output, "EXCEL_MAX_COLUMNS", 50)  # 28 schemes: 4 columns each
+    f = write_csv(tmp_path / "p.csv", PORTFOLIO)
+    out = tmp_path / "plans.xlsx"
+    r = run("screen", f, "--detail", "-o", out, "--date", TODAY)
+    assert r.exit_code == 2, r.output
+    assert "--detail over 28 schemes makes 122 columns" in r.output
+    assert "write .csv, .parquet or .json" in r.output and "Traceback" not in r.output
+    assert not out.exists() and not list(tmp_path.glob(".intertex-*"))
+    fr = run("screen", f, "--detail", "-o", out, "--date", TODAY, "--lang", "fr")
+    assert fr.exit_code == 2 and "une feuille Excel en contient au plus 16 384" in fr.output
+    assert run("screen", f, "-o", out, "--date", TODAY).exit_code == 0  # without --detail

@@ -44,6 +44,20 @@ from intertex_cli.errors import AnswersError
 ABSENT, SKIPPED, EXACT, RANGE = 0, 1, 2, 3
 PROGRAMME = "programme_expenses_eur"
 
+# Companies are screened, planned and written a block at a time, the block's rows times
+# the catalogue's schemes below this many result cells: what a block holds (the result
+# indices, the plans' keys, the --detail columns, each company's plan) is then about the
+# same whatever the number of schemes. With a JSON output an eighth of it, each plan's
+# JSON being about 500 bytes per scheme. At 28 schemes a block is a whole reader batch
+# (8 928 rows with JSON); at 5 000 schemes 400 rows (50 with JSON).
+BLOCK_CELLS = 2_000_000
+
+
+def block_rows(schemes: int, json: bool = False) -> int:
+    """How many companies a block holds for a catalogue of ``schemes`` schemes."""
+    cells = BLOCK_CELLS // 8 if json else BLOCK_CELLS
+    return max(1, cells // max(1, schemes))
+
 
 class RowError(Exception):
     """A bad company: its row (as a spreadsheet numbers it: the header is row 1) and the
@@ -130,6 +144,18 @@ class Batch:
         row = int(self.rows[i])
         items = [{"row": row, "column": c, "value": v, "message": m} for c, v, m in found]
         return {**items[0], "errors": items}
+
+    def slice(self, start: int, end: int) -> Batch:
+        """Rows ``start`` to ``end`` (excluded) as a batch of their own, sharing the arrays."""
+        part = Batch(end - start, self.rows[start:end])
+        part.ids = {k: v[start:end] for k, v in self.ids.items()}
+        part.num = {
+            k: tuple(None if x is None else x[start:end] for x in v) for k, v in self.num.items()
+        }
+        part.cat = {k: v[start:end] for k, v in self.cat.items()}
+        part.extra = {k: v[start:end] for k, v in self.extra.items()}
+        part.errors = {i - start: e for i, e in self.errors.items() if start <= i < end}
+        return part
 
     def state(self, key: str) -> np.ndarray:
         if key in self.num:

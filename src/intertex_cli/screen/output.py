@@ -21,6 +21,7 @@ FORMATS = {".csv": "csv", ".parquet": "parquet", ".xlsx": "xlsx", ".json": "json
 INT_COLUMNS = {"headcount_min", "headcount_max", "months_of_activity"}
 _INT = pa.int64()
 EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
 
 
 class AtomicFile:
@@ -85,6 +86,7 @@ class Writer:
         self._fragments: list[list[str]] = [[] for _ in screener.schemes]
         self._missing_human: list[list[str]] = [[] for _ in screener.schemes]
         self._verdicts = pa.array(VERDICTS)
+        self._kind_arrays: dict[int, tuple] = {}  # scheme -> (results, codes, missing)
         from intertex_cli.text.i18n import t
 
         self._verdict_words = pa.array([t(v, lang) for v in VERDICTS])
@@ -157,10 +159,10 @@ class Writer:
             return pa.table(cols)
         from .plans import mark_of
 
+        verdicts = self._verdict_words if human else self._verdicts
         for s, scheme in enumerate(self.screener.schemes):
             idx = pa.array(index[:, s])
-            codes = pa.array(np.asarray(self.screener.verdicts[s], dtype=np.int8))
-            verdicts = self._verdict_words if human else self._verdicts
+            codes, missing = self._per_kind(s, human)
             cols[scheme.id] = pc.take(verdicts, pc.take(codes, idx))
             a = amounts.get(s)
             if a is None:
@@ -169,8 +171,7 @@ class Writer:
                 cols[f"{scheme.id}_estimate_eur"] = pa.array(
                     np.nan_to_num(a, nan=0).astype(np.int64), mask=np.isnan(a)
                 )
-            missing = self._missing_words(s) if human else self._missing_text[s]
-            cols[f"{scheme.id}_missing"] = pc.take(pa.array(missing, pa.string()), idx)
+            cols[f"{scheme.id}_missing"] = pc.take(missing, idx)
             marks = {id(p): mark_of(scheme, p) for p in plans}
             if human:
                 from .labels import mark_label
@@ -178,6 +179,17 @@ class Writer:
                 marks = {k: mark_label(v, self.lang) if v else "" for k, v in marks.items()}
             cols[f"{scheme.id}_plan"] = pa.array([marks[id(p)] for p in plans], pa.string())
         return pa.table(cols)
+
+    def _per_kind(self, s: int, human: bool) -> tuple[pa.Array, pa.Array]:
+        """Scheme ``s``'s verdict code and missing answers per result index, as arrays
+        (made again only when the screening found new results for it)."""
+        got = self._kind_arrays.get(s)
+        n = len(self.screener.verdicts[s])
+        if got is None or got[0] != n:
+            missing = self._missing_words(s) if human else self._missing_text[s]
+            codes = pa.array(np.asarray(self.screener.verdicts[s], dtype=np.int8))
+            got = self._kind_arrays[s] = (n, codes, pa.array(missing, pa.string()))
+        return got[1], got[2]
 
     def _plan_columns(self, plans: list, human: bool) -> dict[str, pa.Array]:
         """The plan's columns, each distinct plan put in words once."""
@@ -266,6 +278,14 @@ class Writer:
         from .batch import RowError
 
         if self.count == 0:
+            if table.num_columns > EXCEL_MAX_COLUMNS:  # with the identifiers (run checks first)
+                from intertex_cli.errors import UsageError
+
+                raise UsageError(
+                    f"--detail over {len(self.screener.schemes):,} schemes makes "
+                    f"{table.num_columns:,} columns: an Excel sheet holds at most 16,384; "
+                    "write .csv, .parquet or .json, or name a scheme with --scheme"
+                )
             self._xlsx_header(self._sheet, table.column_names, table)
         if self.count + table.num_rows + 1 > EXCEL_MAX_ROWS:
             raise RowError(
@@ -314,7 +334,7 @@ class Writer:
         ids = {**b.ids, **shown}
         frags = self._fragments
         schemes = range(len(self.screener.schemes))
-        parts = []
+        parts, size = [], 0
         for i in range(b.n):
             head = {"row": int(b.rows[i])}
             for name, values in ids.items():
@@ -346,9 +366,10 @@ class Writer:
                 + ", ".join(results)
                 + "]}"
             )
-            if len(parts) >= 2000:  # bounded memory: a few megabytes at a time
+            size += len(parts[-1])
+            if len(parts) >= 2000 or size >= 4_000_000:  # a few megabytes at a time
                 f.write("".join(parts))
-                parts = []
+                parts, size = [], 0
         f.write("".join(parts))
 
     def close(self) -> None:

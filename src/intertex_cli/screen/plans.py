@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import sys
 
 import numpy as np
 
@@ -31,7 +32,10 @@ from intertex_cli.views.present import contacts_for, plan_data
 from .batch import Batch, RowError, Screener, _unique_rows
 
 TOP = 5  # the largest plans the summary names
-MEMO_MAX = 20_000  # plans kept (a few kilobytes each); a portfolio of distinct budgets repeats none
+# the plans kept for the companies to come, by their size: a plan's JSON is a few
+# kilobytes at 28 schemes, megabytes at 5 000 (every scheme left out is in it); the
+# oldest go first. A portfolio of distinct budgets repeats none.
+MEMO_BYTES = 96 * 2**20
 
 
 class CompanyPlan(Record):
@@ -49,7 +53,12 @@ class CompanyPlan(Record):
         self.contact: dict | None = contact
         self.question: str | None = question  # the answer that would settle the most
         self.marks: dict[str, str] = marks  # id -> "plan", a left-out reason or an end
-        self.json: str = json_text
+        self.json: str | None = json_text  # plan_data's JSON (Plans.with_json)
+
+    def size(self) -> int:
+        """About how many bytes it holds (for the memo's bound)."""
+        text = sys.getsizeof(self.json) if self.json is not None else 0
+        return 1000 + text + 200 * (len(self.ids) + len(self.flagged) + len(self.marks))
 
 
 def mark_of(scheme, plan: CompanyPlan) -> str:
@@ -63,11 +72,14 @@ def mark_of(scheme, plan: CompanyPlan) -> str:
 class Plans:
     """The plans of the companies, batch by batch, and what the summary says of them."""
 
-    def __init__(self, catalog):
+    def __init__(self, catalog, with_json: bool = True):
+        """``with_json``: each plan's JSON text is made (a JSON output carries it)."""
         self.catalog = catalog
         self.schemes = tuple(catalog.schemes.values())
+        self.with_json = with_json
         self.full: Screener | None = None
         self.memo: dict[bytes, CompanyPlan] = {}
+        self.memo_bytes = 0
         self._projects: dict = {None: 0}
         self._places: dict[int, int] = {}  # département and region codes -> whom code
         self._whom: dict[tuple, int] = {}
@@ -152,13 +164,20 @@ class Plans:
             plan = self.memo.get(key)
             if plan is None:
                 plan = self._make(b, int(first[j]))
-                if len(self.memo) >= MEMO_MAX:
-                    self.memo.clear()
-                self.memo[key] = plan
+                self._keep(key, plan)
             got[j] = plan
         out = [got[k] for k in inverse]
         self._count(b, inverse, got)
         return out
+
+    def _keep(self, key: bytes, plan: CompanyPlan) -> None:
+        """``plan`` kept for its kind, the oldest plans dropped beyond MEMO_BYTES."""
+        size = len(key) + plan.size()
+        while self.memo and self.memo_bytes + size > MEMO_BYTES:
+            old_key = next(iter(self.memo))
+            self.memo_bytes -= len(old_key) + self.memo.pop(old_key).size()
+        self.memo[key] = plan
+        self.memo_bytes += size
 
     def _make(self, b: Batch, i: int) -> CompanyPlan:
         try:
@@ -192,7 +211,7 @@ class Plans:
             contact=step["contact"] if step else None,
             question=question,
             marks=marks,
-            json_text=json.dumps(data, ensure_ascii=False),
+            json_text=json.dumps(data, ensure_ascii=False) if self.with_json else None,
         )
 
     def _count(self, b: Batch, inverse: np.ndarray, kinds: list) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from intertex_cli.errors import UsageError
 
-from .batch import RowError, Screener
+from .batch import RowError, Screener, block_rows
 from .output import FORMATS, AtomicFile, Summary, Writer
 from .readers import (
     ParquetInput,
@@ -61,6 +61,18 @@ def run_screen(
         if target_fmt is None:
             raise UsageError(
                 f"unknown output format {output.suffix!r}: use .csv, .xlsx, .parquet or .json"
+            )
+    if target_fmt == "xlsx" and detail:
+        from .labels import DETAIL_SUFFIXES, PLAN_COLUMNS
+        from .output import EXCEL_MAX_COLUMNS
+
+        # row, the plan's columns and error, then each scheme's (the identifiers not counted)
+        columns = 2 + len(PLAN_COLUMNS) + (1 + len(DETAIL_SUFFIXES)) * len(schemes)
+        if columns > EXCEL_MAX_COLUMNS:
+            raise UsageError(
+                f"--detail over {len(schemes):,} schemes makes {columns:,} columns: an Excel "
+                "sheet holds at most 16,384; write .csv, .parquet or .json, or name a scheme "
+                "with --scheme"
             )
     if (naf or region) and not sirene:
         raise UsageError("--naf and --region filter INSEE's SIRENE files: add --sirene")
@@ -116,7 +128,11 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
     from .plans import Plans
 
     catalog, lang, detail = how
-    plans = Plans(catalog)  # each company's plan: over the whole catalogue, as check's
+    # each company's plan: over the whole catalogue, as check's (its JSON text only
+    # where a JSON output carries it)
+    with_json = "json" in (fmt, target_fmt)
+    plans = Plans(catalog, with_json=with_json)
+    step = block_rows(len(catalog.schemes), with_json)
     summary = Summary(screener, plans)
     sinks = []
     writers = []
@@ -149,12 +165,18 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
                 from .sirene import answers_columns
 
                 shown = {**shown, **answers_columns(b)}
-            index = screener.screen(b)
-            amounts = screener.amounts(b, index)
-            company_plans = plans.of_batch(b, screener, index)
-            for w in writers:
-                w.write(b, index, amounts, shown, company_plans)
-            summary.add(index)
+            # a block at a time: its rows times the schemes stay under BLOCK_CELLS
+            for start in range(0, b.n, step):
+                end = min(start + step, b.n)
+                part = b if (start, end) == (0, b.n) else b.slice(start, end)
+                index = screener.screen(part)
+                amounts = screener.amounts(part, index)
+                company_plans = plans.of_batch(part, screener, index)
+                cols = {k: v[start:end] for k, v in shown.items()}
+                for w in writers:
+                    w.write(part, index, amounts, cols, company_plans)
+                summary.add(index)
+                del index, amounts, company_plans
         if INTERRUPTED:
             raise KeyboardInterrupt
         if summary.companies == 0 and not sirene:

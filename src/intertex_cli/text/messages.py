@@ -284,6 +284,12 @@ _FR = [
         r"(?P<f>.+?) is not UTF-8: read as Windows-1252 \(Excel's French CSV\)",
         "{f} n'est pas en UTF-8 : lu en Windows-1252 (le CSV français d'Excel)",
     ),
+    (
+        r"--detail over (?P<n>[\d,]+) schemes makes (?P<c>[\d,]+) columns: an Excel sheet holds "
+        r"at most 16,384; write \.csv, \.parquet or \.json, or name a scheme with --scheme",
+        "--detail sur {n} dispositifs fait {c} colonnes : une feuille Excel en contient au plus "
+        "16 384 ; écrivez un .csv, un .parquet ou un .json, ou nommez un dispositif avec --scheme",
+    ),
     (r"the file is empty", "le fichier est vide"),
     (
         r"no company in the file \(only a header\)",
