@@ -225,8 +225,8 @@ _FR = [
         "un seul portefeuille à la fois (ou --sirene avec les deux fichiers de l'INSEE)",
     ),
     (
-        r"--date (?P<v>.+?): expected a date as YYYY-MM-DD",
-        "--date {v} : une date AAAA-MM-JJ est attendue",
+        r"--date (?P<v>.+?): expected a date as YYYY-MM-DD(?:, e\.g\. 2017-12-31)?",
+        "--date {v} : une date AAAA-MM-JJ est attendue, par exemple 2017-12-31",
     ),
     (
         r"--naf (?P<v>.+?): give NAF codes or prefixes, e\.g\. 13,14,15\.1",
@@ -303,6 +303,7 @@ _FR_PIECES = [
     (r"\bSee: intertex list\b", "Voir : intertex list"),
     (r"\(Possible options: (?P<v>[^)]+)\)", "(options possibles : {v})"),
     (r"\bnot a project id\b", "n'est pas un projet connu"),
+    (r"… \((?P<n>\d+) characters\)", "… ({n} caractères)"),  # sanitize.shown's cut
 ]
 # typer's checks of a path given as an option ("Path 'x' does not exist.")
 _FR_PIECES += [
