@@ -304,6 +304,17 @@ _FR_PIECES = [
     (r"\(Possible options: (?P<v>[^)]+)\)", "(options possibles : {v})"),
     (r"\bnot a project id\b", "n'est pas un projet connu"),
     (r"… \((?P<n>\d+) characters\)", "… ({n} caractères)"),  # sanitize.shown's cut
+    # the plausibility bounds' reasons (engine.vocab's max_why)
+    (
+        r"\((?P<n>[\d  ]+) billion, more than the largest company on earth\)",
+        "({n} milliards, plus que le chiffre d'affaires de la plus grande entreprise du monde)",
+    ),
+    (
+        r"\((?P<n>[\d  ]+) billion, more than the largest bank's balance sheet\)",
+        "({n} milliards, plus que le bilan de la plus grande banque)",
+    ),
+    (r"\(more staff than any employer on earth\)", "(plus que l'effectif de tout employeur)"),
+    (r"\((?P<n>[\d  ]+) years\)", "({n} ans)"),
 ]
 # typer's checks of a path given as an option ("Path 'x' does not exist.")
 _FR_PIECES += [
