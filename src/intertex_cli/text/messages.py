@@ -51,7 +51,10 @@ _FR = [
         r"expected the company's name as text, got " + _V,
         "le nom de l'entreprise est attendu, en texte, pas {v}",
     ),
-    (r"(?P<v>.+?) is not plausible: at most (?P<m>.+)", "{v} n'est pas plausible : au plus {m}"),
+    (  # the value has no ": " (else a file's or a row's prefix is taken for it)
+        r"(?P<v>(?:(?!: ).)+?) is not plausible: at most (?P<m>.+)",
+        "{v} n'est pas plausible : au plus {m}",
+    ),
     (
         r"(?P<v>.+?) is not a project id; known: (?P<l>.+)",
         "{v} n'est pas un projet connu ; projets : {l}",
@@ -304,6 +307,7 @@ _FR_PIECES = [
     (r"\(Possible options: (?P<v>[^)]+)\)", "(options possibles : {v})"),
     (r"\bnot a project id\b", "n'est pas un projet connu"),
     (r"… \((?P<n>\d+) characters\)", "… ({n} caractères)"),  # sanitize.shown's cut
+    (r"\ba number of about (?P<n>\d+) digits\b", "un nombre d'environ {n} chiffres"),
     # the plausibility bounds' reasons (engine.vocab's max_why)
     (
         r"\((?P<n>[\d  ]+) billion, more than the largest company on earth\)",
