@@ -209,6 +209,9 @@ def complete(args: list[str]) -> int:
                 param._custom_shell_complete = _completer(command.name or "", param.name)
     try:
         group.main(args=args, prog_name=PROG, complete_var=COMPLETE_VAR)
-    except SystemExit as e:
-        return e.code if isinstance(e.code, int) else 0
+    except SystemExit as e:  # click's 1 is an instruction it does not know: bad input
+        code = e.code if isinstance(e.code, int) else 0
+        return 2 if code == 1 else code
+    except (ValueError, IndexError):  # COMP_CWORD not a word's index: nothing to offer
+        return 2  # silent: a message would land in the middle of the command line
     return 0

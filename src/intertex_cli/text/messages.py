@@ -51,7 +51,10 @@ _FR = [
         r"expected the company's name as text, got " + _V,
         "le nom de l'entreprise est attendu, en texte, pas {v}",
     ),
-    (r"(?P<v>.+?) is not plausible: at most (?P<m>.+)", "{v} n'est pas plausible : au plus {m}"),
+    (  # the value has no ": " (else a file's or a row's prefix is taken for it)
+        r"(?P<v>(?:(?!: ).)+?) is not plausible: at most (?P<m>.+)",
+        "{v} n'est pas plausible : au plus {m}",
+    ),
     (
         r"(?P<v>.+?) is not a project id; known: (?P<l>.+)",
         "{v} n'est pas un projet connu ; projets : {l}",
@@ -225,8 +228,8 @@ _FR = [
         "un seul portefeuille à la fois (ou --sirene avec les deux fichiers de l'INSEE)",
     ),
     (
-        r"--date (?P<v>.+?): expected a date as YYYY-MM-DD",
-        "--date {v} : une date AAAA-MM-JJ est attendue",
+        r"--date (?P<v>.+?): expected a date as YYYY-MM-DD(?:, e\.g\. 2017-12-31)?",
+        "--date {v} : une date AAAA-MM-JJ est attendue, par exemple 2017-12-31",
     ),
     (
         r"--naf (?P<v>.+?): give NAF codes or prefixes, e\.g\. 13,14,15\.1",
@@ -309,6 +312,19 @@ _FR_PIECES = [
     (r"\bSee: intertex list\b", "Voir : intertex list"),
     (r"\(Possible options: (?P<v>[^)]+)\)", "(options possibles : {v})"),
     (r"\bnot a project id\b", "n'est pas un projet connu"),
+    (r"… \((?P<n>\d+) characters\)", "… ({n} caractères)"),  # sanitize.shown's cut
+    (r"\ba number of about (?P<n>\d+) digits\b", "un nombre d'environ {n} chiffres"),
+    # the plausibility bounds' reasons (engine.vocab's max_why)
+    (
+        r"\((?P<n>[\d  ]+) billion, more than the largest company on earth\)",
+        "({n} milliards, plus que le chiffre d'affaires de la plus grande entreprise du monde)",
+    ),
+    (
+        r"\((?P<n>[\d  ]+) billion, more than the largest bank's balance sheet\)",
+        "({n} milliards, plus que le bilan de la plus grande banque)",
+    ),
+    (r"\(more staff than any employer on earth\)", "(plus que l'effectif de tout employeur)"),
+    (r"\((?P<n>[\d  ]+) years\)", "({n} ans)"),
 ]
 # typer's checks of a path given as an option ("Path 'x' does not exist.")
 _FR_PIECES += [
