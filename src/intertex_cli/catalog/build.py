@@ -217,6 +217,11 @@ PARALLEL_FROM = 400  # cards: below, one process (starting others costs more tha
 SHARES = 4  # the parts of the cards each process reads
 
 
+def workers(n: int) -> int:
+    """The processes that read ``n`` cards (1: this one)."""
+    return _workers(n)
+
+
 def _workers(n: int) -> int:
     import sys
 
