@@ -520,9 +520,6 @@ class CachedCatalog:
         """stamp -> an agency's record, for a rebuild."""
         return dict(zip(self._agency_stamps, self.agencies))
 
-    def raw_record(self, span) -> bytes:
-        return self._read(span)
-
     def close(self) -> None:
         self._fh.close()
 
@@ -676,26 +673,33 @@ def _copy_search(put, sections: dict, old, cards: list, agencies_same: bool) -> 
 
 def layout(key: str, code: str, cards: list, agencies: list, agency_stamps: list, old=None):
     """The file's lines: a header, then the body. ``cards``: build.Card, new (their
-    record as bytes) or taken from ``old`` (their record's span there)."""
-    body: list[bytes] = []
+    record as bytes) or taken from ``old`` (their record's span there). The records
+    of ``old`` that follow one another there are one ``_Run``, copied when the file is
+    written (``_atomic_write``), each record's CRC checked as it passes; nothing here
+    reads them: the header needs only their lengths and CRCs, which the index has."""
+    body: list = []
     size = 0
 
     def put(data: bytes) -> list:
         nonlocal size
         span = [size, len(data), _crc(data)]
-        body.append(data + b"\n")
+        body.append(data)
+        body.append(b"\n")
         size += len(data) + 1
         return span
 
     sections = {"agencies": put(_dumps(agencies))}
     spans = []
+    run = None
     for c in cards:
-        if c.record is None:  # taken from the old file: its CRC checked there
-            data = old.raw_record(c.data)
-            spans.append([size, len(data), c.data[2]])
-            body.append(data + b"\n")
-            size += len(data) + 1
+        if c.record is None:  # taken from the old file, as it is
+            if run is None or not run.extend(c.data):
+                run = _Run(old, c.data)
+                body.append(run)
+            spans.append([size, c.data[1], c.data[2]])
+            size += c.data[1] + 1
         else:
+            run = None
             spans.append(put(c.record))
     sections["summary"] = put(b"[" + b",".join(c.summary for c in cards) + b"]")
     sections["check"] = put(b"[" + b",".join(c.check for c in cards) + b"]")
@@ -714,9 +718,58 @@ def layout(key: str, code: str, cards: list, agencies: list, agency_stamps: list
     return [head + b"\n", *body]
 
 
+class _Run:
+    """Records that follow one another in the previous cache file, each with the line
+    break after it: copied in large reads, never parsed. Each record's CRC and the
+    line break after it are checked as it passes (``CacheError`` if one proves bad)."""
+
+    CHUNK = 8 << 20  # bytes read at once (at least one record)
+
+    __slots__ = ("old", "spans")
+
+    def __init__(self, old, span):
+        self.old = old
+        self.spans = [span]
+
+    def extend(self, span) -> bool:
+        """Take ``span`` if it starts where the run ends."""
+        last = self.spans[-1]
+        if span[0] != last[0] + last[1] + 1:
+            return False
+        self.spans.append(span)
+        return True
+
+    def pieces(self):
+        fd = self.old._fh.fileno()
+        spans = self.spans
+        i = 0
+        while i < len(spans):
+            start = spans[i][0]
+            j = i + 1
+            while j < len(spans) and spans[j][0] + spans[j][1] + 1 - start <= self.CHUNK:
+                j += 1
+            end = spans[j - 1][0] + spans[j - 1][1] + 1
+            data = os.pread(fd, end - start, self.old._body + start)
+            if len(data) != end - start:
+                raise CacheError("truncated")
+            view = memoryview(data)
+            for offset, length, crc in spans[i:j]:
+                at = offset - start
+                if _crc(view[at : at + length]) != crc or view[at + length] != 10:
+                    raise CacheError("checksum")
+            yield data
+            i = j
+
+
+def joined(lines: list) -> bytes:
+    """The whole file in memory (``layout``'s lines, the runs read)."""
+    return b"".join(p for x in lines for p in (x.pieces() if x.__class__ is _Run else (x,)))
+
+
 def write(catalog_dir: Path, files: list[tuple[str, os.stat_result]], lines: list[bytes]):
     """Store a validated catalogue. Returns the file, or None if not written (a file
-    changed just now, no private folder, a full disk)."""
+    changed just now, no private folder, a full disk). CacheError: a record copied
+    from the previous file proved bad (nothing written)."""
     if racy(files):
         return None
     folder = private_directory(create=True)
@@ -724,7 +777,7 @@ def write(catalog_dir: Path, files: list[tuple[str, os.stat_result]], lines: lis
         return None
     path = _file(folder, catalog_dir)
     try:
-        _atomic_write(path, lines)
+        _atomic_write(path, lines)  # CacheError: a record of the previous file proved bad
     except OSError:
         return None  # a full disk, a read-only home: no cache, still correct
     _prune(folder, keep=path)
@@ -738,7 +791,11 @@ def _atomic_write(path: Path, chunks: list[bytes]) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             for c in chunks:
-                f.write(c)
+                if c.__class__ is _Run:
+                    for piece in c.pieces():
+                        f.write(piece)
+                else:
+                    f.write(c)
             f.flush()
         os.replace(tmp, path)
     except BaseException:

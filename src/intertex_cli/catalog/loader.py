@@ -149,8 +149,16 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
 
         raise CatalogError(f"catalogue directory not found: {shown_path(d)}")
     scheme_files, agency_files = _files(d)
-    if not use_cache or os.environ.get("INTERTEX_NO_CACHE") == "1":
-        return _validate(d, [Path(p) for p, _ in scheme_files], [Path(p) for p, _ in agency_files])
+    no_cache = not use_cache or os.environ.get("INTERTEX_NO_CACHE") == "1"
+    if no_cache:
+        from .build import workers
+
+        if workers(len(scheme_files)) == 1:
+            return _validate(
+                d, [Path(p) for p, _ in scheme_files], [Path(p) for p, _ in agency_files]
+            )
+        # many cards and several cores: read by several processes, as a cold build
+        # does, into a cache kept in memory (no file read nor written)
     from functools import partial
 
     from . import cache
@@ -159,11 +167,11 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
     code = cache.code_key(d)
     key = cache.fingerprint(d, files, code)
     reread = partial(_reread, d)
-    source = cache.open_catalog(key, d, reread)
+    source = None if no_cache else cache.open_catalog(key, d, reread)
     if source is None:
         from .build import update
 
-        source = update(d, scheme_files, agency_files, code, key, reread)
+        source = update(d, scheme_files, agency_files, code, key, reread, store=not no_cache)
     from .records import LazyScheme, Record
 
     return Catalog(
