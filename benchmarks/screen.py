@@ -1,6 +1,6 @@
 """Screening speed and memory on synthetic SIRENE-shaped files.
 
-    python benchmarks/screen.py [--sizes 100000,1000000] [--keep DIR]
+    python benchmarks/screen.py [--sizes 100000,1000000,register] [--keep DIR]
 
 Writes INSEE-shaped StockUniteLegale and StockEtablissement CSV files (the real column
 names and code lists; synthetic sirens and names, no personal data) and a portfolio CSV
@@ -36,7 +36,8 @@ UNIT_COLUMNS = (
     "denominationUsuelle2UniteLegale,denominationUsuelle3UniteLegale,"
     "categorieJuridiqueUniteLegale,activitePrincipaleUniteLegale,"
     "nomenclatureActivitePrincipaleUniteLegale,nicSiegeUniteLegale,"
-    "economieSocialeSolidaireUniteLegale,societeMissionUniteLegale,caractereEmployeurUniteLegale"
+    "economieSocialeSolidaireUniteLegale,societeMissionUniteLegale,caractereEmployeurUniteLegale,"
+    "activitePrincipaleNAF25UniteLegale"
 ).split(",")
 ESTAB_COLUMNS = (
     "siren,nic,siret,statutDiffusionEtablissement,dateCreationEtablissement,"
@@ -50,11 +51,19 @@ ESTAB_COLUMNS = (
     "codeCommuneEtablissement,codeCedexEtablissement,libelleCedexEtablissement,"
     "codePaysEtrangerEtablissement,libellePaysEtrangerEtablissement,"
     "identifiantAdresseEtablissement,coordonneeLambertAbscisseEtablissement,"
-    "coordonneeLambertOrdonneeEtablissement,dateDebut,etatAdministratifEtablissement,"
-    "enseigne1Etablissement,enseigne2Etablissement,enseigne3Etablissement,"
-    "denominationUsuelleEtablissement,activitePrincipaleEtablissement,"
-    "nomenclatureActivitePrincipaleEtablissement,caractereEmployeurEtablissement"
-).split(",")
+    "coordonneeLambertOrdonneeEtablissement,complementAdresse2Etablissement,"
+    "numeroVoie2Etablissement,indiceRepetition2Etablissement,typeVoie2Etablissement,"
+    "libelleVoie2Etablissement,codePostal2Etablissement,libelleCommune2Etablissement,"
+    "libelleCommuneEtranger2Etablissement,distributionSpeciale2Etablissement,"
+    "codeCommune2Etablissement,codeCedex2Etablissement,libelleCedex2Etablissement,"
+    "codePaysEtranger2Etablissement,libellePaysEtranger2Etablissement,dateDebut,"
+    "etatAdministratifEtablissement,enseigne1Etablissement,enseigne2Etablissement,"
+    "enseigne3Etablissement,denominationUsuelleEtablissement,activitePrincipaleEtablissement,"
+    "nomenclatureActivitePrincipaleEtablissement,caractereEmployeurEtablissement,"
+    "activitePrincipaleNAF25Etablissement"
+).split(",")  # both in INSEE's order (tests/data/sirene-insee has INSEE's own headers)
+REGISTER = (30_000_000, 42_000_000)  # the register's size: legal units, establishments
+CHUNK = 1_000_000  # rows generated at a time: the register's files never sit in memory
 BANDS = [
     "NN",
     "00",
@@ -86,11 +95,38 @@ def _codes(rng, values, n, weights=None):
     return pa.array(np.array(values, dtype=object)[rng.choice(len(values), n, p=p)], pa.string())
 
 
-def write_sirene(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
+def write_sirene(
+    folder: Path, n: int, seed: int = 1, second_share: float = 1 / 3, name: str | None = None
+) -> tuple[Path, Path]:
+    """StockUniteLegale and StockEtablissement files of ``n`` units, each with its head
+    office and, for ``second_share`` of them, a secondary establishment; written
+    ``CHUNK`` units at a time (sirens in order, establishments sorted by siren)."""
+    units = folder / f"StockUniteLegale_{name or n}.csv"
+    estabs = folder / f"StockEtablissement_{name or n}.csv"
+    writers = None
+    try:
+        for k, start in enumerate(range(0, n, CHUNK)):
+            rng = np.random.default_rng(seed if k == 0 else [seed, k])
+            u, e = _sirene_chunk(rng, start, min(CHUNK, n - start), second_share)
+            if writers is None:
+                writers = (pcsv.CSVWriter(units, u.schema, write_options=_OPTIONS),
+                           pcsv.CSVWriter(estabs, e.schema, write_options=_OPTIONS))  # fmt: skip
+            writers[0].write_table(u)
+            writers[1].write_table(e)
+    finally:
+        for w in writers or ():
+            w.close()
+    return units, estabs
+
+
+_OPTIONS = pcsv.WriteOptions(quoting_style="none")
+
+
+def _sirene_chunk(rng, start: int, n: int, second_share: float):
     from intertex_cli.engine import geo
 
-    rng = np.random.default_rng(seed)
-    sirens = np.arange(300_000_000, 300_000_000 + n, dtype=np.int64).astype(str)
+    first = 300_000_000 + start
+    sirens = np.arange(first, first + n, dtype=np.int64).astype(str)
     days = rng.integers(0, 75 * 365, n)
     created = (np.datetime64("1950-01-01") + days.astype("timedelta64[D]")).astype(str)
     empty = pa.array([""] * n, pa.string())
@@ -110,12 +146,11 @@ def write_sirene(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
         nomenclatureActivitePrincipaleUniteLegale=pa.array(["NAFRev2"] * n),
         nicSiegeUniteLegale=pa.array(["00011"] * n),
     )
-    units = folder / f"StockUniteLegale_{n}.csv"
-    pcsv.write_csv(pa.table(cols), units, pcsv.WriteOptions(quoting_style="none"))
+    units = pa.table(cols)
     # one head office per unit, and a secondary establishment for one unit in three
     deps = np.array(sorted(geo.DEPARTMENTS), dtype=object)
     dep = deps[rng.integers(0, len(deps), n)]
-    second = rng.random(n) < 1 / 3
+    second = rng.random(n) < second_share
     m = n + int(second.sum())
     all_sirens = np.concatenate([sirens, sirens[second]])
     all_deps = np.concatenate([dep, deps[rng.integers(0, len(deps), int(second.sum()))]])
@@ -136,9 +171,7 @@ def write_sirene(folder: Path, n: int, seed: int = 1) -> tuple[Path, Path]:
         codeCommuneEtablissement=pa.array(commune[order]),
         etatAdministratifEtablissement=pa.array(["A"] * m),
     )
-    estabs = folder / f"StockEtablissement_{n}.csv"
-    pcsv.write_csv(pa.table(cols), estabs, pcsv.WriteOptions(quoting_style="none"))
-    return units, estabs
+    return units, pa.table(cols)
 
 
 def write_portfolio(folder: Path, n: int, seed: int = 2) -> Path:
@@ -217,39 +250,55 @@ def check_cost(runs: int = 300) -> float:
     return (time.perf_counter() - t) / runs
 
 
+def _count_active(units: Path) -> int:
+    """The active units of a StockUniteLegale file, read in batches."""
+    reader = pcsv.open_csv(
+        units,
+        convert_options=pcsv.ConvertOptions(
+            include_columns=["etatAdministratifUniteLegale"],
+            column_types={"etatAdministratifUniteLegale": pa.string()},
+        ),
+    )
+    return sum(b.column(0).to_pylist().count("A") for b in reader)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument(
+        "--sizes",
+        default="100000,1000000",
+        help="numbers of units; 'register': INSEE's full size, 30 M units and 42 M "
+        "establishments (about 7 GB of CSV; SIRENE only, no portfolio)",
+    )
     ap.add_argument("--keep", type=Path, default=None, help="write the files here and keep them")
     a = ap.parse_args()
-    sizes = [int(x) for x in a.sizes.split(",")]
+    sizes = [x.strip() for x in a.sizes.split(",")]
     folder = a.keep or Path(tempfile.mkdtemp(prefix="intertex-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     per_check = check_cost()
     rows = []
-    for n in sizes:
-        units, estabs = write_sirene(folder, n)
-        portfolio = write_portfolio(folder, n)
-        active = int(
-            pcsv.read_csv(
-                units,
-                convert_options=pcsv.ConvertOptions(
-                    include_columns=["etatAdministratifUniteLegale"]
-                ),
-            )  # fmt: skip
-            .column(0)
-            .to_pylist()
-            .count("A")
-        )
+    for size in sizes:
+        register = size == "register"
+        if register:
+            n, m = REGISTER
+            units, estabs = write_sirene(folder, n, second_share=(m - n) / n, name="register")
+        else:
+            n = int(size)
+            units, estabs = write_sirene(folder, n)
+        active = _count_active(units)
         cases = [
             ("SIRENE units + establishments → csv", active,
              ["screen", "--sirene", str(units), str(estabs), "--date", "2025-01-01",
-              "-o", str(folder / f"out_sirene_{n}.csv")]),
-            ("portfolio csv (ranges, budgets) → csv", n,
-             ["screen", str(portfolio), "-o", str(folder / f"out_portfolio_{n}.csv")]),
-            ("portfolio csv → json", n,
-             ["screen", str(portfolio), "-o", str(folder / f"out_portfolio_{n}.json")]),
+              "-o", str(folder / f"out_sirene_{size}.csv")]),
         ]  # fmt: skip
+        if not register:
+            portfolio = write_portfolio(folder, n)
+            cases += [
+                ("portfolio csv (ranges, budgets) → csv", n,
+                 ["screen", str(portfolio), "-o", str(folder / f"out_portfolio_{n}.csv")]),
+                ("portfolio csv → json", n,
+                 ["screen", str(portfolio), "-o", str(folder / f"out_portfolio_{n}.json")]),
+            ]  # fmt: skip
         for name, companies, args in cases:
             took, wall, rss = timed(args)
             rows.append(
@@ -267,6 +316,11 @@ def main() -> None:
                 }
             )
             print(json.dumps(rows[-1], ensure_ascii=False))
+        if not a.keep:  # the register's files take gigabytes: gone before the next size
+            for f in folder.iterdir():
+                f.unlink()
+    if not a.keep:
+        folder.rmdir()
     print()
     print(f"{'case':42} {'companies':>10} {'s':>7} {'/s':>9} {'MB':>6} {'µs':>6} {'x check':>8}")
     for r in rows:

@@ -1,8 +1,10 @@
 """INSEE's SIRENE stock files as companies to screen, through ``sirene.yaml``.
 
-The legal units (StockUniteLegale) are read in batches; the head offices of the
-establishments file (StockEtablissement), if given, are read first and kept as two
-sorted arrays (siren, département) to give each unit its département. Every code is
+The legal units (StockUniteLegale) are read in batches. With the establishments file
+(StockEtablissement), the units are read twice: first the sirens of the units that pass
+the filters (active, --naf), then, once the head offices of those units only are kept
+from the establishments file as two sorted compact arrays (siren, département), the
+units themselves, each with its département. Nothing holds a whole file. Every code is
 mapped once per distinct value, by the data of ``sirene.yaml``: a head office abroad
 has no département, a creation date INSEE writes 1900-01-01 is unknown, ``[ND]`` (not
 diffused) is an empty cell, the activity comes from NAF rév. 2 or NAF 2025.
@@ -171,8 +173,8 @@ def _role(path: Path) -> tuple[str, list[str]]:
 # --------------------------------------------------------------------------- head offices
 
 
-def head_offices(path: Path, names: list[str], progress, share: float):
-    """(sorted sirens, département codes) of the head offices in an establishments file."""
+def office_columns(path: Path, names: list[str]) -> tuple[list, list, list]:
+    """The establishments file's columns read: (siren and head office flag, where, abroad)."""
     cols = mapping()["establishments"]["columns"]
     need = [cols["siren"], cols["head_office"]]
     missing = [c for c in need if c not in names]
@@ -182,16 +184,30 @@ def head_offices(path: Path, names: list[str], progress, share: float):
     if not where:
         raise input_error(path, f"missing column {cols['commune']} (or {cols['postcode']})")
     abroad = [c for c in (cols["country"], cols["foreign_city"]) if c in names]
+    return need, where, abroad
+
+
+def head_offices(path: Path, names: list[str], progress, share: float, start: float, wanted):
+    """(sorted sirens, département codes) of the head offices in an establishments file,
+    of the units in ``wanted`` (sorted sirens) only."""
+    cols = mapping()["establishments"]["columns"]
+    need, where, abroad = office_columns(path, names)
     truth = set(mapping()["establishments"]["head_office"])
     sirens, deps = [], []
     cache: dict = {}
-    for raw in read(path, need + where + abroad, progress, share):
+    for raw in read(path, need + where + abroad, progress, share, start):
         flag = _text(raw.column(cols["head_office"]))
         keep = pc.is_in(pc.utf8_lower(flag), value_set=pa.array(sorted(truth)))
         raw = raw.filter(keep)
         if raw.num_rows == 0:
             continue
         siren = _sirens(raw.column(cols["siren"]))
+        wanted_here = _among(siren, wanted)
+        if not wanted_here.all():
+            raw = raw.filter(pa.array(wanted_here))
+            siren = siren[wanted_here]
+        if raw.num_rows == 0:
+            continue
         commune = _text(raw.column(cols["commune"])) if cols["commune"] in where else None
         post = _text(raw.column(cols["postcode"])) if cols["postcode"] in where else None
         empty = pc.cast(pa.nulls(raw.num_rows), pa.string())
@@ -202,7 +218,7 @@ def head_offices(path: Path, names: list[str], progress, share: float):
         ]
         pair = pc.binary_join_element_wise(*parts, "|", null_handling="replace")
         values, idx = _distinct(pair)
-        codes = np.empty(len(values), dtype=np.int16)
+        codes = np.empty(len(values), dtype=DEP_TYPE)
         for j, v in enumerate(values):
             got = cache.get(v)
             if got is None:
@@ -214,17 +230,68 @@ def head_offices(path: Path, names: list[str], progress, share: float):
         sirens.append(siren[ok])
         deps.append(codes[idx][ok])
     if not sirens:
-        return np.zeros(0, np.int64), np.zeros(0, np.int16)
-    s, d = np.concatenate(sirens), np.concatenate(deps)
+        return np.zeros(0, np.int32), np.zeros(0, DEP_TYPE)
+    s = np.concatenate(sirens)
+    del sirens
+    d = np.concatenate(deps)
+    del deps
     order = np.argsort(s, kind="stable")
     return s[order], d[order]
 
 
+DEP_TYPE = np.int8 if len(DEPARTMENTS) < 127 else np.int16  # -1: none
+
+
 def _sirens(col) -> np.ndarray:
+    """The sirens as numbers (nine digits fit in 32 bits); -1 for a malformed one."""
     text = _text(col)
     ok = pc.match_substring_regex(text, r"^\d{1,9}$")
     num = pc.if_else(ok, text, "-1")
-    return pc.cast(num, pa.int64()).to_numpy(zero_copy_only=False)
+    return pc.cast(num, pa.int32()).to_numpy(zero_copy_only=False)
+
+
+def _among(siren: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Which of ``siren`` are in the sorted array ``wanted`` (never -1, a malformed one)."""
+    if not len(wanted):
+        return np.zeros(len(siren), dtype=bool)
+    pos = np.minimum(np.searchsorted(wanted, siren), len(wanted) - 1)
+    return (wanted[pos] == siren) & (siren >= 0)
+
+
+def _kept(raw, names: list[str], keep_naf, naf_cols: list[str]) -> np.ndarray:
+    """Which units of a batch pass the filters that need no head office: active, --naf."""
+    cols = mapping()["units"]["columns"]
+    n = raw.num_rows
+    mask = np.ones(n, dtype=bool)
+    if cols["state"] in names:
+        mask &= (
+            _text(raw.column(cols["state"])).to_numpy(zero_copy_only=False)
+            == (mapping()["units"]["active"])
+        )
+    if keep_naf:  # either nomenclature's code (textiles keep 13-15 in both)
+        hit = np.zeros(n, dtype=bool)
+        for c in naf_cols:
+            hit |= _map(raw.column(c), keep_naf, bool, False)
+        mask &= hit
+    return mask
+
+
+def _wanted(path: Path, names: list[str], keep_naf, naf_cols, progress, share: float):
+    """The sorted sirens of the units that pass the filters (a first reading of the units,
+    of the columns the filters need only): the head offices to keep."""
+    cols = mapping()["units"]["columns"]
+    need = [c for c in (cols["siren"], cols["state"], *naf_cols) if c in names]
+    need = list(dict.fromkeys(need))
+    parts = []
+    for raw in read(path, need, progress, share):
+        s = _sirens(raw.column(cols["siren"]))
+        parts.append(s[_kept(raw, names, keep_naf, naf_cols) & (s >= 0)])
+    if not parts:
+        return np.zeros(0, np.int32)
+    s = np.concatenate(parts)
+    del parts
+    s.sort()
+    return s
 
 
 # --------------------------------------------------------------------------- units
@@ -249,11 +316,8 @@ def sirene_batches(files, *, naf, region, on: date, warnings: list, progress):
     unit_path, names = roles["units"]
     both = "establishments" in roles
     offices = None
-    # the progress bar: each file's share of the bytes to read
-    sizes = {r: max(p.stat().st_size, 1) for r, (p, _) in roles.items()}
-    first = sizes.get("establishments", 0) / sum(sizes.values())
     if both:
-        offices = head_offices(*roles["establishments"], progress, share=first)
+        office_columns(*roles["establishments"])
     else:
         warnings.append("no StockEtablissement file: the département of each unit is unknown")
     cols = mapping()["units"]["columns"]
@@ -270,23 +334,28 @@ def sirene_batches(files, *, naf, region, on: date, warnings: list, progress):
     naf_cols = [c for c in (cols["naf"], cols["naf25"]) if c in names]
     if keep_naf and not naf_cols:
         raise input_error(unit_path, f"--naf needs the column {cols['naf']}")
+    # the progress bar: each reading's share of the bytes to read (the units twice)
+    unit_size = max(unit_path.stat().st_size, 1)
+    estab_size = max(roles["establishments"][0].stat().st_size, 1) if both else 0
+    total = unit_size * (2 if both else 1) + estab_size
+    first = 1.0 - unit_size / total  # the units' first reading and the establishments
+    if both:
+        wanted = _wanted(unit_path, names, keep_naf, naf_cols, progress, unit_size / total)
+        offices = head_offices(
+            *roles["establishments"],
+            progress,
+            share=estab_size / total,
+            start=unit_size / total,
+            wanted=wanted,
+        )
+        del wanted
     no_activity = [0, 0]  # units without an activity: no code; a code that gives none
     row = 2
     for raw in read(unit_path, present, progress, share=1.0 - first, start=first):
         n = raw.num_rows
         rows = np.arange(row, row + n, dtype=np.int64)
         row += n
-        mask = np.ones(n, dtype=bool)
-        if cols["state"] in names:
-            mask &= (
-                _text(raw.column(cols["state"])).to_numpy(zero_copy_only=False)
-                == (mapping()["units"]["active"])
-            )
-        if keep_naf:  # either nomenclature's code (textiles keep 13-15 in both)
-            hit = np.zeros(n, dtype=bool)
-            for c in naf_cols:
-                hit |= _map(raw.column(c), keep_naf, bool, False)
-            mask &= hit
+        mask = _kept(raw, names, keep_naf, naf_cols)
         dep = np.full(n, -1, dtype=np.int16)
         if offices is not None and len(offices[0]):
             s = _sirens(raw.column(cols["siren"]))
