@@ -1,12 +1,15 @@
 """Screening speed and memory on synthetic SIRENE-shaped files.
 
-    python benchmarks/screen.py [--sizes 100000,1000000,register] [--keep DIR]
+    python benchmarks/screen.py [--sizes 100000,1000000,register] [--parquet] [--keep DIR]
 
 Writes INSEE-shaped StockUniteLegale and StockEtablissement CSV files (the real column
 names and code lists; synthetic sirens and names, no personal data) and a portfolio CSV
 (the answers keys, with ranges and budgets), then times ``intertex screen`` on each in a
 fresh process: seconds, companies per second, peak memory (max RSS), and the cost per
 company against ``check`` on one company (the engine's ``evaluate``, in process).
+The SIRENE files are screened whole and, as an adviser would, for textiles in Occitanie
+(``--naf 13,14,15 --region occitanie``); ``--parquet`` screens Parquet copies too (the
+creation date typed as a date, as in INSEE's Parquet files; the other columns text).
 
 Not a test: numbers vary by machine.
 """
@@ -23,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 UNIT_COLUMNS = (
@@ -96,27 +100,48 @@ def _codes(rng, values, n, weights=None):
 
 
 def write_sirene(
-    folder: Path, n: int, seed: int = 1, second_share: float = 1 / 3, name: str | None = None
+    folder: Path,
+    n: int,
+    seed: int = 1,
+    second_share: float = 1 / 3,
+    name: str | None = None,
+    parquet: bool = False,
 ) -> tuple[Path, Path]:
     """StockUniteLegale and StockEtablissement files of ``n`` units, each with its head
     office and, for ``second_share`` of them, a secondary establishment; written
-    ``CHUNK`` units at a time (sirens in order, establishments sorted by siren)."""
+    ``CHUNK`` units at a time (sirens in order, establishments sorted by siren); with
+    ``parquet``, ``.parquet`` copies beside them (a row group per chunk)."""
+    import pyarrow.parquet as pq
+
     units = folder / f"StockUniteLegale_{name or n}.csv"
     estabs = folder / f"StockEtablissement_{name or n}.csv"
-    writers = None
+    writers: list = []
     try:
         for k, start in enumerate(range(0, n, CHUNK)):
             rng = np.random.default_rng(seed if k == 0 else [seed, k])
             u, e = _sirene_chunk(rng, start, min(CHUNK, n - start), second_share)
-            if writers is None:
-                writers = (pcsv.CSVWriter(units, u.schema, write_options=_OPTIONS),
-                           pcsv.CSVWriter(estabs, e.schema, write_options=_OPTIONS))  # fmt: skip
-            writers[0].write_table(u)
-            writers[1].write_table(e)
+            tables = [u, e]
+            if parquet:
+                tables += [_typed(u), e]
+            if not writers:
+                writers = [pcsv.CSVWriter(units, u.schema, write_options=_OPTIONS),
+                           pcsv.CSVWriter(estabs, e.schema, write_options=_OPTIONS)]  # fmt: skip
+                if parquet:
+                    writers += [pq.ParquetWriter(units.with_suffix(".parquet"), tables[2].schema),
+                                pq.ParquetWriter(estabs.with_suffix(".parquet"), e.schema)]  # fmt: skip
+            for w, t in zip(writers, tables, strict=True):
+                w.write_table(t)
     finally:
-        for w in writers or ():
+        for w in writers:
             w.close()
     return units, estabs
+
+
+def _typed(units: pa.Table) -> pa.Table:
+    """The units as INSEE's Parquet types its creation date: a date, not text."""
+    i = units.column_names.index("dateCreationUniteLegale")
+    dates = pc.cast(pc.strptime(units.column(i), "%Y-%m-%d", "s"), pa.date32())
+    return units.set_column(i, "dateCreationUniteLegale", dates)
 
 
 _OPTIONS = pcsv.WriteOptions(quoting_style="none")
@@ -250,16 +275,25 @@ def check_cost(runs: int = 300) -> float:
     return (time.perf_counter() - t) / runs
 
 
-def _count_active(units: Path) -> int:
-    """The active units of a StockUniteLegale file, read in batches."""
+def _count_active(units: Path, naf: tuple[str, ...] = ()) -> int:
+    """The active units of a StockUniteLegale file (of NAF divisions ``naf`` if given),
+    read in batches."""
+    state, activity = "etatAdministratifUniteLegale", "activitePrincipaleUniteLegale"
     reader = pcsv.open_csv(
         units,
         convert_options=pcsv.ConvertOptions(
-            include_columns=["etatAdministratifUniteLegale"],
-            column_types={"etatAdministratifUniteLegale": pa.string()},
+            include_columns=[state, activity],
+            column_types={state: pa.string(), activity: pa.string()},
         ),
     )
-    return sum(b.column(0).to_pylist().count("A") for b in reader)
+    count = 0
+    for b in reader:
+        keep = pc.equal(b.column(state), "A")
+        if naf:
+            division = pc.utf8_slice_codeunits(b.column(activity), 0, 2)
+            keep = pc.and_(keep, pc.is_in(division, value_set=pa.array(naf)))
+        count += pc.sum(keep).as_py() or 0
+    return count
 
 
 def main() -> None:
@@ -269,6 +303,9 @@ def main() -> None:
         default="100000,1000000",
         help="numbers of units; 'register': INSEE's full size, 30 M units and 42 M "
         "establishments (about 7 GB of CSV; SIRENE only, no portfolio)",
+    )
+    ap.add_argument(
+        "--parquet", action="store_true", help="screen Parquet copies of the SIRENE files too"
     )
     ap.add_argument("--keep", type=Path, default=None, help="write the files here and keep them")
     a = ap.parse_args()
@@ -281,16 +318,26 @@ def main() -> None:
         register = size == "register"
         if register:
             n, m = REGISTER
-            units, estabs = write_sirene(folder, n, second_share=(m - n) / n, name="register")
+            units, estabs = write_sirene(
+                folder, n, second_share=(m - n) / n, name="register", parquet=a.parquet
+            )
         else:
             n = int(size)
-            units, estabs = write_sirene(folder, n)
+            units, estabs = write_sirene(folder, n, parquet=a.parquet)
         active = _count_active(units)
-        cases = [
-            ("SIRENE units + establishments → csv", active,
-             ["screen", "--sirene", str(units), str(estabs), "--date", "2025-01-01",
-              "-o", str(folder / f"out_sirene_{size}.csv")]),
-        ]  # fmt: skip
+        forms = [("csv", units, estabs)]
+        if a.parquet:
+            forms.append(("parquet", units.with_suffix(".parquet"), estabs.with_suffix(".parquet")))
+        cases = []
+        for form, u, e in forms:
+            files = ["screen", "--sirene", str(u), str(e), "--date", "2025-01-01"]
+            cases += [
+                (f"SIRENE {form}, all units → csv", active,
+                 [*files, "-o", str(folder / f"out_sirene_{form}_{size}.csv")]),
+                (f"SIRENE {form}, textiles in Occitanie → csv", None,
+                 [*files, "--naf", "13,14,15", "--region", "occitanie",
+                  "-o", str(folder / f"out_sirene_{form}_textiles_{size}.csv")]),
+            ]  # fmt: skip
         if not register:
             portfolio = write_portfolio(folder, n)
             cases += [
@@ -301,6 +348,9 @@ def main() -> None:
             ]  # fmt: skip
         for name, companies, args in cases:
             took, wall, rss = timed(args)
+            if companies is None:  # the rows of the output: the companies kept by the filters
+                with open(args[-1], "rb") as f:
+                    companies = max(sum(1 for _ in f) - 1, 1)
             rows.append(
                 {
                     "input rows": n,

@@ -442,3 +442,80 @@ def test_xlsx_detail_wider_than_a_sheet_is_refused_before_reading(tmp_path, monk
     fr = run("screen", f, "--detail", "-o", out, "--date", TODAY, "--lang", "fr")
     assert fr.exit_code == 2 and "une feuille Excel en contient au plus 16 384" in fr.output
     assert run("screen", f, "-o", out, "--date", TODAY).exit_code == 0  # without --detail
+
+
+def test_the_rules_are_where_the_plan_key_looks_for_thresholds():
+    """``engine.compiled.rule_nodes`` walks the criteria, conditions, steps, documents
+    and quotas: the models hold no rule anywhere else (a rule elsewhere would read an
+    answer the screening keys by its place among thresholds it does not know)."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from intertex_cli.catalog import models
+
+    rule_types = {models.Leaf, models.AllOf, models.AnyOf, models.NotOf}
+
+    def types_in(annotation):
+        yield annotation
+        for arg in typing.get_args(annotation):
+            yield from types_in(arg)
+
+    found, seen = set(), set()
+
+    def walk(model):
+        if model in seen or model in rule_types:
+            return
+        seen.add(model)
+        for name, field in model.model_fields.items():
+            for t in types_in(field.annotation):
+                if t in rule_types:
+                    found.add((model.__name__, name))
+                elif isinstance(t, type) and issubclass(t, BaseModel):
+                    walk(t)
+
+    walk(models.Scheme)
+    assert found == {
+        ("Criterion", "rule"),
+        ("Condition", "applies_if"),
+        ("Step", "applies_if"),
+        ("Document", "applies_if"),
+        ("QuotaRule", "when"),
+    }
+
+
+def test_months_of_activity_given_exactly_key_a_plan_by_their_place(dated):
+    """A SIRENE creation date gives every company its own months of activity: companies
+    on the same side of every threshold of the catalogue (12 and 36 months, …) share one
+    plan, computed once; across a threshold, or on it, each has its own; every one is
+    check's. A range keeps its exact bounds (they weigh in the next question)."""
+    base = {k: v for k, v in HIRING.items() if k != "closed_fiscal_years"}
+    months = [100, 150, 37, 36, 35, 13, 12, 11, 240, 100]
+    rows = [{**base, "months_of_activity": m} for m in months]
+    rows.append({**base, "months_of_activity": {"min": 40, "max": 60}})
+    rows.append({**base, "months_of_activity": {"min": 41, "max": 60}})
+    cat = dated[date(2026, 6, 1)]
+    got = screen_plans(cat, rows)
+    for a, plan in zip(rows, got):
+        expected, question = check_plan(cat, a)
+        assert json.loads(plan.json) == expected, a
+        assert plan.question == question, a
+    assert got[0] is got[1] is got[8] is got[9]  # 100, 150, 240: past every threshold
+    assert got[2] is not got[3] and got[3] is not got[4]  # 37 | on 36 | 35
+    assert got[0] is got[2]
+    assert got[-1] is not got[-2]
+
+
+def test_every_departement_gets_check_plan_when_plans_are_shared_by_class(dated):
+    """The plans' key reads a département as its former region, its contacts and itself
+    if a rule names it: a company in each of them still gets check's plan, and two
+    départements that differ in none of these share one plan."""
+    from intertex_cli.engine.geo import DEPARTMENTS
+
+    base = {k: v for k, v in HIRING.items() if k != "department"}
+    rows = [{**base, "department": d} for d in sorted(DEPARTMENTS)]
+    cat = dated[date(2026, 6, 1)]
+    got = screen_plans(cat, rows)
+    for a, plan in zip(rows, got):
+        assert json.loads(plan.json) == check_plan(cat, a)[0], a["department"]
+    assert len({id(p) for p in got}) < len(rows)

@@ -154,6 +154,12 @@ ANSWER_FACTS: dict[str, Fact] = {
 # expenses only when that project is among the company's projects, as they are known.
 HIRE_COST, HIRE_PROJECT = "hire_cost_eur", "export-hire"
 
+# Answers the engine reads only through the rules' comparisons with constants: never as
+# an amount, a turnover, a loan's bound, nor into another fact. A company's verdicts and
+# plan depend on where such an answer stands among the catalogue's thresholds, not on
+# its value (the screening keys its plans so: engine.compiled.thresholds).
+RULES_ONLY = frozenset(("months_of_activity", "closed_fiscal_years"))
+
 DERIVED_FACTS: dict[str, Fact] = {
     f.name: f
     for f in (

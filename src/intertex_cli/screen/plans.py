@@ -4,8 +4,12 @@ The plan comes from ``engine.assess.plan_of`` (the function ``check`` uses) run 
 first company of each kind, and its JSON from ``views.present.plan_data``: when the
 planner changes, both commands follow. Two companies are of one kind when every scheme
 gives them the same result (the screening's result index), they have the same nearest
-contacts and they answered alike (every answer column). A property test compares the
-result with ``check`` company by company.
+contacts and they answered alike (every answer column): the same value, or, for an
+answer the engine reads only through its rules (``vocab.RULES_ONLY``: the months of
+activity a SIRENE creation date gives, different for nearly every company), given
+exactly, the same place among the catalogue's thresholds; and for the département, the same former
+region (which gives the region), the same contacts and the same département if a rule
+names it. A property test compares the result with ``check`` company by company.
 
 The single answer that would settle the most is the planner's next question
 (``engine.planner.next_question``, what check's wizard would ask next) for the first
@@ -21,15 +25,18 @@ import sys
 
 import numpy as np
 
+from intertex_cli.engine import geo
 from intertex_cli.engine.assess import plan_of, question_schemes
+from intertex_cli.engine.compiled import AFFECTS, named, thresholds
 from intertex_cli.engine.plan import ended
 from intertex_cli.engine.planner import next_question
 from intertex_cli.engine.verdicts import INELIGIBLE
+from intertex_cli.engine.vocab import RULES_ONLY
 from intertex_cli.errors import AnswersError
 from intertex_cli.record import Record
 from intertex_cli.views.present import contacts_for, plan_data
 
-from .batch import Batch, RowError, Screener, _unique_rows
+from .batch import CAT_VALUES, EXACT, Batch, RowError, Screener, _unique_rows
 
 TOP = 5  # the largest plans the summary names
 # the plans kept for the companies to come, by their size: a plan's JSON is a few
@@ -88,6 +95,8 @@ class Plans:
         self.total = 0
         self.in_plans: dict[str, int] = {}
         self._top: list = []  # a heap of (total, -row, name)
+        self._cuts: dict | None = None  # RULES_ONLY answer -> the rules' thresholds on it
+        self._departments: np.ndarray | None = None  # département code -> its class
 
     def _index(self, b: Batch, screener: Screener | None, index) -> np.ndarray:
         """Every scheme's result index per company: the screening's own when it covers
@@ -114,8 +123,6 @@ class Plans:
                 answers = b.answers_at(int(first[j]))
                 region, department = answers.get("region"), answers.get("department")
                 if region is None and department is not None:
-                    from intertex_cli.engine import geo
-
                     region = geo.region_of(department)
                 whom = tuple(
                     tuple(map(id, contacts_for(s, self.catalog, region, department)[:1]))
@@ -142,12 +149,51 @@ class Plans:
         for key in sorted(b.num):
             st, lo, hi = b.num[key]
             cols.append(st.astype(np.int64)[:, None])
-            if lo is not None:
-                both = np.column_stack([np.nan_to_num(lo, nan=-1.0), np.nan_to_num(hi, nan=-1.0)])
-                cols.append(both.astype(np.float64).view(np.int64))
+            if lo is None:
+                continue
+            both = np.column_stack([np.nan_to_num(lo, nan=-1.0), np.nan_to_num(hi, nan=-1.0)])
+            both = both.astype(np.float64).view(np.int64)
+            cuts = self.cuts().get(key)
+            if cuts is not None:  # an exact value: where it stands among the thresholds
+                exact = np.asarray(lo == hi)  # (a range's bounds weigh in the next question)
+                both[exact, 0] = _place(lo[exact], cuts)
+                both[exact, 1] = -2
+            cols.append(both)
         for key in sorted(b.cat):
-            cols.append(np.asarray(b.cat[key]).astype(np.int64)[:, None])
+            codes = np.asarray(b.cat[key]).astype(np.int64)
+            if key == "department":  # whom to call is in the key already
+                codes = self.department_classes()[codes]
+            cols.append(codes[:, None])
         return np.ascontiguousarray(np.hstack(cols))
+
+    def department_classes(self) -> np.ndarray:
+        """A class per département code (batch.Batch's): its former region, and itself
+        only if a rule names it. Rules read a département through the region and the
+        former region it gives; the plan's steps through whom to call (the key's
+        contacts): within a class, every rule and every step reads the same."""
+        if self._departments is None:
+            names = named(self.schemes, "department")
+            deps = CAT_VALUES["department"]
+            classes: dict = {}
+            codes = list(range(EXACT))  # absent, "je ne sais pas": as they are
+            for d in deps:
+                cls = (geo.former_region_of(d), d if d in names else None)
+                codes.append(EXACT + classes.setdefault(cls, len(classes)))
+            self._departments = np.asarray(codes, dtype=np.int64)
+        return self._departments
+
+    def cuts(self) -> dict[str, np.ndarray]:
+        """The thresholds of every rule of the catalogue (criteria, conditions, steps,
+        documents, quotas) on each answer the engine reads only through rules and that
+        feeds no other fact: within two of them, every rule reads the same."""
+        if self._cuts is None:
+            th = thresholds(self.schemes)
+            self._cuts = {
+                key: np.asarray(th.get(key, ()), dtype=np.float64)
+                for key in RULES_ONLY
+                if AFFECTS.get(key) == {key}
+            }
+        return self._cuts
 
     def of_batch(self, b: Batch, screener: Screener | None = None, index=None) -> list:
         """Each company's :class:`CompanyPlan`, in the batch's order; ``index``: the
@@ -237,6 +283,20 @@ class Plans:
     def largest(self) -> list[tuple[str, int, int]]:
         """(name, row, total) of the companies with the largest plans, largest first."""
         return [(name, -row, total) for total, row, name in sorted(self._top, reverse=True)]
+
+
+def _place(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """Where each value stands among the sorted ``cuts``: 2 k + 1 on the k-th (from 0),
+    2 k between the (k-1)-th and the k-th; -1 for none (NaN). Two values with the same
+    place compare alike with every cut, by every operator (<, ≤, =, ≠, ≥, >)."""
+    v = np.asarray(values, dtype=np.float64)
+    k = np.searchsorted(cuts, v, side="left")
+    on = np.zeros(len(v), dtype=bool)
+    if len(cuts):
+        on = cuts[np.minimum(k, len(cuts) - 1)] == v
+    place = 2 * k.astype(np.int64) + on
+    place[np.isnan(v)] = -1
+    return place
 
 
 def company_name(b: Batch, i: int) -> str:
