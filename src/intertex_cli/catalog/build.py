@@ -110,7 +110,7 @@ def read_one(path: Path, model, problems: list[Problem]):
 
     from intertex_cli.files.safeio import FileProblem, read_regular
 
-    from .yamlio import MAX_SCHEME_BYTES, _Slow, load_plain, load_text
+    from .yamlio import MAX_SCHEME_BYTES, TOO_LARGE, _Slow, load_plain, load_text, safe_tree
 
     try:
         raw = read_regular(path, MAX_SCHEME_BYTES)
@@ -131,6 +131,12 @@ def read_one(path: Path, model, problems: list[Problem]):
             problems.extend(probs)
             return None
         data = where.data
+        place = safe_tree(data)  # (the fast reader's data is safe as read)
+        if place is not None:
+            problems.append(
+                Problem(str(path), TOO_LARGE, where.line_of(place), ".".join(map(str, place)))
+            )
+            return None
     if not isinstance(data, dict):
         problems.append(Problem(str(path), "a mapping of keys is expected", 1))
         return None

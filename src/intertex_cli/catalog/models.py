@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
-from intertex_cli.text.sanitize import _CONTROLS, clean, shown
+from intertex_cli.text.sanitize import shown
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
@@ -50,38 +50,18 @@ Scalar = Union[bool, int, float, str]
 
 
 GUIDE_AS_OF = "2017-12-31"  # the guide's terms: --date 2017-12-31 reproduces them
-NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
-
-
-_ANY_CONTROL = __import__("re").compile("[" + _CONTROLS + "]").search
-
-
-def _safe(v: object) -> object:
-    """A value from a file, made safe for every view: text without terminal control
-    sequences; numbers that the engine's arithmetic and the views can take."""
-    if v.__class__ is str:  # most values: clean already (checked here, once, in C)
-        return v if _ANY_CONTROL(v) is None else clean(v)
-    if isinstance(v, str):
-        return clean(v)
-    if isinstance(v, list):
-        return [_safe(x) if isinstance(x, (str, int, float)) else x for x in v]
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > NUMBER_MAX:
-        raise ValueError(f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e"))
-    if isinstance(v, float) and v == v and abs(v) > NUMBER_MAX and abs(v) != float("inf"):
-        raise ValueError(f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e"))
-    return v
 
 
 class Strict(BaseModel):
-    # allow_inf_nan=False: .nan and .inf are refused (JSON cannot carry them)
+    """A model of the catalogue's files. The readers make their values safe first
+    (``yamlio.safe_tree``: text without control sequences, no number far too large);
+    the models check the types and the rules.
+
+    allow_inf_nan=False: .nan and .inf are refused (JSON cannot carry them)."""
+
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, strict=True, allow_inf_nan=False
     )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _from_file(cls, v: object) -> object:
-        return _safe(v)
 
 
 # --------------------------------------------------------------------------- rules
@@ -741,7 +721,7 @@ class Scheme(Strict):
             for name in tops:
                 adapter = _part(name)
                 try:
-                    parts[name] = adapter.validate_python(_safe(data.get(name)))
+                    parts[name] = adapter.validate_python(data.get(name))
                 except ValidationError as e:
                     first = e.errors()[0]
                     where = ".".join(str(x) for x in (name, *first["loc"]))
