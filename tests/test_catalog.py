@@ -146,6 +146,9 @@ def test_duplicate_key_refused(tmp_catalog):
     "old,new,field,words",
     [
         ("cap_eur: 20000", "cap_eur: -5", "funding.cap_eur", "greater than or equal to 0"),
+        # a number the engine's arithmetic should not take: a typing error, at its line
+        ("cap_eur: 20000", "cap_eur: 20000000000000000", "funding.cap_eur", "a number above 1e15"),
+        ("cap_eur: 20000", "cap_eur: 2.0e+300", "funding.cap_eur", "a number above 1e15"),
         (
             "  rate: 0.5\n  cap_eur",
             "  rate: 50\n  cap_eur",
@@ -182,6 +185,21 @@ def test_invalid_values_named_with_field_and_line(tmp_catalog, old, new, field, 
     assert any(
         p.field and p.field.startswith(field) and words in p.message and p.line for p in problems
     ), problems
+
+
+@pytest.mark.parametrize("careful", [False, True])
+def test_control_sequences_in_a_card_are_read_as_plain_text(tmp_catalog, careful):
+    """An escape sequence in a card's text (here a colour and a bell) is never shown to
+    a terminal: the readers clean every text, the fast one and the careful one (which
+    reads a card where "<<" appears, a merge key maybe)."""
+    f = tmp_catalog / "pass-export-occ.yaml"
+    _edit(f, 'title: "Pass Export (Région Occitanie)"\n', 'title: "Pass \\e[31mExport\\a"\n')
+    if careful:
+        _edit(f, "agency: region-occitanie", "agency: region-occitanie  # <<")
+    cat = cat_mod.load(tmp_catalog, use_cache=False)
+    title = cat.schemes["pass-export-occ"].title
+    assert "Pass" in title and "Export" in title
+    assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in title), repr(title)
 
 
 def test_bad_yaml_names_the_line(tmp_catalog):

@@ -157,6 +157,12 @@ def _problem(card, old: str, new: str) -> str:
         ("        conditions.impact-score:", "        conditionz.impact-score:", "conditionz"),
         # the card as it stands from the change's date must be valid
         ("          kind: documents\n", "          kind: nonsense\n", "is not valid at"),
+        # a change sets what the engine reads at a day, not the card's title or its source
+        ("        documents.impact-score:", "        title.impact-score:",
+         '"title" is not a part of the card a change may set (criteria, conditions'),
+        # the checks across the parts hold at that day too (an English note needs its French)
+        ("        conditions.impact-score:", '        funding.note_en: "A note"\n        conditions.impact-score:',
+         "not valid: funding.note_en: an English note without its French note"),
     ],
 )  # fmt: skip
 def test_a_dated_change_is_checked_as_data(card, old, new, words):

@@ -444,44 +444,22 @@ def test_xlsx_detail_wider_than_a_sheet_is_refused_before_reading(tmp_path, monk
     assert run("screen", f, "-o", out, "--date", TODAY).exit_code == 0  # without --detail
 
 
-def test_the_rules_are_where_the_plan_key_looks_for_thresholds():
-    """``engine.compiled.rule_nodes`` walks the criteria, conditions, steps, documents
-    and quotas: the models hold no rule anywhere else (a rule elsewhere would read an
-    answer the screening keys by its place among thresholds it does not know)."""
-    import typing
+def test_the_plan_key_knows_every_constant_a_rule_compares_with(dated, cached_catalog):
+    """What the plans' key places an answer among: every rule's constants, those of the
+    steps and documents too and those a dated change sets (the Impact Score's "more
+    than one year of activity", p. 6, from 2023-04: 12 months), at any day; read from
+    each card's data without keeping a cached card's whole record."""
+    from intertex_cli.catalog import loader
 
-    from pydantic import BaseModel
+    from .conftest import DATA
 
-    from intertex_cli.catalog import models
-
-    rule_types = {models.Leaf, models.AllOf, models.AnyOf, models.NotOf}
-
-    def types_in(annotation):
-        yield annotation
-        for arg in typing.get_args(annotation):
-            yield from types_in(arg)
-
-    found, seen = set(), set()
-
-    def walk(model):
-        if model in seen or model in rule_types:
-            return
-        seen.add(model)
-        for name, field in model.model_fields.items():
-            for t in types_in(field.annotation):
-                if t in rule_types:
-                    found.add((model.__name__, name))
-                elif isinstance(t, type) and issubclass(t, BaseModel):
-                    walk(t)
-
-    walk(models.Scheme)
-    assert found == {
-        ("Criterion", "rule"),
-        ("Condition", "applies_if"),
-        ("Step", "applies_if"),
-        ("Document", "applies_if"),
-        ("QuotaRule", "when"),
-    }
+    for day in DAYS:
+        found = Plans(dated[day]).constants()
+        assert {12, 36} <= found["months_of_activity"], day
+        assert {"occitanie", "nouvelle-aquitaine"} <= found["region"]
+    lazy = loader.load(DATA).at(date(2026, 6, 1))  # from the cache the fixture wrote
+    assert Plans(lazy).constants() == Plans(dated[date(2026, 6, 1)]).constants()
+    assert not any(getattr(s, "guide", s)._full for s in lazy.schemes.values())
 
 
 def test_months_of_activity_given_exactly_key_a_plan_by_their_place(dated):

@@ -340,6 +340,17 @@ class Dated:
         return f"Dated({self.id}, {self.day})"
 
 
+def card_data(scheme) -> dict:
+    """A card's whole data as plain data, its dated changes' values in it (their
+    ``set``, whatever their dates), not kept by the card: a cached card's record is read
+    for this and let go (a screening at 5,000 schemes does not hold every record)."""
+    base = getattr(scheme, "guide", scheme)  # a card at a day: the card itself
+    whole = getattr(base, "_whole", None)  # a cached card (records.LazyScheme)
+    if whole is not None:
+        return whole.data if whole.data is not None else whole.source.record(whole.id)
+    return base.model_dump(mode="json", by_alias=True)
+
+
 def lookup(data, path: str):
     node = data
     for key in path.split("."):

@@ -15,6 +15,7 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
+    TypeAdapter,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -22,7 +23,7 @@ from pydantic import (
 )
 
 from intertex_cli.engine.vocab import FACTS, PROJECT_IDS
-from intertex_cli.text.sanitize import _CONTROLS, clean, shown
+from intertex_cli.text.sanitize import shown
 
 Euro = Annotated[Union[int, float], Field(ge=0, description="An amount in euros (≥ 0).")]
 Rate = Annotated[float, Field(ge=0, le=1, description="A fraction between 0 and 1 (0.5 = 50 %).")]
@@ -49,38 +50,18 @@ Scalar = Union[bool, int, float, str]
 
 
 GUIDE_AS_OF = "2017-12-31"  # the guide's terms: --date 2017-12-31 reproduces them
-NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
-
-
-_ANY_CONTROL = __import__("re").compile("[" + _CONTROLS + "]").search
-
-
-def _safe(v: object) -> object:
-    """A value from a file, made safe for every view: text without terminal control
-    sequences; numbers that the engine's arithmetic and the views can take."""
-    if v.__class__ is str:  # most values: clean already (checked here, once, in C)
-        return v if _ANY_CONTROL(v) is None else clean(v)
-    if isinstance(v, str):
-        return clean(v)
-    if isinstance(v, list):
-        return [_safe(x) if isinstance(x, (str, int, float)) else x for x in v]
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > NUMBER_MAX:
-        raise ValueError(f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e"))
-    if isinstance(v, float) and v == v and abs(v) > NUMBER_MAX and abs(v) != float("inf"):
-        raise ValueError(f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e"))
-    return v
 
 
 class Strict(BaseModel):
-    # allow_inf_nan=False: .nan and .inf are refused (JSON cannot carry them)
+    """A model of the catalogue's files. The readers make their values safe first
+    (``yamlio.safe_tree``: text without control sequences, no number far too large);
+    the models check the types and the rules.
+
+    allow_inf_nan=False: .nan and .inf are refused (JSON cannot carry them)."""
+
     model_config = ConfigDict(
         extra="forbid", frozen=True, populate_by_name=True, strict=True, allow_inf_nan=False
     )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _from_file(cls, v: object) -> object:
-        return _safe(v)
 
 
 # --------------------------------------------------------------------------- rules
@@ -696,7 +677,7 @@ class Scheme(Strict):
     def _check_changes(self) -> None:
         """Each dated change names places of the card, with values the card accepts,
         after the card's date; the card with every change applied is a valid card."""
-        from .dated import PathError, applied, day_of, lookup
+        from .dated import TOP_LEVEL, PathError, applied, day_of, lookup
 
         changes = [c for c in self.status.changes if c.set_]
         if not changes:
@@ -708,7 +689,19 @@ class Scheme(Strict):
                     f"status.changes[{i}].date: {c.date} is not after the card's date "
                     f"(source.as_of {self.source.as_of}): the card itself gives that term"
                 )
-        card = self.model_dump(mode="json", by_alias=True)
+        # the parts the changes set, as the card holds them: only those are validated
+        # again at each day (the others are the card's own, valid already), then the
+        # checks across parts (Scheme._check) run on the card at that day
+        tops = sorted({path.split(".", 1)[0] for c in changes for path in c.set_})
+        for name in tops:
+            if name not in TOP_LEVEL:
+                label = next(c.label for c in changes if any(
+                    path.split(".", 1)[0] == name for path in c.set_))  # fmt: skip
+                raise ValueError(
+                    f"status.changes ({label}): set: {shown(name)} is not a part of the card "
+                    f"a change may set ({', '.join(TOP_LEVEL)})"
+                )
+        card = self.model_dump(mode="json", by_alias=True, include=set(tops))
         ordered = sorted(changes, key=lambda c: day_of(c.date))
         # the card as it stands on each day a change takes effect (changes of one day
         # together: a card is read at a day, never between two changes of that day)
@@ -723,20 +716,30 @@ class Scheme(Strict):
                 data = applied(card, ordered[:n])
             except PathError as e:
                 raise ValueError(f"status.changes ({ordered[n - 1].label}): set: {e}") from None
+            labels = ", ".join(c.label for c in ordered[start:n])
+            parts, then = {}, {}
+            for name in tops:
+                adapter = _part(name)
+                try:
+                    parts[name] = adapter.validate_python(data.get(name))
+                except ValidationError as e:
+                    first = e.errors()[0]
+                    where = ".".join(str(x) for x in (name, *first["loc"]))
+                    raise ValueError(
+                        f"status.changes ({labels}): the card from "
+                        f"{ordered[n - 1].date} is not valid at {where}: "
+                        f"{first['msg'].removeprefix('Value error, ')}"
+                    ) from None
+                # the values as the card holds them (defaults filled in): what the cache
+                # keeps and the engine reads without the models
+                then[name] = adapter.dump_python(parts[name], mode="json", by_alias=True)
             try:
-                card_then = Scheme.model_validate(data, context={"dated": True})
-            except ValidationError as e:
-                first = e.errors()[0]
-                where = ".".join(str(x) for x in first["loc"])
-                labels = ", ".join(c.label for c in ordered[start:n])
+                Scheme._check(self.model_copy(update=parts), _DATED)
+            except ValueError as e:
                 raise ValueError(
-                    f"status.changes ({labels}): the card from "
-                    f"{ordered[n - 1].date} is not valid at {where}: "
-                    f"{first['msg'].removeprefix('Value error, ')}"
+                    f"status.changes ({labels}): the card from {ordered[n - 1].date} is "
+                    f"not valid: {e}"
                 ) from None
-            # the values as the card holds them (defaults filled in): what the cache keeps
-            # and the engine reads without the models
-            then = card_then.model_dump(mode="json", by_alias=True)
             for change in ordered[start:n]:
                 object.__setattr__(
                     change,
@@ -744,6 +747,34 @@ class Scheme(Strict):
                     {k: (None if v is None else lookup(then, k)) for k, v in change.set_.items()},
                 )
             start = n
+
+
+class _Dated:
+    """What Scheme._check reads of pydantic's ValidationInfo for a card at a day."""
+
+    context = {"dated": True}
+
+
+_DATED = _Dated()
+_PARTS: dict = {}
+
+
+def _part(name: str):
+    """A validator of one part of a card (a field of Scheme, its constraints and
+    strictness as the card's)."""
+    got = _PARTS.get(name)
+    if got is None:
+        field = Scheme.model_fields[name]
+        kind = (
+            Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+        )
+        model = isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)
+        got = _PARTS[name] = (
+            TypeAdapter(kind)
+            if model
+            else TypeAdapter(kind, config=ConfigDict(strict=True, allow_inf_nan=False))
+        )
+    return got
 
 
 class Agency(Strict):

@@ -21,6 +21,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver, Resolver
 
 from intertex_cli.errors import Problem
+from intertex_cli.text.sanitize import _CONTROLS, clean
 
 try:  # the C parser is several times faster
     from yaml.cyaml import CParser as _Parser
@@ -336,6 +337,37 @@ def load_text(text: str, file: str, answers: bool = False) -> tuple[Located | No
     return Located(data, lines, file), []
 
 
+NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
+TOO_LARGE = f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e")
+_CONTROL = re.compile("[" + _CONTROLS + "]").search
+
+
+def too_large(v) -> bool:
+    """A number the engine's arithmetic and the views should not take (not inf: the
+    models refuse it, and NaN, by name)."""
+    return v.__class__ in (int, float) and v == v and NUMBER_MAX < abs(v) != float("inf")
+
+
+def safe_tree(data) -> tuple | None:
+    """Make plain data safe for every view, in place: text without terminal control
+    sequences (``sanitize.clean``). Returns the place of the first number too large
+    (``too_large``), or None. The fast reader does the same as it reads."""
+    if data.__class__ is not dict and data.__class__ is not list:
+        return None
+    stack = [((), data)]
+    while stack:
+        loc, node = stack.pop()
+        for k, v in node.items() if node.__class__ is dict else enumerate(node):
+            if isinstance(v, str):
+                if _CONTROL(v) is not None or v.__class__ is not str:
+                    node[k] = clean(v)
+            elif v.__class__ is dict or v.__class__ is list:
+                stack.append(((*loc, k), v))
+            elif too_large(v):
+                return (*loc, k)
+    return None
+
+
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -344,8 +376,9 @@ _SEQ = "tag:yaml.org,2002:seq"
 def load_plain(text: str) -> Any:
     """The data of a catalogue file, fast: no line numbers kept. Raises ``_Slow`` for
     anything the careful reader (``load_text``) must look at: an alias or a merge key,
-    a duplicate key, a key that is not a word, a value Python refuses, invalid YAML.
-    What it returns is what ``load_text`` would (the same constructors)."""
+    a duplicate key, a key that is not a word, a value Python refuses, a number too
+    large, invalid YAML. What it returns is what ``load_text`` would (the same
+    constructors), made safe as ``safe_tree`` makes it."""
     if "<<" in text:
         raise _Slow
     loader = CatalogLoader(text)
@@ -377,7 +410,13 @@ def _plain(root, loader, shared: bool) -> Any:
 
     def value(node):
         if node.__class__ is scalar:
-            return node.value if node.tag == _STR else loader.construct_object(node)
+            if node.tag == _STR:  # every text made safe (safe_tree), as it is read
+                v = node.value
+                return v if _CONTROL(v) is None else clean(v)
+            v = loader.construct_object(node)
+            if too_large(v):
+                raise _Slow  # the careful reader names its line
+            return v
         if node.tag != (_MAP if node.__class__ is mapping else _SEQ):
             raise _Slow  # !!set, !!omap, a tag the careful reader refuses
         return {} if node.__class__ is mapping else []

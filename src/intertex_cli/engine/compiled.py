@@ -317,53 +317,6 @@ class _Rules:
 
 _RULES = _Rules()
 
-
-def rule_nodes(scheme):
-    """Every rule a scheme holds: its criteria's, and those that say for whom one of its
-    conditions, steps, documents or cover's quotas holds (tests/test_screen_plans.py checks
-    the models have no other)."""
-    for c in scheme.criteria:
-        yield c.rule
-    for part in (scheme.conditions, scheme.steps, scheme.documents):
-        for item in part:
-            if item.applies_if is not None:
-                yield item.applies_if
-    cover = scheme.funding.cover
-    for q in cover.quota if cover is not None else ():
-        if q.when is not None:
-            yield q.when
-
-
-def named(schemes, fact: str) -> set:
-    """The values that the rules of ``schemes`` compare ``fact`` with (any operator)."""
-    out: set = set()
-
-    def walk(node):
-        kind = node.kind
-        if kind in ("all", "any"):
-            for n in getattr(node, kind):
-                walk(n)
-        elif kind == "not":
-            walk(node.not_)
-        elif node.fact == fact:
-            for _, a in node.ops():
-                out.update(a if isinstance(a, (list, tuple)) else (a,))
-
-    for s in schemes:
-        for node in rule_nodes(s):
-            walk(node)
-    return out
-
-
-def thresholds(schemes) -> dict[str, list]:
-    """Each fact's numeric constants in every rule of ``schemes``, sorted."""
-    th: dict[str, set] = {}
-    for s in schemes:
-        for node in rule_nodes(s):
-            _RULES._node(node, th)
-    return {fact: sorted(xs) for fact, xs in th.items()}
-
-
 _TOKENS = iter(range(1, 1 << 62))
 
 

@@ -27,7 +27,7 @@ import numpy as np
 
 from intertex_cli.engine import geo
 from intertex_cli.engine.assess import plan_of, question_schemes
-from intertex_cli.engine.compiled import AFFECTS, named, thresholds
+from intertex_cli.engine.compiled import AFFECTS
 from intertex_cli.engine.plan import ended
 from intertex_cli.engine.planner import next_question
 from intertex_cli.engine.verdicts import INELIGIBLE
@@ -96,6 +96,7 @@ class Plans:
         self.in_plans: dict[str, int] = {}
         self._top: list = []  # a heap of (total, -row, name)
         self._cuts: dict | None = None  # RULES_ONLY answer -> the rules' thresholds on it
+        self._constants: dict | None = None  # fact -> what the rules compare it with
         self._departments: np.ndarray | None = None  # département code -> its class
 
     def _index(self, b: Batch, screener: Screener | None, index) -> np.ndarray:
@@ -172,7 +173,7 @@ class Plans:
         former region it gives; the plan's steps through whom to call (the key's
         contacts): within a class, every rule and every step reads the same."""
         if self._departments is None:
-            names = named(self.schemes, "department")
+            names = self.constants().get("department", set())
             deps = CAT_VALUES["department"]
             classes: dict = {}
             codes = list(range(EXACT))  # absent, "je ne sais pas": as they are
@@ -183,17 +184,34 @@ class Plans:
         return self._departments
 
     def cuts(self) -> dict[str, np.ndarray]:
-        """The thresholds of every rule of the catalogue (criteria, conditions, steps,
-        documents, quotas) on each answer the engine reads only through rules and that
-        feeds no other fact: within two of them, every rule reads the same."""
+        """The constants every rule of the catalogue compares with each answer the engine
+        reads only through rules and that feeds no other fact: within two of them, every
+        rule reads the same."""
         if self._cuts is None:
-            th = thresholds(self.schemes)
+            keys = [k for k in sorted(RULES_ONLY) if AFFECTS.get(k) == {k}]
+            found = self.constants()
             self._cuts = {
-                key: np.asarray(th.get(key, ()), dtype=np.float64)
-                for key in RULES_ONLY
-                if AFFECTS.get(key) == {key}
+                k: np.asarray(
+                    sorted(x for x in found.get(k, ()) if x.__class__ in (int, float)),
+                    dtype=np.float64,
+                )
+                for k in keys
             }
         return self._cuts
+
+    def constants(self) -> dict[str, set]:
+        """fact -> the values its rules compare it with, in every rule of every card:
+        criteria, conditions, steps, documents, quotas, and every dated change's values
+        whatever their date (more than the cards at one day compare: finer places, as
+        exact). Read once, from each card's data (``dated.card_data``)."""
+        if self._constants is None:
+            from intertex_cli.catalog.dated import card_data
+
+            found: dict[str, set] = {}
+            for s in self.schemes:
+                _rule_values(card_data(s), found)
+            self._constants = found
+        return self._constants
 
     def of_batch(self, b: Batch, screener: Screener | None = None, index=None) -> list:
         """Each company's :class:`CompanyPlan`, in the batch's order; ``index``: the
@@ -283,6 +301,27 @@ class Plans:
     def largest(self) -> list[tuple[str, int, int]]:
         """(name, row, total) of the companies with the largest plans, largest first."""
         return [(name, -row, total) for total, row, name in sorted(self._top, reverse=True)]
+
+
+def _rule_values(data, found: dict) -> None:
+    """Add to ``found`` (fact -> values) what every rule in ``data`` compares its fact
+    with: each mapping with a ``fact`` is a rule's test (models.Leaf), its other keys
+    the operators (eq, lt, in…), their values the constants."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if node.__class__ is dict:
+            fact = node.get("fact")
+            if fact.__class__ is str:
+                into = found.setdefault(fact, set())
+                for op, v in node.items():
+                    if op != "fact":
+                        for x in v if v.__class__ is list else (v,):
+                            if x.__class__ in (int, float, str):
+                                into.add(x)
+            stack.extend(v for v in node.values() if v.__class__ in (dict, list))
+        elif node.__class__ is list:
+            stack.extend(v for v in node if v.__class__ in (dict, list))
 
 
 def _place(values: np.ndarray, cuts: np.ndarray) -> np.ndarray:
