@@ -172,7 +172,9 @@ def make_catalog(entry: dict, tmp: Path) -> Path:
 
 
 @pytest.mark.parametrize("entry", entries("catalog.yaml"))
-def test_catalogue_files(entry, tmp_path, env):
+def test_catalogue_files(entry, tmp_path, env, request):
+    if entry.get("xfail"):  # a defect found, left to another change: strict, so it shows when fixed
+        request.applymarker(pytest.mark.xfail(reason=entry["xfail"], strict=True))
     d = make_catalog(entry, tmp_path)
     args = entry.get("args", ["validate", "{dir}"])
     r = invoke([expand(a, entry, dir=d, root=ROOT) for a in args])

@@ -84,9 +84,11 @@ def check_value(key: str, value: object) -> tuple[object, str | None]:
         return None, f"expected true or false (oui/non, yes/no), got {shown(value)}"
     if spec.kind in ("int", "number"):
         if _leading_zero(value):
+            plain = value.strip().lstrip("+-").lstrip("0") or "0"
+            hint = f" ({plain})" if plain.isdecimal() else ""  # 0x10 is not "x10"
             return None, (
-                f"{shown(value)}: write the number in decimal without a leading zero "
-                f"({value.strip().lstrip('+-').lstrip('0') or '0'}), not as octal or hexadecimal"
+                f"{shown(value)}: write the number in decimal without a leading zero"
+                f"{hint}, not as octal or hexadecimal"
             )
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None, f"expected a plain number, got {shown(value)}"

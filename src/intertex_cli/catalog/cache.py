@@ -171,11 +171,20 @@ def fingerprint(
     catalog_dir: Path, files: list[tuple[str, os.stat_result]], code: str | None = None
 ) -> str:
     """The key of a catalogue: every file's stat data, intertex's code, Python."""
+    return _key(code or code_key(catalog_dir), stamps(files))
+
+
+def _key(code: str, lines: list[str]) -> str:
     h = _hash()
-    h.update((code or code_key(catalog_dir)).encode() + b"\n")
-    for line in stamps(files):
+    h.update(code.encode() + b"\n")
+    for line in lines:
         h.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return h.hexdigest()
+
+
+def _stem(stamp: str) -> str:
+    """The name of a stamp's file without its suffix: its card's id (build.py)."""
+    return os.path.splitext(os.path.basename(stamp.rsplit("|", 4)[0]))[0]
 
 
 def racy(files: list[tuple[str, os.stat_result]], now_ns: int | None = None) -> bool:
@@ -301,6 +310,12 @@ class CachedCatalog:
                 raise CacheError("index")
             self._spans = dict(zip(self.ids, spans))
             if len(self._spans) != n:
+                raise CacheError("index")
+            # The index is the files the key was made of, in their order, each card
+            # under its file's name: else its CRCs prove its parts, not where they go.
+            if key is not None and _key(head["code"], self.stamps + self._agency_stamps) != key:
+                raise CacheError("index")
+            if any(_stem(s) != i for i, s in zip(self.ids, self.stamps)):
                 raise CacheError("index")
             from .shape import valid
 

@@ -59,6 +59,27 @@ _FR = [
         r"(?P<v>.+?) is not a project id; known: (?P<l>.+)",
         "{v} n'est pas un projet connu ; projets : {l}",
     ),
+    (
+        r"expected a list of project ids \((?P<l>.+?)\), got " + _V,
+        "une liste de projets est attendue ({l}), pas {v}",
+    ),
+    (
+        r"(?P<v>.+?): write the number in decimal without a leading zero(?P<n> \(.+?\))?, "
+        r"not as octal or hexadecimal",
+        "{v} : écrivez le nombre en décimal, sans zéro en tête{n}, ni octal ni hexadécimal",
+    ),
+    (
+        r"(?P<v>.+?): the first bound is more than the second",
+        "{v} : la première borne dépasse la seconde",
+    ),
+    (
+        r"no column named as an answers key(?P<h>.*)",
+        "aucune colonne ne porte le nom d'une clé des réponses{h}",
+    ),
+    (
+        r"no scheme file \(\*\.yaml, \*\.yml\) in this directory",
+        "aucun fichier de dispositif (*.yaml, *.yml) dans ce dossier",
+    ),
     (r"(?P<v>.+?) is not one of: (?P<l>.+)", "{v} n'est pas parmi : {l}"),
     (
         r"(?P<v>.+?) is not a French département code (?P<e>.+)",
@@ -311,8 +332,15 @@ _FR_PIECES = [
     (r"\bthe old file is kept\b", "l'ancien fichier est gardé"),
     (r"\bSee: intertex list\b", "Voir : intertex list"),
     (r"\(Possible options: (?P<v>[^)]+)\)", "(options possibles : {v})"),
-    (r"\bnot a project id\b", "n'est pas un projet connu"),
+    # not inside answers.py's whole message (below), whose "is" would stay English
+    (r"\bnot a project id\b(?!; known: )", "n'est pas un projet connu"),
     (r"… \((?P<n>\d+) characters\)", "… ({n} caractères)"),  # sanitize.shown's cut
+    (r"\ba number of more than 4300 digits\b", "un nombre de plus de 4300 chiffres"),
+    (r"\ba number of (?P<n>\d+) digits\b", "un nombre de {n} chiffres"),
+    (
+        r" \(INSEE's SIRENE file\? add --sirene\)",
+        " (le fichier SIRENE de l'INSEE ? ajoutez --sirene)",
+    ),
     (r"\ba number of about (?P<n>\d+) digits\b", "un nombre d'environ {n} chiffres"),
     # the plausibility bounds' reasons (engine.vocab's max_why)
     (
