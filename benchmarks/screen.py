@@ -351,6 +351,8 @@ def main() -> None:
             if companies is None:  # the rows of the output: the companies kept by the filters
                 with open(args[-1], "rb") as f:
                     companies = max(sum(1 for _ in f) - 1, 1)
+            if not a.keep:  # a plan per company: 20 GB for the whole register
+                Path(args[-1]).unlink()
             rows.append(
                 {
                     "input rows": n,
