@@ -79,7 +79,9 @@ def apply(data: dict, path: str, value) -> None:
     """Set ``path`` (dotted, list items by id) to ``value`` in ``data``, in place.
 
     A missing mapping on the way is made; a list item that is not there is added
-    (with ``id`` set to the path's key); ``None`` removes the key or the item.
+    (with ``id`` set to the path's key); ``None`` removes an item, and sets a key to
+    none (what the card then holds, as its validated model does: a key removed would
+    be missing from the card read from the cache).
     """
     keys = path.split(".")
     node = data
@@ -111,10 +113,7 @@ def apply(data: dict, path: str, value) -> None:
         if not isinstance(node, dict):
             raise PathError(f"{'.'.join(keys[:i])} is a value, not a part of the card")
         if last:
-            if value is None:
-                node.pop(key, None)
-            else:
-                node[key] = value
+            node[key] = value
             return
         nxt = node.get(key)
         if nxt is None:

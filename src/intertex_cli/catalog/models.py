@@ -508,7 +508,9 @@ class Change(Strict):
     engine computes with them (OpenFisca's dated parameters): a dotted path into the
     card — list items by their ``id``: ``funding.cover.premium.rate``,
     ``criteria.min-budget``, ``steps.premium.text`` — and its value from the date on;
-    an item that is not in the card is added, ``null`` removes a key or an item.
+    an item that is not in the card is added, ``null`` removes an item or leaves a key
+    empty (the card must accept it empty: ``funding.cover.premium.rate: null``, no
+    rate known from that date).
     """
 
     label: str
@@ -724,7 +726,7 @@ class Scheme(Strict):
                     parts[name] = adapter.validate_python(data.get(name))
                 except ValidationError as e:
                     first = e.errors()[0]
-                    where = ".".join(str(x) for x in (name, *first["loc"]))
+                    where = _dotted(data, (name, *first["loc"]))
                     raise ValueError(
                         f"status.changes ({labels}): the card from "
                         f"{ordered[n - 1].date} is not valid at {where}: "
@@ -747,6 +749,24 @@ class Scheme(Strict):
                     {k: (None if v is None else lookup(then, k)) for k, v in change.set_.items()},
                 )
             start = n
+
+
+def _dotted(data, loc: tuple) -> str:
+    """A place of the card as a change's path names it: list items by their id."""
+    out, node = [], data
+    for part in loc:
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            item = node.get("id") if isinstance(node, dict) else None
+            out.append(str(item) if isinstance(item, str) else str(part))
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+            out.append(str(part))
+        else:  # a tag of pydantic's (a rule's kind), or past the data
+            if not isinstance(part, str) or part not in ("fact", "all", "any", "not"):
+                out.append(str(part))
+            node = None
+    return ".".join(out)
 
 
 class _Dated:
