@@ -316,7 +316,6 @@ class _Rules:
 
 
 _RULES = _Rules()
-
 _TOKENS = iter(range(1, 1 << 62))
 
 
