@@ -21,7 +21,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver, Resolver
 
 from intertex_cli.errors import Problem
-from intertex_cli.text.sanitize import _CONTROLS, clean
+from intertex_cli.text.sanitize import clean
 
 try:  # the C parser is several times faster
     from yaml.cyaml import CParser as _Parser
@@ -339,7 +339,6 @@ def load_text(text: str, file: str, answers: bool = False) -> tuple[Located | No
 
 NUMBER_MAX = 10**15  # no amount, threshold or figure of a catalogue comes near
 TOO_LARGE = f"a number above {NUMBER_MAX:.0e} (a typing error?)".replace("e+", "e")
-_CONTROL = re.compile("[" + _CONTROLS + "]").search
 
 
 def too_large(v) -> bool:
@@ -359,8 +358,9 @@ def safe_tree(data) -> tuple | None:
         loc, node = stack.pop()
         for k, v in node.items() if node.__class__ is dict else enumerate(node):
             if isinstance(v, str):
-                if _CONTROL(v) is not None or v.__class__ is not str:
-                    node[k] = clean(v)
+                safe = clean(v)  # (the same text when it holds no control)
+                if safe is not v:
+                    node[k] = safe
             elif v.__class__ is dict or v.__class__ is list:
                 stack.append(((*loc, k), v))
             elif too_large(v):
@@ -411,8 +411,7 @@ def _plain(root, loader, shared: bool) -> Any:
     def value(node):
         if node.__class__ is scalar:
             if node.tag == _STR:  # every text made safe (safe_tree), as it is read
-                v = node.value
-                return v if _CONTROL(v) is None else clean(v)
+                return clean(node.value)
             v = loader.construct_object(node)
             if too_large(v):
                 raise _Slow  # the careful reader names its line
