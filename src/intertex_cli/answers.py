@@ -42,8 +42,8 @@ TRUE_WORDS = {"true", "yes", "oui", "vrai", "1"}
 FALSE_WORDS = {"false", "no", "non", "faux", "0"}
 
 
-def _is_unknown(v: object) -> bool:
-    if isinstance(v, list) and not v:  # projects: [] names none: unknown
+def _is_unknown(v: object, key: str | None = None) -> bool:
+    if isinstance(v, list) and not v and key == "projects":  # names none: unknown
         return True
     return v is None or (isinstance(v, str) and v.strip().lower() in UNKNOWN_WORDS)
 
@@ -327,7 +327,7 @@ def parse(
                 f"{file}{':' + str(line) if line else ''}: unknown key {shown(key)} ignored{hint}"
             )
             continue
-        if _is_unknown(value):
+        if _is_unknown(value, key):
             skipped.add(key)
             continue
         if isinstance(value, dict) and (key in NUMBER_KEYS or key == "size_class"):
@@ -499,8 +499,8 @@ def to_file_data(p: Profile) -> dict:
 def _same(key: str, old: object, new: object) -> bool:
     """Does the file's value already say ``new``? Then its line is kept as written."""
     if new is None:
-        return _is_unknown(old)
-    if _is_unknown(old):
+        return _is_unknown(old, key)
+    if _is_unknown(old, key):
         return False
     if isinstance(old, dict) and (key in NUMBER_KEYS or key == "size_class"):
         canon, why = check_range(key, old)

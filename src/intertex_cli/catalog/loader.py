@@ -147,6 +147,11 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
     if not found:
         from intertex_cli.text.sanitize import shown_path
 
+        if os.path.lexists(d):  # a file, a FIFO, a link to nothing: there, not a folder
+            raise CatalogError(
+                f"not a catalogue directory: {shown_path(d)} (a catalogue is a folder of"
+                " *.yaml files)"
+            )
         raise CatalogError(f"catalogue directory not found: {shown_path(d)}")
     scheme_files, agency_files = _files(d)
     no_cache = not use_cache or os.environ.get("INTERTEX_NO_CACHE") == "1"

@@ -266,6 +266,8 @@ def _binary_kind(head: bytes) -> str | None:
     sample = head[:65536]
     if sample.count(b"\x00") > max(16, len(sample) // 100):
         return "binary data"
+    if sample.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        return "it is JSON (a portfolio is CSV, .xlsx or Parquet)"
     return None
 
 

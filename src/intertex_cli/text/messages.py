@@ -38,6 +38,10 @@ _FR = [
     (r"cannot use: (?P<r>.+)", "impossible : {r}"),
     (r"invalid catalogue: (?P<f>.+)", "catalogue invalide : {f}"),
     (r"catalogue directory not found: (?P<f>.+)", "dossier de catalogue introuvable : {f}"),
+    (
+        r"not a catalogue directory: (?P<f>.+) \(a catalogue is a folder of \*\.yaml files\)",
+        "{f} n'est pas un dossier de catalogue (un catalogue est un dossier de fichiers *.yaml)",
+    ),
     (r"expected a plain number, got " + _V, "un nombre est attendu, pas {v}"),
     (r"expected a number, got " + _V, "un nombre est attendu, pas {v}"),
     (r"expected a finite number, got " + _V, "un nombre fini est attendu, pas {v}"),
@@ -315,6 +319,24 @@ _FR = [
         "16 384 ; écrivez un .csv, un .parquet ou un .json, ou nommez un dispositif avec --scheme",
     ),
     (r"the file is empty", "le fichier est vide"),
+    (r"not a text file \(CSV expected\): (?P<m>.+)", "pas un fichier texte (CSV attendu) : {m}"),
+    (
+        r"it is a zip archive \(an Excel file\? name it \.xlsx\)",
+        "c'est une archive zip (un fichier Excel ? nommez-le .xlsx)",
+    ),
+    (
+        r"it is a Parquet file \(name it \.parquet\)",
+        "c'est un fichier Parquet (nommez-le .parquet)",
+    ),
+    (
+        r"UTF-16 or binary data \(save it as CSV UTF-8\)",
+        "de l'UTF-16 ou des données binaires (enregistrez-le en CSV UTF-8)",
+    ),
+    (r"binary data", "des données binaires"),
+    (
+        r"it is JSON \(a portfolio is CSV, \.xlsx or Parquet\)",
+        "c'est du JSON (un portefeuille est en CSV, .xlsx ou Parquet)",
+    ),
     (
         r"no company in the file \(only a header\)",
         "aucune entreprise dans le fichier (un en-tête seul)",
