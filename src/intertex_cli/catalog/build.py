@@ -411,18 +411,12 @@ def update(
         if old is not None:
             old.close()
         raise CatalogError(f"invalid catalogue: {d}", problems)
-    lines = cache.layout(key, code, cards, list(agencies.values()), a_stamps, old)
+    files = scheme_files + agency_files if store else None
     try:
-        path = cache.write(d, scheme_files + agency_files, lines) if store else None
-        made = None
-        if path is not None:
-            try:
-                made = cache.CachedCatalog(path, key, d, reread=reread)
-            except (cache.CacheError, OSError):
-                pass  # replaced meanwhile by another process: this one's, from memory
-        if made is None:
-            made = cache.CachedCatalog(None, key, d, reread=reread, blob=cache.joined(lines))
-    except cache.CacheError:  # a card's record proved bad in the previous file
+        made = cache.save(
+            d, files, key, code, cards, list(agencies.values()), a_stamps, old, reread
+        )
+    except cache.CacheError:  # a card's part proved bad in the previous file
         if old is None:
             raise
         old.discard()
