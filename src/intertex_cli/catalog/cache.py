@@ -175,10 +175,11 @@ def fingerprint(
     catalog_dir: Path, files: list[tuple[str, os.stat_result]], code: str | None = None
 ) -> str:
     """The key of a catalogue: every file's stat data, intertex's code, Python."""
-    return _key(code or code_key(catalog_dir), stamps(files))
+    return key_of(code or code_key(catalog_dir), stamps(files))
 
 
-def _key(code: str, lines: list[str]) -> str:
+def key_of(code: str, lines: list[str]) -> str:
+    """The key of a catalogue from its files' stamps (``stamps``) and its code key."""
     h = _hash()
     h.update(code.encode() + b"\n")
     for line in lines:
@@ -375,7 +376,7 @@ class CachedCatalog:
             raise CacheError("index")
         # The index is the files the key was made of, in their order, each card
         # under its file's name: else its CRCs prove its parts, not where they go.
-        if key is not None and _key(head["code"], self.stamps + self._agency_stamps) != key:
+        if key is not None and key_of(head["code"], self.stamps + self._agency_stamps) != key:
             raise CacheError("index")
         if any(_stem(s) != i for i, s in zip(self.ids, self.stamps)):
             raise CacheError("index")
