@@ -474,24 +474,31 @@ def _set(data, dotted: str, value) -> None:
 
 def tamper(path: Path, part: str, changes: dict) -> None:
     """Change one part of a cache file, then write it again with every span, length
-    and checksum right: only the content is wrong."""
+    and checksum right (the header's too): only the content is wrong."""
     import zlib
 
-    line, _, body = path.read_bytes().partition(b"\n")
-    head = json.loads(line)
+    from intertex_cli.catalog import cache
+
+    raw = path.read_bytes()
+    head = cache._parse_header(raw[: cache.HEAD])
+    body = raw[cache.HEAD :]
 
     def get(span):
         return body[span[0] : span[0] + span[1]]
 
-    sections = {k: json.loads(get(v)) for k, v in head["sections"].items()}
+    spans = head["sections"]
+    sections = {k: json.loads(get(v)) for k, v in spans.items() if k != "postings"}
     index = sections["index"]
-    records = [json.loads(get(s)) for s in index["spans"]]
-    postings = [get(s) for s in sections["search"]["spans"]] if "search" in sections else []
+    kinds = {"record": "records", "summary": "summaries", "check": "checks"}
+    parts = {  # the index's spans are flat: offset, length, CRC, offset…
+        k: [json.loads(get(index[v][i : i + 3])) for i in range(0, len(index[v]), 3)]
+        for k, v in kinds.items()
+    }
     kind, _, which = part.partition(":")
-    if kind == "record":
-        target = records[index["ids"].index(which)]
-    elif kind in ("summary", "check", "links"):
-        target = sections[kind][index["ids"].index(which)]
+    if kind in parts:
+        target = parts[kind][index["ids"].index(which)]
+    elif kind == "links":
+        target = sections["links"][index["ids"].index(which)]
     elif kind == "agencies":
         target = sections["agencies"][int(which)]
     else:
@@ -508,21 +515,16 @@ def tamper(path: Path, part: str, changes: dict) -> None:
         size += len(data) + 1
         return span
 
-    spans = {"agencies": put(_dumps(sections["agencies"]))}
-    index["spans"] = [put(_dumps(r)) for r in records]
-    for name in ("summary", "check", "links"):
-        spans[name] = put(_dumps(sections[name]))
-    index["parts"] = [
-        [len(_dumps(s)), len(_dumps(c))] for s, c in zip(sections["summary"], sections["check"])
-    ]
-    spans["index"] = put(_dumps(index))
+    for k, v in kinds.items():
+        index[v] = [n for x in parts[k] for n in put(_dumps(x))]
+    new = {name: put(_dumps(sections[name])) for name in ("links", "index", "agencies")}
     if "planner" in sections:
-        spans["planner"] = put(_dumps(sections["planner"]))
-    if postings:
-        sections["search"]["spans"] = [put(p) for p in postings]
-        spans["search"] = put(_dumps(sections["search"]))
-    head.update(size=size, sections=spans)
-    path.write_bytes(_dumps(head) + b"\n" + b"".join(out))
+        new["planner"] = put(_dumps(sections["planner"]))
+    if "postings" in spans:
+        new["postings"] = put(get(spans["postings"]))
+        new["search"] = put(_dumps(sections["search"]))
+    head.update(size=size, sections=new)
+    path.write_bytes(cache.header(head) + b"".join(out))
 
 
 @pytest.mark.parametrize("entry", entries("cache.yaml"))

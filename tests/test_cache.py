@@ -121,6 +121,7 @@ def test_a_planted_pickle_never_runs(tmp_path, home):
         "garbage",
         "truncated",
         "extended",
+        "torn-header",
         "another-key",
         "another-format",
         "record-bytes",
@@ -135,31 +136,28 @@ def test_a_cache_file_that_does_not_validate_is_ignored(tmp_path, home, damage):
     }
     (f,) = _cache_files(home)
     raw = f.read_bytes()
-    head_line, _, body = raw.partition(b"\n")
-    head = json.loads(head_line)
+    head, body = _split(raw)
     if damage == "garbage":
         raw = b"\x80\x04not json at all"
     elif damage == "truncated":
         raw = raw[:-10]
-    elif damage == "extended":
-        raw = raw + b"{}\n"
+    elif damage == "torn-header":  # half of a header being rewritten
+        raw = raw[:100] + b"0" + raw[101:]
     elif damage == "another-key":
         head["key"] = "0" * 64
-        raw = json.dumps(head).encode() + b"\n" + body
+        raw = cache.header(head) + body
     elif damage == "another-format":
         head["format"] = 1
-        raw = json.dumps(head).encode() + b"\n" + body
+        raw = cache.header(head) + body
     elif damage in ("record-bytes", "summary-bytes"):
-        if damage == "record-bytes":
-            offset, length, _ = json.loads(_section(raw, head, "index"))["spans"][0]
-        else:
-            offset, length, _ = head["sections"]["summary"]
-        at = len(head_line) + 1 + offset + length // 2
+        kind = "records" if damage == "record-bytes" else "summaries"
+        offset, length, _ = json.loads(_section(raw, head, "index"))[kind][:3]
+        at = cache.HEAD + offset + length // 2
         raw = raw[:at] + (b"X" if raw[at : at + 1] != b"X" else b"Y") + raw[at + 1 :]
     elif damage == "record-swapped":  # a valid record under another scheme's name
         index = json.loads(_section(raw, head, "index"))
-        a, b = index["spans"]
-        index["spans"] = [b, a]
+        r = index["records"]  # flat: offset, length, CRC of each card's
+        index["records"] = r[3:6] + r[:3]
         raw = _replace_section(
             raw, head, "index", json.dumps(index, separators=(",", ":")).encode()
         )
@@ -170,25 +168,33 @@ def test_a_cache_file_that_does_not_validate_is_ignored(tmp_path, home, damage):
     assert _cached(d)  # rebuilt
 
 
+def _split(raw: bytes) -> tuple[dict, bytes]:
+    """A cache file's header (checked) and body."""
+    return cache._parse_header(raw[: cache.HEAD]), raw[cache.HEAD :]
+
+
+def _each(spans: list) -> list:
+    """The index's spans (flat: offset, length, CRC, offset…), one by one."""
+    return [spans[i : i + 3] for i in range(0, len(spans), 3)]
+
+
 def _section(raw: bytes, head: dict, name: str) -> bytes:
-    start = raw.index(b"\n") + 1
     offset, length, _ = head["sections"][name]
-    return raw[start + offset : start + offset + length]
+    return raw[cache.HEAD + offset : cache.HEAD + offset + length]
 
 
 def _replace_section(raw: bytes, head: dict, name: str, data: bytes) -> bytes:
-    """Same length, valid checksum: only the content is wrong."""
+    """Same length, valid checksums: only the content is wrong."""
     import zlib
 
     old = _section(raw, head, name)
     data = data.ljust(len(old))[: len(old)] if len(data) <= len(old) else data
     assert len(data) == len(old)
     head["sections"][name][2] = zlib.crc32(data) & 0xFFFFFFFF
-    start = raw.index(b"\n") + 1
     offset = head["sections"][name][0]
-    body = raw[start:]
+    body = raw[cache.HEAD :]
     body = body[:offset] + data + body[offset + len(old) :]
-    return json.dumps(head).encode() + b"\n" + body
+    return cache.header(head) + body
 
 
 # --------------------------------------------------------------------------- the folder
@@ -430,7 +436,7 @@ def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, val
     assert cat.source.first_question(tuple(cat.schemes.values()))[0]
     (f,) = _cache_files(home)
     raw = f.read_bytes()
-    head = json.loads(raw.partition(b"\n")[0])
+    head, _ = _split(raw)
     digests = json.loads(_section(raw, head, "planner"))
     if value == "not-a-question":  # the same set of schemes, an unknown key
         value = json.dumps({k: "x" for k in digests}, separators=(",", ":"))
@@ -622,18 +628,104 @@ def test_cards_read_by_several_processes_are_those_read_by_one(tmp_path, monkeyp
     assert [str(p) for p in problems] == [str(p) for p in one] and one
 
 
-def test_a_bad_record_in_the_previous_cache_is_not_copied(tmp_path, home):
+def test_a_bad_record_in_the_previous_cache_is_never_served(tmp_path, home):
+    """A rebuild leaves the unchanged cards' parts where they are, unread: a record
+    damaged there is found when it is read, read from its card instead, and the file
+    goes; the next run makes it anew."""
     d = _catalogue(tmp_path)
     expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
     (f,) = _cache_files(home)
     raw = f.read_bytes()
-    head = json.loads(raw.partition(b"\n")[0])
-    offset, length, _ = json.loads(_section(raw, head, "index"))["spans"][0]
-    at = raw.index(b"\n") + 1 + offset + length // 2
+    head, _ = _split(raw)
+    offset, length, _ = json.loads(_section(raw, head, "index"))["records"][:3]
+    at = cache.HEAD + offset + length // 2
     f.write_bytes(raw[:at] + (b"X" if raw[at : at + 1] != b"X" else b"Y") + raw[at + 1 :])
     _tick()
     with open(d / "vie-occ.yaml", "a", encoding="utf-8") as g:
-        g.write("# an edit\n")  # a rebuild, that would copy vie-bf's record
+        g.write("# an edit\n")  # a rebuild, that keeps vie-bf's record where it is
     cat = cat_mod.load(d)
     assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    cat_mod.load(d)
+    assert _cached(d)
+    cat = cat_mod.load(d)
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+
+
+def test_an_edit_appends_to_the_file(tmp_path, home, monkeypatch):
+    """Editing a card appends its parts and the index: the file is not written again
+    (the same inode, the other cards' parts where they were); when most of it is parts
+    no longer used, it is made anew."""
+    monkeypatch.setattr(cache, "COMPACT_FROM", 0)
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
+    (f,) = _cache_files(home)
+    before = f.read_bytes()
+    index = json.loads(_section(before, _split(before)[0], "index"))
+    inode = os.stat(f).st_ino
+    _tick()
+    with open(d / "vie-bf.yaml", "a", encoding="utf-8") as g:
+        g.write("# an edit\n")
+    cat = cat_mod.load(d)
+    assert cat.source.built
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+    after = f.read_bytes()
+    assert os.stat(f).st_ino == inode and after[cache.HEAD : len(before)] == before[cache.HEAD :]
+    now = json.loads(_section(after, _split(after)[0], "index"))
+    for kind in ("records", "summaries", "checks"):
+        pairs = zip(index["ids"], _each(index[kind]), _each(now[kind]))
+        moved = [i for i, a, b in pairs if a != b]
+        assert moved == ["vie-bf"], kind
+    assert _cached(d)
+    sizes = []
+    for n in range(30):  # each edit appends the index again: then the file is made anew
+        _tick()
+        with open(d / "vie-bf.yaml", "a", encoding="utf-8") as g:
+            g.write(f"# edit {n}\n")
+        cat_mod.load(d)
+        sizes.append(os.stat(f).st_size)
+        assert _cached(d)
+        if os.stat(f).st_ino != inode:
+            break
+    assert os.stat(f).st_ino != inode, sizes
+    assert sizes[-1] < max(sizes) < 2 * len(before)  # never more than twice its parts
+    cat = cat_mod.load(d)
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
+
+
+def test_an_edit_just_now_is_read_from_the_file_and_memory(tmp_path, home, monkeypatch):
+    """A card changed within the racy window: nothing written, the catalogue read from
+    the previous file and the changed card's parts held in memory."""
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    before = f.read_bytes()
+    monkeypatch.setattr(cache, "RACY_SECONDS", 3600)
+    f2 = d / "vie-bf.yaml"
+    f2.write_text(
+        f2.read_text(encoding="utf-8").replace("keywords: [", "keywords: [zorglub, ", 1),
+        encoding="utf-8",
+    )
+    cat = cat_mod.load(d)
+    assert "zorglub" in cat.schemes["vie-bf"].keywords
+    assert "V.I.E." in cat.schemes["vie-occ"].title
+    assert f.read_bytes() == before
+
+
+def test_a_writer_holding_the_lock_is_waited_for_then_left(tmp_path, home, monkeypatch):
+    """Another process appending to the file (its lock held): this one waits for it,
+    then, past LOCK_WAIT, makes the file anew rather than wait longer."""
+    import fcntl
+
+    monkeypatch.setattr(cache, "LOCK_WAIT", 0.05)
+    d = _catalogue(tmp_path)
+    expected = {sid: scheme_json(s, c) for c in [cat_mod.load(d)] for sid, s in c.schemes.items()}
+    (f,) = _cache_files(home)
+    with open(f, "rb") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        _tick()
+        with open(d / "vie-bf.yaml", "a", encoding="utf-8") as g:
+            g.write("# an edit\n")
+        cat = cat_mod.load(d)
+        assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
     assert _cached(d)

@@ -368,12 +368,14 @@ def update(
     reread,
     fresh=False,
     store=True,
+    marks=None,
 ):
     """The catalogue's cache made again: each card whose file kept its stat data taken
     from the previous cache as it is, the others validated; the checks across cards on
     all. Returns the new cache, opened (in memory if it could not be written).
     ``fresh``: every card validated (the previous cache proved bad). ``store`` False:
-    no cache read nor written (INTERTEX_NO_CACHE), every card validated, in memory."""
+    no cache read nor written (INTERTEX_NO_CACHE), every card validated, in memory.
+    ``marks``: the scheme files' and the agency files' stamps, if made already."""
     from intertex_cli.errors import CatalogError
 
     from . import cache
@@ -389,12 +391,11 @@ def update(
             old.discard()
             old, reuse = None, {}
     problems: list[Problem] = []
-    a_stamps = cache.stamps(agency_files)
+    s_stamps, a_stamps = marks or (cache.stamps(scheme_files), cache.stamps(agency_files))
     if a_stamps and all(s in old_agencies for s in a_stamps):
         agencies = {old_agencies[s]["id"]: old_agencies[s] for s in a_stamps}
     else:
         agencies = read_agencies([Path(p) for p, _ in agency_files], problems)
-    s_stamps = cache.stamps(scheme_files)
     fresh = [(p, s) for (p, _), s in zip(scheme_files, s_stamps) if s not in reuse]
     new = {c.path: c for c in read_cards(fresh, problems)}
     cards = []
@@ -411,23 +412,18 @@ def update(
         if old is not None:
             old.close()
         raise CatalogError(f"invalid catalogue: {d}", problems)
-    lines = cache.layout(key, code, cards, list(agencies.values()), a_stamps, old)
+    files = scheme_files + agency_files if store else None
     try:
-        path = cache.write(d, scheme_files + agency_files, lines) if store else None
-        made = None
-        if path is not None:
-            try:
-                made = cache.CachedCatalog(path, key, d, reread=reread)
-            except (cache.CacheError, OSError):
-                pass  # replaced meanwhile by another process: this one's, from memory
-        if made is None:
-            made = cache.CachedCatalog(None, key, d, reread=reread, blob=cache.joined(lines))
-    except cache.CacheError:  # a card's record proved bad in the previous file
+        made = cache.save(
+            d, files, key, code, cards, list(agencies.values()), a_stamps, old, reread
+        )
+    except cache.CacheError:  # a card's part proved bad in the previous file
         if old is None:
             raise
         old.discard()
         old.close()
-        return update(d, scheme_files, agency_files, code, key, reread, fresh=True, store=store)
+        again = (d, scheme_files, agency_files, code, key, reread)
+        return update(*again, fresh=True, store=store, marks=(s_stamps, a_stamps))
     if old is not None:
         old.close()
     made.built = True

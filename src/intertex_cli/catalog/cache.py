@@ -3,20 +3,23 @@
 What it trusts, and why:
 
 - **Plain data.** One file per catalogue directory, JSON only (nothing in it can run):
-  a header line, then one line per card (its record, as the models dump it) and
-  sections: the agencies, the index of cards (each card's file stamp and the length
-  of its part of each section), a summary for ``list``, what ``check`` reads, the ids
-  each card names (``links``, for the checks across cards), and, once a command has
-  needed them, the planner's first questions and the search index. Each has its
-  offset, length and CRC-32 in the header or the index, so that ``show`` reads one
-  card and not 5,000.
-- **Per card.** A card whose file kept its stat data since the cache was written is
-  taken from the cache as it is (its bytes copied, never parsed nor validated again);
+  a header line in a slot of ``HEAD`` bytes, then the body, one JSON part per line:
+  each card's record (as the models dump it), what ``list`` reads of it
+  (``records.SUMMARY``) and what ``check`` reads (``records.CHECK``), each part with
+  its offset, length and CRC-32 in the index; then sections: the ids each card names
+  (``links``, for the checks across cards), the index, the agencies, and, once a
+  command has needed them, the planner's first questions and the search index. The
+  header gives each section's span, and its own CRC: ``show`` reads one card and not
+  5,000, ``list`` the summaries alone (after a cold build, one run of bytes).
+- **Per card, appended.** A card whose file kept its stat data since the cache was
+  written keeps its parts where they are (never read, parsed nor validated again);
   the others are validated (``build.py``), then the checks across cards run on every
-  card's links, and the file is written again: editing, adding or removing one card
-  of 5,000 costs that card, plus copying the rest (``build.update``). The per-card
-  reuse needs the same format, Python, catalogue folder and intertex code (``code``
-  in the header): another intertex validates everything again.
+  card's links. The new parts and sections are appended to the file and the header
+  is rewritten in its slot, under a lock (``flock``) that writers take: editing,
+  adding or removing one card of 5,000 costs that card and the index, not the file.
+  When more of the file is parts no longer used than parts used, the file is made
+  anew. The reuse needs the same format, Python, catalogue folder and intertex code
+  (``code`` in the header): another intertex validates everything again.
 - **A private folder.** ``$XDG_CACHE_HOME/intertex`` (``~/.cache/intertex``) must be a
   real directory owned by the user and writable by nobody else; it is made 0700 (an
   older intertex made it 0755: still private to write, so it is tightened). Anything
@@ -29,16 +32,16 @@ What it trusts, and why:
   the same for intertex's own code. A file changed less than ``RACY_SECONDS`` before
   the cache would be written could change again within the same clock tick unseen
   (git's "racy" files): then nothing is written, and the next run writes it.
-- **Checked on read.** A header that does not parse, another format, another key, a
-  size that differs from the header's, a CRC that does not match: the file is ignored
-  and rebuilt. What is read is checked against the shape of the models
+- **Checked on read.** A header that does not parse or fails its CRC (read again if a
+  writer was rewriting it), another format, another key, a file shorter than the
+  header says, a CRC that does not match: the file is ignored and rebuilt. What is read is checked against the shape of the models
   (``shape.py``: types, keys, words of a vocabulary) as well as its checksum: a record
   that passes its CRC but holds a list where a word goes is a cache miss like a bad
   CRC. A scheme record found bad after the header was accepted is read from its YAML
   file instead (validated), and the cache file is removed.
 - **Never blocks.** The file is opened without following links and without waiting
   (``O_NONBLOCK``): a FIFO put in its place is not a regular file, and is ignored.
-- **Old versions go.** One file per catalogue directory, replaced atomically (a
+- **Old versions go.** One file per catalogue directory, made anew atomically (a
   temporary file in the same folder, then ``os.replace``); pickles of older versions
   are deleted; at most ``MAX_FILES`` catalogue directories are kept, the most recently
   written.
@@ -56,14 +59,15 @@ import time
 import zlib
 from pathlib import Path
 
-FORMAT = 10  # 3: a "check" section beside the summary; 4: without steps and documents;
+FORMAT = 11  # 3: a "check" section beside the summary; 4: without steps and documents;
 # 5: a "planner" section (the first question); 6: per card (stamps, links, parts);
 # 7: components' base_answer in the summary; 8: the notes in English (note_en, notes_en);
 # 9: the conditions whole in the "check" section; 10: the status's changes, sources,
-# successor and contacts and the funding's cover there, not in the summary
+# successor and contacts and the funding's cover there, not in the summary; 11: a
+# header slot rewritten in place, each card's parts apart, appended to
 RACY_SECONDS = 2.0
 MAX_FILES = 16
-HEADER_LIMIT = 1 << 20
+HEAD = 4096  # bytes of the header's slot, at the start of the file
 PREFIX = "catalog-"
 SUFFIX = ".jsonl"
 
@@ -171,10 +175,11 @@ def fingerprint(
     catalog_dir: Path, files: list[tuple[str, os.stat_result]], code: str | None = None
 ) -> str:
     """The key of a catalogue: every file's stat data, intertex's code, Python."""
-    return _key(code or code_key(catalog_dir), stamps(files))
+    return key_of(code or code_key(catalog_dir), stamps(files))
 
 
-def _key(code: str, lines: list[str]) -> str:
+def key_of(code: str, lines: list[str]) -> str:
+    """The key of a catalogue from its files' stamps (``stamps``) and its code key."""
     h = _hash()
     h.update(code.encode() + b"\n")
     for line in lines:
@@ -203,24 +208,24 @@ def _file(folder: Path, catalog_dir: Path) -> Path:
 class Card:
     """A validated card as the cache keeps it: JSON parts, and its links as data."""
 
-    __slots__ = ("id", "path", "stamp", "record", "summary", "check", "links", "data")
+    __slots__ = ("id", "path", "stamp", "record", "summary", "check", "links", "spans")
 
-    def __init__(self, card_id, path, stamp, record, summary, check, links, data=None):
+    def __init__(self, card_id, path, stamp, record, summary, check, links, spans=None):
         self.id = card_id
         self.path = path  # its file
         self.stamp = stamp  # its file's stat data, when read (cache.stat_line)
-        self.record = record  # bytes: the whole card, as the models dump it (None: in
-        # the previous cache file, at the span ``data``)
+        self.record = record  # bytes: the whole card, as the models dump it
         self.summary = summary  # bytes: records.SUMMARY of it
         self.check = check  # bytes: records.CHECK of it
         self.links = links  # the ids it names (links_of), as data
-        self.data = data  # the record's span in the previous cache file
+        self.spans = spans  # (record, summary, check): its parts' spans in the cache
+        # file it was read from; then record, summary and check are None
 
 
 # --------------------------------------------------------------------------- reading
 
 
-def _crc(data: bytes) -> int:
+def _crc(data) -> int:
     return zlib.crc32(data) & 0xFFFFFFFF
 
 
@@ -231,7 +236,7 @@ def _open_private(path: Path):
     fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
     try:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_uid != _uid() or st.st_mode & 0o022:
+        if not _private(st):
             raise CacheError("not a private file")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
@@ -241,12 +246,48 @@ def _open_private(path: Path):
         raise
 
 
+def _private(st: os.stat_result) -> bool:
+    return stat.S_ISREG(st.st_mode) and st.st_uid == _uid() and not st.st_mode & 0o022
+
+
 def _is_span(x) -> bool:
     return x.__class__ is list and len(x) == 3 and all(v.__class__ is int and v >= 0 for v in x)
 
 
+def _spans(x, n: int) -> bool:
+    """``n`` spans, flat (offset, length, CRC, offset…): 15,000 numbers at 5,000 cards,
+    checked at C speed (a bool is no int here)."""
+    return (
+        x.__class__ is list
+        and len(x) == 3 * n
+        and (not x or ({*map(type, x)} == {int} and min(x) >= 0))
+    )
+
+
+def _nth(spans: list, i: int) -> list:
+    return spans[3 * i : 3 * i + 3]
+
+
 def _words(x) -> bool:
     return x.__class__ is list and all(v.__class__ is str for v in x)
+
+
+def header(head: dict) -> bytes:
+    """The header's slot: the header as a JSON line with its own checksum, padded."""
+    line = _dumps({**head, "crc": _crc(_dumps(head))})
+    if len(line) >= HEAD:
+        raise CacheError("a header too large for its slot")
+    return line.ljust(HEAD - 1) + b"\n"
+
+
+def _parse_header(slot: bytes) -> dict:
+    """The header of a slot (CacheError: not whole, or written while it was read)."""
+    if len(slot) != HEAD or slot[-1:] != b"\n":
+        raise CacheError("no header")
+    head = json.loads(slot)
+    if head.__class__ is not dict or head.pop("crc", None) != _crc(_dumps(head)):
+        raise CacheError("header checksum")
+    return head
 
 
 class CachedCatalog:
@@ -255,92 +296,112 @@ class CachedCatalog:
     ``key`` None: any key, for the previous version of a catalogue's cache, whose
     unchanged cards a rebuild takes as they are. ``reread(scheme_id)``: the card read
     and validated from its file, for a record the cache proves wrong about.
+    ``memory``: a catalogue made by this process, not read from ``path``: (its
+    header, the file the body starts in (None: none), where that file's part ends,
+    the rest of the body, in memory).
     """
 
-    def __init__(self, path, key, catalog_dir: Path, code=None, reread=None, blob=None):
-        import io
-
+    def __init__(self, path, key, catalog_dir: Path, code=None, reread=None, memory=None):
         self.path = path  # None: a catalogue built in memory (no cache written)
         self.built = False  # made by this process (build.update), not read as it was
         self.catalog_dir = catalog_dir
         self._reread = reread
-        if blob is not None:
-            self._fh, size = io.BytesIO(blob), len(blob)
-        else:
-            self._fh, st = _open_private(path)
-            size = st.st_size
+        self._tail_at, self._tail = 1 << 62, b""  # the body's bytes kept in memory
+        self._fh = None
         try:
-            line = self._fh.readline(HEADER_LIMIT)
-            head = json.loads(line)
-            if not isinstance(head, dict) or head.get("format") != FORMAT:
-                raise CacheError("another format")
-            if key is not None and head.get("key") != key:
-                raise CacheError("another key")
-            if code is not None and head.get("code") != code:
-                raise CacheError("another intertex or folder")
-            self.key = head.get("key")
-            self._body = len(line)
-            if head["size"].__class__ is not int or size != self._body + head["size"]:
-                raise CacheError("truncated or extended")
-            self._sections = head["sections"]
-            if not isinstance(self._sections, dict) or not all(
-                _is_span(v) for v in self._sections.values()
-            ):
-                raise CacheError("sections")
-            index = self._section("index")
-            self.ids: list[str] = index["ids"]
-            spans = index["spans"]
-            self.stamps: list[str] = index["stamps"]
-            self._parts: list = index["parts"]
-            self._agency_stamps: list[str] = index["agency_stamps"]
-            n = len(self.ids)
-            if not (
-                _words(self.ids)
-                and _words(self.stamps)
-                and _words(self._agency_stamps)
-                and spans.__class__ is list
-                and all(_is_span(s) for s in spans)
-                and self._parts.__class__ is list
-                and all(
-                    p.__class__ is list and len(p) == 2 and all(v.__class__ is int for v in p)
-                    for p in self._parts
-                )
-                and len(spans) == len(self.stamps) == len(self._parts) == n
-            ):
-                raise CacheError("index")
-            self._spans = dict(zip(self.ids, spans))
-            if len(self._spans) != n:
-                raise CacheError("index")
-            # The index is the files the key was made of, in their order, each card
-            # under its file's name: else its CRCs prove its parts, not where they go.
-            if key is not None and _key(head["code"], self.stamps + self._agency_stamps) != key:
-                raise CacheError("index")
-            if any(_stem(s) != i for i, s in zip(self.ids, self.stamps)):
-                raise CacheError("index")
-            from .shape import valid
-
-            self.agencies: list[dict] = self._section("agencies")
-            if (
-                self.agencies.__class__ is not list
-                or len(self.agencies) != len(self._agency_stamps)
-                or not all(valid("agency", a) for a in self.agencies)
-            ):
-                raise CacheError("agencies")
+            if memory is not None:
+                head, self._fh, self._tail_at, self._tail = memory
+                size = self._tail_at + len(self._tail)
+            else:
+                self._fh, st = _open_private(path)
+                head = self._read_header()
+                size = st.st_size - HEAD
+            self._take(head, key, code, size)
         except CacheError:
-            self._fh.close()
+            self.close()
             raise
         except (ValueError, KeyError, TypeError, OSError, AttributeError) as e:
-            self._fh.close()
+            self.close()
             raise CacheError(str(e)) from None
         self._summary: dict | None = None
         self._check: dict | None = None
         self._search = None
         self._first: dict | None = None
 
+    def _read_header(self) -> dict:
+        """The header, read again if a writer was rewriting it at that moment."""
+        for attempt in range(3):
+            try:
+                return _parse_header(os.pread(self._fh.fileno(), HEAD, 0))
+            except (CacheError, ValueError):
+                if attempt == 2:
+                    raise
+                time.sleep(0.002)
+        raise CacheError("header")  # pragma: no cover
+
+    def _take(self, head, key, code, size: int) -> None:
+        """The header and the index checked: the file is this catalogue's cache."""
+        if head.get("format") != FORMAT:
+            raise CacheError("another format")
+        if key is not None and head.get("key") != key:
+            raise CacheError("another key")
+        if code is not None and head.get("code") != code:
+            raise CacheError("another intertex or folder")
+        # The body only grows (a rebuild appends), up to the next file made anew.
+        if head["size"].__class__ is not int or not 0 <= head["size"] <= size:
+            raise CacheError("truncated")
+        self.key = head.get("key")
+        self._head = head
+        self._sections = head["sections"]
+        if not isinstance(self._sections, dict) or not all(
+            _is_span(v) for v in self._sections.values()
+        ):
+            raise CacheError("sections")
+        index = self._section("index")
+        self.ids: list[str] = index["ids"]
+        self.stamps: list[str] = index["stamps"]
+        self._agency_stamps: list[str] = index["agency_stamps"]
+        n = len(self.ids)
+        self._parts = [index[k] for k in ("records", "summaries", "checks")]
+        if not (
+            _words(self.ids)
+            and _words(self.stamps)
+            and _words(self._agency_stamps)
+            and len(self.stamps) == n
+            and all(_spans(p, n) for p in self._parts)
+        ):
+            raise CacheError("index")
+        self._at = dict(zip(self.ids, range(n)))
+        if len(self._at) != n:
+            raise CacheError("index")
+        # The index is the files the key was made of, in their order, each card
+        # under its file's name: else its CRCs prove its parts, not where they go.
+        if key is not None and key_of(head["code"], self.stamps + self._agency_stamps) != key:
+            raise CacheError("index")
+        if any(_stem(s) != i for i, s in zip(self.ids, self.stamps)):
+            raise CacheError("index")
+        from .shape import valid
+
+        self.agencies: list[dict] = self._section("agencies")
+        if (
+            self.agencies.__class__ is not list
+            or len(self.agencies) != len(self._agency_stamps)
+            or not all(valid("agency", a) for a in self.agencies)
+        ):
+            raise CacheError("agencies")
+
+    def _pread(self, offset: int, length: int) -> bytes:
+        """``length`` bytes of the body at ``offset``: from memory or from the file."""
+        at = offset - self._tail_at
+        if 0 <= at < len(self._tail):
+            return self._tail[at : at + length]
+        if self._fh is None:
+            return b""
+        return os.pread(self._fh.fileno(), length, HEAD + offset)
+
     def _read(self, span) -> bytes:
         offset, length, crc = span
-        self._fh.seek(self._body + offset)
-        data = self._fh.read(length)
+        data = self._pread(offset, length)
         if len(data) != length or _crc(data) != crc:
             raise CacheError("checksum")
         return data
@@ -348,33 +409,56 @@ class CachedCatalog:
     def _section(self, name: str):
         return json.loads(self._read(self._sections[name]))
 
+    def _many(self, spans: list) -> list:
+        """The parts at these spans (flat), each checked, those that follow one another
+        in the file read at once (after a cold build, every card's part of a kind)."""
+        out: list = []
+        i, n = 0, len(spans)
+        while i < n:
+            start = end = spans[i]
+            j = i
+            while j < n and spans[j] == end and end - start < _Run.CHUNK:
+                end = spans[j] + spans[j + 1] + 1
+                j += 3
+            data = memoryview(self._pread(start, end - start - 1))
+            if len(data) != end - start - 1:
+                raise CacheError("truncated")
+            for k in range(i, j, 3):
+                at = spans[k] - start
+                part = data[at : at + spans[k + 1]]
+                if len(part) != spans[k + 1] or _crc(part) != spans[k + 2]:
+                    raise CacheError("checksum")
+                out.append(part)
+            i = j
+        return out
+
     def summary(self, scheme_id: str) -> dict:
         """What records.SUMMARY keeps of a scheme ({} if the summary proves bad)."""
         if self._summary is None:
-            self._summary = self._rows("summary")
+            self._summary = self._rows("summary", self._parts[1])
         row = self._summary.get(scheme_id)
         return row if isinstance(row, dict) else {}
 
     def check_part(self, scheme_id: str) -> dict:
         """What records.CHECK keeps of a scheme ({} if the section proves bad)."""
         if self._check is None:
-            self._check = self._rows("check")
+            self._check = self._rows("check", self._parts[2])
         row = self._check.get(scheme_id)
         return row if isinstance(row, dict) else {}
 
-    def _rows(self, section: str) -> dict:
-        """A section's rows by id, each checked: its card's id, the shape of its part."""
+    def _rows(self, shape: str, spans: list) -> dict:
+        """Every card's part of a kind, by id, each checked: its card's id, its shape."""
         from .shape import valid
 
         try:
-            rows = self._section(section)
+            rows = json.loads(b"[" + b",".join(self._many(spans)) + b"]")
             if rows.__class__ is not list or len(rows) != len(self.ids):
-                raise CacheError(section)
+                raise CacheError(shape)
             for i, row in zip(self.ids, rows):
-                if row.__class__ is not dict or row.get("id") != i or not valid(section, row):
-                    raise CacheError(section)
+                if row.__class__ is not dict or row.get("id") != i or not valid(shape, row):
+                    raise CacheError(shape)
             return dict(zip(self.ids, rows))
-        except (CacheError, ValueError, KeyError):
+        except (CacheError, ValueError, KeyError, OSError):
             self.discard()
             return {}
 
@@ -383,7 +467,7 @@ class CachedCatalog:
         from .shape import valid
 
         try:
-            data = json.loads(self._read(self._spans[scheme_id]))
+            data = json.loads(self._read(_nth(self._parts[0], self._at[scheme_id])))
             if not isinstance(data, dict) or data.get("id") != scheme_id:
                 raise CacheError("record")
             if not valid("scheme", data):
@@ -406,7 +490,7 @@ class CachedCatalog:
             return self._search
         from .search import Index, Merged, index_of
 
-        if "search" not in self._sections:
+        if "search" not in self._sections or "postings" not in self._sections:
             if catalog is None:
                 return None
             self._search = index_of(catalog, transient=True)
@@ -426,10 +510,14 @@ class CachedCatalog:
             self.discard()
             return None
         n = len(base)
+        at, size = self._sections["postings"][:2]
 
         def postings(j: int) -> list[int]:
             try:
-                p = json.loads(self._read(spans[j]))
+                offset, length, crc = spans[j]
+                if offset + length > size:
+                    raise CacheError("postings")
+                p = json.loads(self._read([at + offset, length, crc]))
                 if (
                     p.__class__ is not list
                     or len(p) % 3
@@ -508,25 +596,19 @@ class CachedCatalog:
     # ------------------------------------------------------------------ rebuilding
 
     def cards(self) -> dict:
-        """stamp -> Card: every card of this file, as its bytes (not parsed), for a
-        rebuild. Raises CacheError if any part proves bad (then nothing is reused)."""
+        """stamp -> Card: every card of this file, as the spans of its parts (nothing
+        of them read), for a rebuild. CacheError if the links prove bad."""
         try:
-            summary = self._read(self._sections["summary"])
-            check = self._read(self._sections["check"])
             links = self._section("links")
             if links.__class__ is not list or len(links) != len(self.ids):
                 raise CacheError("links")
             out = {}
-            s_at = c_at = 1
-            for i, stamp, parts, ln in zip(self.ids, self.stamps, self._parts, links):
+            for n, (i, stamp, ln) in enumerate(zip(self.ids, self.stamps, links)):
                 if not _links(ln):
                     raise CacheError("links")
-                s = _element(summary, s_at, parts[0], i)
-                c = _element(check, c_at, parts[1], i)
-                s_at += parts[0] + 1
-                c_at += parts[1] + 1
                 path = stamp.split("|", 1)[0]
-                out[stamp] = Card(i, path, stamp, None, s, c, ln, self._spans[i])
+                spans = [_nth(p, n) for p in self._parts]
+                out[stamp] = Card(i, path, stamp, None, None, None, ln, spans)
             return out
         except (ValueError, KeyError, TypeError, OSError) as e:
             raise CacheError(str(e)) from None
@@ -535,52 +617,42 @@ class CachedCatalog:
         """stamp -> an agency's record, for a rebuild."""
         return dict(zip(self._agency_stamps, self.agencies))
 
+    def detach(self):
+        """The open file, now the caller's (a catalogue made from this one reads it)."""
+        fh, self._fh = self._fh, None
+        return fh
+
     def close(self) -> None:
-        self._fh.close()
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
     def store(self, planner: dict | None = None, search=None) -> None:
-        """Write this file again with the planner's first questions or the search
-        index added (the cards as they are): the next command finds them."""
-        if self.path is None or self.key is None:
+        """Append the planner's first questions or the search index to this file (the
+        cards as they are), if it is still the one this process read: the next
+        command finds them."""
+        if self.path is None or self.key is None or self._fh is None:
+            return
+        mine = os.fstat(self._fh.fileno())
+        fd = _locked(self.path, (mine.st_ino, mine.st_dev))
+        if fd is None:
             return
         try:
-            self._fh.seek(0)
-            line = self._fh.readline(HEADER_LIMIT)
-            head = json.loads(line)
-            body = self._fh.read()
-            current = os.stat(self.path, follow_symlinks=False)
-            mine = os.fstat(self._fh.fileno())
-        except (OSError, ValueError):
-            return
-        if (current.st_ino, current.st_dev) != (mine.st_ino, mine.st_dev):
-            return  # another process wrote a newer one meanwhile
-        chunks = [body]
-        size = head["size"]
-        sections = dict(head["sections"])
-
-        def put(data: bytes) -> list:
-            nonlocal size
-            span = [size, len(data), _crc(data)]
-            chunks.append(data + b"\n")
-            size += len(data) + 1
-            return span
-
-        try:
+            if _parse_header(os.pread(fd, HEAD, 0)) != self._head:
+                return  # another process wrote it meanwhile
+            out = _Out(os.fstat(fd).st_size - HEAD)
+            sections = dict(self._sections)
             if planner is not None:
-                sections["planner"] = put(_dumps(planner))
+                sections["planner"] = out.put(_dumps(planner))
             if search is not None:
-                _put_search(put, sections, search, self.stamps)
-        except (TypeError, ValueError):
+                _put_search(out, sections, search, self.stamps)
+            head = {**self._head, "size": out.at, "sections": sections}
+            _append(fd, out, head)
+        except (OSError, ValueError, TypeError, CacheError):
             return
-        head.update(size=size, sections=sections)
-        try:
-            _atomic_write(self.path, [_dumps(head) + b"\n", *chunks])
-        except OSError:
-            return
-        self._sections = sections
-        new = CachedCatalog(self.path, self.key, self.catalog_dir, reread=self._reread)
-        self._fh.close()
-        self._fh, self._body = new._fh, new._body
+        finally:
+            os.close(fd)
+        self._head, self._sections = head, sections
 
 
 def _links(ln) -> bool:
@@ -595,18 +667,6 @@ def _links(ln) -> bool:
         )
         and all(len(x) == 2 for x in ln["cumulation"])
     )
-
-
-def _element(section: bytes, at: int, length: int, card_id: str) -> bytes:
-    """One card's part of a section (a JSON array of parts), checked to be in its
-    place: between the array's separators, and starting with the card's id."""
-    end = at + length
-    if section[at - 1 : at] not in (b"[", b",") or section[end : end + 1] not in (b",", b"]"):
-        raise CacheError("parts")
-    part = section[at:end]
-    if not part.startswith(b'{"id":' + _dumps(card_id) + b","):
-        raise CacheError("parts")
-    return part
 
 
 def ids_digest(ids) -> str:
@@ -646,99 +706,122 @@ def _dumps(obj) -> bytes:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _put_search(put, sections: dict, search, stamps: list) -> None:
-    """Each token's postings apart (read only when matched), then the tokens and the
-    cards they were computed for (their stamps, in the order of the postings)."""
-    spans = [put(_dumps(p)) for p in search._postings]
-    sections["search"] = put(_dumps({"tokens": search.tokens, "spans": spans, "stamps": stamps}))
+class _Out:
+    """The parts put after a body's first ``at`` bytes, each on its line, with their
+    spans; parts of the previous file copied as they are (``_Run``)."""
+
+    def __init__(self, at: int = 0, old=None):
+        self.start = self.at = at
+        self.old = old
+        self.chunks: list = []
+        self._run = None
+
+    def put(self, data: bytes) -> list:
+        span = [self.at, len(data), _crc(data)]
+        self.chunks += (data, b"\n")
+        self.at += len(data) + 1
+        self._run = None
+        return span
+
+    def copy(self, span) -> list:
+        """A part of ``old`` (checked as it is copied, when the file is written)."""
+        if self._run is None or not self._run.extend(span):
+            self._run = _Run(self.old, span)
+            self.chunks.append(self._run)
+        new = [self.at, span[1], span[2]]
+        self.at += span[1] + 1
+        return new
+
+    def pieces(self):
+        for c in self.chunks:
+            if c.__class__ is _Run:
+                yield from c.pieces()
+            else:
+                yield c
+
+
+def _put_search(out: _Out, sections: dict, search, stamps: list) -> None:
+    """Each token's postings on its line, all of them one part (``postings``, each read
+    only where its token matches, by its span there), then the tokens with those spans
+    and the cards they were computed for (their stamps, in the order of the postings)."""
+    lines = [_dumps(p) for p in search._postings]
+    spans, at = [], 0
+    for data in lines:
+        spans.append([at, len(data), _crc(data)])
+        at += len(data) + 1
+    sections["postings"] = out.put(b"\n".join(lines))
+    sections["search"] = out.put(
+        _dumps({"tokens": search.tokens, "spans": spans, "stamps": stamps})
+    )
 
 
 SEARCH_DELTA = 0.2  # past this share of cards changed since, the index is made again
 
 
-def _copy_search(put, sections: dict, old, cards: list, agencies_same: bool) -> None:
-    """The previous file's search index, as it is, if it still serves: the same
-    agencies (their names are indexed) and most cards unchanged. The postings are one
-    run of bytes there: copied at once, each keeping its checksum (checked when read)."""
-    if old is None or not agencies_same or "search" not in old._sections:
+def _keep_search(out: _Out, sections: dict, old, cards: list, agencies_same: bool, copy) -> None:
+    """The previous file's search index, if it still serves: the same agencies (their
+    names are indexed) and most cards unchanged. Kept where it is, or copied."""
+    if old is None or not agencies_same or not {"search", "postings"} <= old._sections.keys():
         return
     try:
-        head = old._section("search")
-        base = set(head["stamps"])
-        changed = sum(1 for c in cards if c.stamp not in base)
-        if changed > SEARCH_DELTA * max(len(cards), 1):
-            return
-        spans = head["spans"]
-        start = spans[0][0] if spans else 0
-        at = start
-        for offset, length, _ in spans:
-            if offset != at:
-                return  # not one run: the index is made again when needed
-            at += length + 1
-        old._fh.seek(old._body + start)
-        run = old._fh.read(at - start)
-        if len(run) != at - start:
-            return
-    except (CacheError, ValueError, KeyError, TypeError, OSError, IndexError):
+        base = set(old._section("search")["stamps"])
+    except (CacheError, ValueError, KeyError, TypeError, OSError):
         return
-    first = put(run[:-1]) if run else [0, 0, 0]  # the run's own span: only its offset
-    head["spans"] = [[o - start + first[0], n, crc] for o, n, crc in spans]
-    sections["search"] = put(_dumps(head))
+    changed = sum(1 for c in cards if c.stamp not in base)
+    if changed > SEARCH_DELTA * max(len(cards), 1):
+        return
+    for name in ("postings", "search"):
+        span = old._sections[name]
+        sections[name] = out.copy(span) if copy else span
 
 
-def layout(key: str, code: str, cards: list, agencies: list, agency_stamps: list, old=None):
-    """The file's lines: a header, then the body. ``cards``: build.Card, new (their
-    record as bytes) or taken from ``old`` (their record's span there). The records
-    of ``old`` that follow one another there are one ``_Run``, copied when the file is
-    written (``_atomic_write``), each record's CRC checked as it passes; nothing here
-    reads them: the header needs only their lengths and CRCs, which the index has."""
-    body: list = []
-    size = 0
+def body(cards: list, agencies: list, agency_stamps: list, out: _Out, old, copy: bool):
+    """(sections, live): the body's sections, the cards' parts put in ``out``: each new
+    part (bytes), and each part of ``old`` copied (``copy``, a file made anew: each kind
+    of part in one run) or left where it is (a file appended to); ``live``: the bytes
+    of the body they take (the rest of an appended file: parts no longer used)."""
 
-    def put(data: bytes) -> list:
-        nonlocal size
-        span = [size, len(data), _crc(data)]
-        body.append(data)
-        body.append(b"\n")
-        size += len(data) + 1
-        return span
+    def parts(k: int) -> list:
+        got = []
+        for c in cards:
+            data = (c.record, c.summary, c.check)[k]
+            if data is not None:
+                got += out.put(data)
+            else:
+                got += out.copy(c.spans[k]) if copy else c.spans[k]
+        return got
 
-    sections = {"agencies": put(_dumps(agencies))}
-    spans = []
-    run = None
-    for c in cards:
-        if c.record is None:  # taken from the old file, as it is
-            if run is None or not run.extend(c.data):
-                run = _Run(old, c.data)
-                body.append(run)
-            spans.append([size, c.data[1], c.data[2]])
-            size += c.data[1] + 1
-        else:
-            run = None
-            spans.append(put(c.record))
-    sections["summary"] = put(b"[" + b",".join(c.summary for c in cards) + b"]")
-    sections["check"] = put(b"[" + b",".join(c.check for c in cards) + b"]")
-    sections["links"] = put(_dumps([c.links for c in cards]))
-    index = {
-        "ids": [c.id for c in cards],
-        "spans": spans,
-        "stamps": [c.stamp for c in cards],
-        "parts": [[len(c.summary), len(c.check)] for c in cards],
-        "agency_stamps": agency_stamps,
-    }
-    sections["index"] = put(_dumps(index))
+    spans = [parts(k) for k in range(3)]  # flat: offset, length, CRC, offset…
+    sections = {"links": out.put(_dumps([c.links for c in cards]))}
+    sections["index"] = out.put(
+        _dumps(
+            {
+                "ids": [c.id for c in cards],
+                "stamps": [c.stamp for c in cards],
+                "agency_stamps": agency_stamps,
+                "records": spans[0],
+                "summaries": spans[1],
+                "checks": spans[2],
+            }
+        )
+    )
+    sections["agencies"] = out.put(_dumps(agencies))
     same = old is not None and old._agency_stamps == agency_stamps
-    _copy_search(put, sections, old, cards, same)
-    head = _dumps({"format": FORMAT, "key": key, "code": code, "size": size, "sections": sections})
-    return [head + b"\n", *body]
+    _keep_search(out, sections, old, cards, same, copy)
+    live = sum(s[1] + 1 for s in sections.values()) + sum(sum(k[1::3]) + len(k) // 3 for k in spans)
+    return sections, live
+
+
+COMPACT_FROM = 4 << 20  # an appended file is made anew when more than this and than
+# the parts it uses are parts no longer used
 
 
 class _Run:
-    """Records that follow one another in the previous cache file, each with the line
-    break after it: copied in large reads, never parsed. Each record's CRC and the
+    """Parts that follow one another in the previous cache file, each with the line
+    break after it: copied in large reads, never parsed. Each part's CRC and the
     line break after it are checked as it passes (``CacheError`` if one proves bad)."""
 
-    CHUNK = 8 << 20  # bytes read at once (at least one record)
+    CHUNK = 8 << 20  # bytes read at once (at least one part)
 
     __slots__ = ("old", "spans")
 
@@ -755,7 +838,6 @@ class _Run:
         return True
 
     def pieces(self):
-        fd = self.old._fh.fileno()
         spans = self.spans
         i = 0
         while i < len(spans):
@@ -764,7 +846,7 @@ class _Run:
             while j < len(spans) and spans[j][0] + spans[j][1] + 1 - start <= self.CHUNK:
                 j += 1
             end = spans[j - 1][0] + spans[j - 1][1] + 1
-            data = os.pread(fd, end - start, self.old._body + start)
+            data = self.old._pread(start, end - start)
             if len(data) != end - start:
                 raise CacheError("truncated")
             view = memoryview(data)
@@ -776,41 +858,133 @@ class _Run:
             i = j
 
 
-def joined(lines: list) -> bytes:
-    """The whole file in memory (``layout``'s lines, the runs read)."""
-    return b"".join(p for x in lines for p in (x.pieces() if x.__class__ is _Run else (x,)))
+def save(
+    catalog_dir: Path, files, key: str, code: str, cards, agencies, agency_stamps, old, reread
+):
+    """Store a validated catalogue, and give it, opened.
+    ``files``: its files and their stat data (None: nothing written, INTERTEX_NO_CACHE).
+
+    With ``old``, the previous file: its unchanged cards' parts stay where they are,
+    the new ones are appended to it, and its header rewritten in place (``_append``),
+    unless most of it would be parts no longer used: then, or without ``old``, the
+    file is made anew (a temporary file, then ``os.replace``). Nothing is written if
+    a file changed just now (``racy``), without a private folder, or on a full disk:
+    then the catalogue is held in memory, over ``old``'s file. CacheError: a part
+    copied from ``old`` proved bad (nothing written)."""
+    head = {"format": FORMAT, "key": key, "code": code}
+    folder = None if files is None or racy(files) else private_directory(create=True)
+    path = None if folder is None else _file(folder, catalog_dir)
+    if old is not None and old._fh is not None:
+        made = _appended(path, old, head, cards, agencies, agency_stamps, reread)
+        if made is not None:
+            return made
+    out = _Out(0, old)
+    sections, _ = body(cards, agencies, agency_stamps, out, old, copy=old is not None)
+    whole = {**head, "size": out.at, "sections": sections}
+    if path is not None:
+        try:
+            _atomic_write(path, [header(whole), *out.pieces()])
+        except OSError:
+            path = None  # a full disk, a read-only home: no cache, still correct
+        else:
+            _prune(folder, keep=path)
+            try:
+                return CachedCatalog(path, key, catalog_dir, reread=reread)
+            except (CacheError, OSError):
+                pass  # replaced meanwhile by another process: this one's, from memory
+    tail = b"".join(out.pieces())
+    return CachedCatalog(None, None, catalog_dir, reread=reread, memory=(whole, None, 0, tail))
 
 
-def write(catalog_dir: Path, files: list[tuple[str, os.stat_result]], lines: list[bytes]):
-    """Store a validated catalogue. Returns the file, or None if not written (a file
-    changed just now, no private folder, a full disk). CacheError: a record copied
-    from the previous file proved bad (nothing written)."""
-    if racy(files):
-        return None
-    folder = private_directory(create=True)
-    if folder is None:
-        return None
-    path = _file(folder, catalog_dir)
+def _appended(path, old, head, cards, agencies, agency_stamps, reread):
+    """The catalogue as ``old``'s file with the new parts after it: appended to the
+    file when ``path`` is it (locked, ``_locked``), else held in memory. None if the
+    file should be made anew instead (most of it unused, or it cannot be locked)."""
+    mine = os.fstat(old._fh.fileno())
+    fd = None
+    if path is not None:
+        if old.path != path:
+            return None
+        fd = _locked(path, (mine.st_ino, mine.st_dev))
+        if fd is None:
+            return None
     try:
-        _atomic_write(path, lines)  # CacheError: a record of the previous file proved bad
+        base = (os.fstat(fd).st_size if fd is not None else mine.st_size) - HEAD
+        out = _Out(base)
+        sections, live = body(cards, agencies, agency_stamps, out, old, copy=False)
+        whole = {**head, "size": out.at, "sections": sections}
+        if fd is not None:
+            if out.at - live > max(COMPACT_FROM, live):
+                return None
+            _append(fd, out, whole)
     except OSError:
-        return None  # a full disk, a read-only home: no cache, still correct
-    _prune(folder, keep=path)
-    return path
+        return None
+    finally:
+        if fd is not None:
+            os.close(fd)
+    memory = (whole, old.detach(), base, b"".join(out.chunks))
+    return CachedCatalog(path, None, old.catalog_dir, reread=reread, memory=memory)
 
 
-def _atomic_write(path: Path, chunks: list[bytes]) -> None:
+def _append(fd: int, out: _Out, head: dict) -> None:
+    """``out``'s parts written at the end of the locked file, then its header."""
+    slot = header(head)
+    at = HEAD + out.start
+    for c in out.chunks:
+        view = memoryview(c)
+        while view:
+            n = os.pwrite(fd, view, at)
+            view, at = view[n:], at + n
+    if os.pwrite(fd, slot, 0) != HEAD:
+        raise OSError("short write")
+
+
+LOCK_WAIT = 2.0  # seconds a rebuild waits for another process writing the same file
+
+
+def _locked(path: Path, ino: tuple):
+    """A descriptor of the cache file, for writing, locked (``flock``), if it is still
+    the file ``ino`` (device, inode) and no other process keeps it locked beyond
+    ``LOCK_WAIT``; else None (the file is made anew, or not written)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no flock: made anew each time
+        return None
+    flags = os.O_RDWR | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if (st.st_ino, st.st_dev) != ino or not _private(st):
+            raise OSError("another file")
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
+        st = os.stat(path, follow_symlinks=False)
+        if (st.st_ino, st.st_dev) != ino:
+            raise OSError("replaced meanwhile")
+        return fd
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def _atomic_write(path: Path, chunks) -> None:
     import tempfile
 
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
             for c in chunks:
-                if c.__class__ is _Run:
-                    for piece in c.pieces():
-                        f.write(piece)
-                else:
-                    f.write(c)
+                f.write(c)
             f.flush()
         os.replace(tmp, path)
     except BaseException:

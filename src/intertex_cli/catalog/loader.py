@@ -168,15 +168,17 @@ def load(directory: str | Path | None = None, use_cache: bool = True) -> Catalog
 
     from . import cache
 
-    files = scheme_files + agency_files
     code = cache.code_key(d)
-    key = cache.fingerprint(d, files, code)
+    marks = cache.stamps(scheme_files), cache.stamps(agency_files)
+    key = cache.key_of(code, marks[0] + marks[1])
     reread = partial(_reread, d)
     source = None if no_cache else cache.open_catalog(key, d, reread)
     if source is None:
         from .build import update
 
-        source = update(d, scheme_files, agency_files, code, key, reread, store=not no_cache)
+        source = update(
+            d, scheme_files, agency_files, code, key, reread, store=not no_cache, marks=marks
+        )
     from .records import LazyScheme, Record
 
     return Catalog(
