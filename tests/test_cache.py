@@ -122,6 +122,8 @@ def test_a_planted_pickle_never_runs(tmp_path, home):
         "truncated",
         "extended",
         "torn-header",
+        "huge-section",
+        "huge-part",
         "another-key",
         "another-format",
         "record-bytes",
@@ -143,6 +145,13 @@ def test_a_cache_file_that_does_not_validate_is_ignored(tmp_path, home, damage):
         raw = raw[:-10]
     elif damage == "torn-header":  # half of a header being rewritten
         raw = raw[:100] + b"0" + raw[101:]
+    elif damage == "huge-section":  # a span past the end: never read whole
+        head["sections"]["links"][1] = 10**15
+        raw = cache.header(head) + body
+    elif damage == "huge-part":
+        index = json.loads(_section(raw, head, "index"))
+        index["summaries"][1] = 10**15
+        raw = _moved_section(raw, head, "index", _dumps(index))
     elif damage == "another-key":
         head["key"] = "0" * 64
         raw = cache.header(head) + body
@@ -163,9 +172,25 @@ def test_a_cache_file_that_does_not_validate_is_ignored(tmp_path, home, damage):
         )
     f.write_bytes(raw)
     cat = cat_mod.load(d)
+    titles = [s.title for s in cat.schemes.values()]  # from the summaries, as list reads
+    assert titles == [expected[i]["title"] for i in cat.schemes]
     assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
     cat_mod.load(d)
     assert _cached(d)  # rebuilt
+
+
+def _dumps(obj) -> bytes:
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def _moved_section(raw: bytes, head: dict, name: str, data: bytes) -> bytes:
+    """A section written anew at the end of the body, every checksum right."""
+    import zlib
+
+    body = raw[cache.HEAD :]
+    head["sections"][name] = [len(body), len(data), zlib.crc32(data) & 0xFFFFFFFF]
+    head["size"] = len(body) + len(data) + 1
+    return cache.header(head) + body + data + b"\n"
 
 
 def _split(raw: bytes) -> tuple[dict, bytes]:
@@ -533,6 +558,33 @@ def test_eight_processes_building_at_once_never_corrupt_the_cache(tmp_path, home
     assert _cached(d)
     again = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, check=True).stdout
     assert again == outs[0]
+
+
+def test_eight_processes_after_an_edit_append_in_turn(tmp_path, home):
+    """Eight commands right after an edit: each appends to the same file under its lock
+    (or holds the catalogue in memory); the file stays whole and serves them all."""
+    import subprocess
+    import sys
+
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    env = {**os.environ, "XDG_CACHE_HOME": str(home.parent)}
+    cmd = [sys.executable, "-m", "intertex_cli", "list", "--format", "json", "--catalog", str(d)]
+    time.sleep(2.1)
+    first = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, check=True).stdout
+    (f,) = _cache_files(home)
+    size = os.stat(f).st_size
+    with open(d / "vie-bf.yaml", "a", encoding="utf-8") as g:
+        g.write("# an edit\n")
+    time.sleep(2.1)
+    procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE) for _ in range(8)]
+    outs = [p.communicate(timeout=120)[0] for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert set(outs) == {first}
+    (g,) = _cache_files(home)
+    assert os.stat(g).st_size > size  # appended to, not made anew
+    assert _cached(d)
+    assert subprocess.run(cmd, env=env, stdout=subprocess.PIPE, check=True).stdout == first
 
 
 def test_the_shape_file_is_the_models_shape():

@@ -254,13 +254,20 @@ def _is_span(x) -> bool:
     return x.__class__ is list and len(x) == 3 and all(v.__class__ is int and v >= 0 for v in x)
 
 
-def _spans(x, n: int) -> bool:
-    """``n`` spans, flat (offset, length, CRC, offset…): 15,000 numbers at 5,000 cards,
-    checked at C speed (a bool is no int here)."""
+def _spans(x, n: int, size: int) -> bool:
+    """``n`` spans, flat (offset, length, CRC, offset…), each within a body of ``size``
+    bytes: 15,000 numbers at 5,000 cards, checked at C speed (a bool is no int here)."""
     return (
         x.__class__ is list
         and len(x) == 3 * n
-        and (not x or ({*map(type, x)} == {int} and min(x) >= 0))
+        and (
+            not x
+            or (
+                {*map(type, x)} == {int}
+                and min(x) >= 0
+                and max(map(int.__add__, x[0::3], x[1::3])) <= size
+            )
+        )
     )
 
 
@@ -354,9 +361,9 @@ class CachedCatalog:
         self._head = head
         self._sections = head["sections"]
         if not isinstance(self._sections, dict) or not all(
-            _is_span(v) for v in self._sections.values()
+            _is_span(v) and v[0] + v[1] <= head["size"] for v in self._sections.values()
         ):
-            raise CacheError("sections")
+            raise CacheError("sections")  # (a span past the end would be read whole)
         index = self._section("index")
         self.ids: list[str] = index["ids"]
         self.stamps: list[str] = index["stamps"]
@@ -368,7 +375,7 @@ class CachedCatalog:
             and _words(self.stamps)
             and _words(self._agency_stamps)
             and len(self.stamps) == n
-            and all(_spans(p, n) for p in self._parts)
+            and all(_spans(p, n, head["size"]) for p in self._parts)
         ):
             raise CacheError("index")
         self._at = dict(zip(self.ids, range(n)))
