@@ -781,3 +781,31 @@ def test_a_writer_holding_the_lock_is_waited_for_then_left(tmp_path, home, monke
         cat = cat_mod.load(d)
         assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected
     assert _cached(d)
+
+
+@pytest.mark.parametrize("processes", [1, 3])
+def test_validate_with_no_cache_reports_what_a_load_does(tmp_path, monkeypatch, processes):
+    """`INTERTEX_NO_CACHE=1 intertex validate` keeps of each card its id and status
+    only (no cache parts made): the same problems, located, and the same statuses."""
+    from intertex_cli.catalog import build
+
+    monkeypatch.setattr(build, "_workers", lambda n: processes)
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    good = cat_mod.check_only(d)
+    full = cat_mod.load(d, use_cache=False)
+    assert list(good.schemes) == list(full.schemes)
+    assert list(good.agencies) == list(full.agencies)
+    for i, s in full.schemes.items():
+        assert good.schemes[i].status.model_dump() == s.status.model_dump(
+            mode="json", by_alias=True
+        )
+    f = d / "vie-bf.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("support_type: advice", "support_type: x"))
+    shutil.copy(d / "vie-occ.yaml", d / "vie-occ.yml")
+    with pytest.raises(CatalogError) as a:
+        cat_mod.check_only(d)
+    with pytest.raises(CatalogError) as b:
+        cat_mod.load(d, use_cache=False)
+    assert [str(p) for p in a.value.problems] == [str(p) for p in b.value.problems]
+    assert {p.field for p in a.value.problems} >= {"support_type", "id", "steps.1.scheme"}

@@ -193,20 +193,32 @@ def _at(path: str, loc: tuple, message: str) -> Problem:
 # --------------------------------------------------------------------------- the cards
 
 
-def read_cards(files: list[tuple[str, str]], problems: list[Problem]) -> list[Card]:
+def read_cards(files: list[tuple[str, str]], problems: list[Problem], keep=None) -> list:
     """``files``: (path, stamp). The cards that validate, in order; problems for the rest.
-    Many cards on a machine of several cores: read by as many processes (``_parallel``)."""
+    ``keep(model, path, stamp)``: what is kept of a card (a module's function: processes
+    are told it by name); by default its ``Card``, dumped. Many cards on a machine of
+    several cores: read by as many processes (``_parallel``)."""
     workers = _workers(len(files))
     if workers > 1:
-        got = _parallel(files, workers)
+        got = _parallel(files, workers, keep)
         if got is not None:
             cards, probs = got
             problems.extend(probs)
             return cards
-    return _read_cards(files, problems)
+    return _read_cards(files, problems, keep)
 
 
-def _read_cards(files: list[tuple[str, str]], problems: list[Problem]) -> list[Card]:
+def dumped(obj, path: str, stamp: str) -> Card:
+    """A validated card as the cache keeps it."""
+    return card_of(obj.model_dump(mode="json", by_alias=True), path, stamp)
+
+
+def checked(obj, path: str, stamp: str) -> tuple:
+    """(id, path, links, status): what ``validate`` with no cache keeps of a card."""
+    return obj.id, path, links_of_model(obj), obj.status.model_dump(mode="json", by_alias=True)
+
+
+def _read_cards(files: list[tuple[str, str]], problems: list[Problem], keep=None) -> list:
     import gc
 
     from .models import Scheme
@@ -218,7 +230,7 @@ def _read_cards(files: list[tuple[str, str]], problems: list[Problem]) -> list[C
         for path, stamp in files:
             obj = read_one(Path(path), Scheme, problems)
             if obj is not None:
-                out.append(card_of(obj.model_dump(mode="json", by_alias=True), path, stamp))
+                out.append((keep or dumped)(obj, path, stamp))
     finally:
         if collecting:
             gc.enable()
@@ -246,12 +258,13 @@ def _workers(n: int) -> int:
     return max(1, min(cores, 8, n // (PARALLEL_FROM // 2)))
 
 
-def _chunk(files: list) -> tuple[list, list]:
+def _chunk(job: tuple) -> tuple[list, list]:
+    files, keep = job
     problems: list[Problem] = []
-    return _read_cards(files, problems), problems
+    return _read_cards(files, problems, keep), problems
 
 
-def _parallel(files: list, workers: int):
+def _parallel(files: list, workers: int, keep=None):
     """(cards, problems) read by ``workers`` forked processes, each a share of the
     files, in order; None if processes cannot be started (then one reads them all)."""
     import multiprocessing
@@ -261,7 +274,7 @@ def _parallel(files: list, workers: int):
     # a few shares per process: each process's cards come back as they are read, in
     # parts of a few MB, not all at once (the peak memory of a cold build)
     size = -(-len(files) // (workers * SHARES))
-    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    chunks = [(files[i : i + size], keep) for i in range(0, len(files), size)]
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             parts = pool.map(_chunk, chunks, chunksize=1)
