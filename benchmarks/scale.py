@@ -224,6 +224,9 @@ def main() -> None:
     sizes = [int(x) for x in args.sizes.split(",")]
     skip = [s for s in args.skip.split(",") if s]
     work = args.keep or Path(tempfile.mkdtemp(prefix="intertex-scale-"))
+    import compileall  # the bytecode an installed wheel has (see startup.py)
+
+    compileall.compile_dir(str(Path(__file__).resolve().parents[1] / "src"), quiet=1)
     env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache")}
     os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]
     table: dict[str, dict[int, float]] = {}
