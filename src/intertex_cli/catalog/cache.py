@@ -920,8 +920,10 @@ def save(
 
 def _appended(path, old, head, cards, agencies, agency_stamps, reread):
     """The catalogue as ``old``'s file with the new parts after it: appended to the
-    file when ``path`` is it (locked, ``_locked``), else held in memory. None if the
-    file should be made anew instead (most of it unused, or it cannot be locked)."""
+    file when ``path`` is it (locked, ``_locked``), else held in memory, as it is when
+    another process made the file anew meanwhile (eight processes each made a file of
+    5,000 cards anew, 100 MB, after one had). None if the file should be made anew
+    instead (most of it unused, or locked beyond ``LOCK_WAIT``, or gone)."""
     mine = os.fstat(old._fh.fileno())
     fd = None
     if path is not None:
@@ -929,7 +931,9 @@ def _appended(path, old, head, cards, agencies, agency_stamps, reread):
             return None
         fd = _locked(path, (mine.st_ino, mine.st_dev))
         if fd is None:
-            return None
+            if not _replaced(path, mine):
+                return None
+            path = None
     try:
         base = (os.fstat(fd).st_size if fd is not None else mine.st_size) - HEAD
         out = _Out(base)
@@ -946,6 +950,15 @@ def _appended(path, old, head, cards, agencies, agency_stamps, reread):
             os.close(fd)
     memory = (whole, old.detach(), base, b"".join(out.chunks))
     return CachedCatalog(path, None, old.catalog_dir, reread=reread, memory=memory)
+
+
+def _replaced(path: Path, mine: os.stat_result) -> bool:
+    """Another regular file than ``mine`` at ``path``: made anew by another process."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_dev) != (mine.st_ino, mine.st_dev)
 
 
 def _append(fd: int, out: _Out, head: dict) -> None:
