@@ -528,8 +528,11 @@ def tamper(path: Path, part: str, changes: dict) -> None:
 
 
 @pytest.mark.parametrize("entry", entries("cache.yaml"))
-def test_cache_files(entry, tmp_path, env, monkeypatch):
+def test_cache_files(entry, tmp_path, env, monkeypatch, request):
     from intertex_cli.catalog import cache
+
+    if entry.get("xfail"):  # a defect found, left to another change: strict, so it shows when fixed
+        request.applymarker(pytest.mark.xfail(reason=entry["xfail"], strict=True))
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setattr(cache, "RACY_SECONDS", 0)

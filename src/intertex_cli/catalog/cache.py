@@ -256,7 +256,9 @@ def _is_span(x) -> bool:
 
 def _spans(x, n: int, size: int) -> bool:
     """``n`` spans, flat (offset, length, CRC, offset…), each within a body of ``size``
-    bytes: 15,000 numbers at 5,000 cards, checked at C speed (a bool is no int here)."""
+    bytes and all of them no longer than it (parts of a kind never share bytes: the
+    same 20 MB span given to 28 cards was read 28 times, 1.2 GB), 15,000 numbers at
+    5,000 cards checked at C speed (a bool is no int here)."""
     return (
         x.__class__ is list
         and len(x) == 3 * n
@@ -266,9 +268,19 @@ def _spans(x, n: int, size: int) -> bool:
                 {*map(type, x)} == {int}
                 and min(x) >= 0
                 and max(map(int.__add__, x[0::3], x[1::3])) <= size
+                and sum(x[1::3]) <= size
             )
         )
     )
+
+
+def _loads(data):
+    """JSON of the cache file; CacheError if nested too deep to parse (``[`` × 4,095
+    in the header's slot raised RecursionError, before any CRC could be checked)."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise CacheError("nested too deep") from None
 
 
 def _nth(spans: list, i: int) -> list:
@@ -291,7 +303,7 @@ def _parse_header(slot: bytes) -> dict:
     """The header of a slot (CacheError: not whole, or written while it was read)."""
     if len(slot) != HEAD or slot[-1:] != b"\n":
         raise CacheError("no header")
-    head = json.loads(slot)
+    head = _loads(slot)
     if head.__class__ is not dict or head.pop("crc", None) != _crc(_dumps(head)):
         raise CacheError("header checksum")
     return head
@@ -414,7 +426,7 @@ class CachedCatalog:
         return data
 
     def _section(self, name: str):
-        return json.loads(self._read(self._sections[name]))
+        return _loads(self._read(self._sections[name]))
 
     def _many(self, spans: list) -> list:
         """The parts at these spans (flat), each checked, those that follow one another
@@ -458,7 +470,7 @@ class CachedCatalog:
         from .shape import valid
 
         try:
-            rows = json.loads(b"[" + b",".join(self._many(spans)) + b"]")
+            rows = _loads(b"[" + b",".join(self._many(spans)) + b"]")
             if rows.__class__ is not list or len(rows) != len(self.ids):
                 raise CacheError(shape)
             for i, row in zip(self.ids, rows):
@@ -474,7 +486,7 @@ class CachedCatalog:
         from .shape import valid
 
         try:
-            data = json.loads(self._read(_nth(self._parts[0], self._at[scheme_id])))
+            data = _loads(self._read(_nth(self._parts[0], self._at[scheme_id])))
             if not isinstance(data, dict) or data.get("id") != scheme_id:
                 raise CacheError("record")
             if not valid("scheme", data):
@@ -495,7 +507,7 @@ class CachedCatalog:
         needs them, and a card's old postings are left out (search.Merged)."""
         if self._search is not None:
             return self._search
-        from .search import Index, Merged, index_of
+        from .search import FIELDS, Index, Merged, index_of
 
         if "search" not in self._sections or "postings" not in self._sections:
             if catalog is None:
@@ -511,6 +523,8 @@ class CachedCatalog:
                 or not _words(base)
                 or len(tokens) != len(spans)
                 or not all(map(_is_span, spans))
+                or sum(s[1] for s in spans) > self._sections["postings"][1]
+                or any(map(str.__ge__, tokens, tokens[1:]))  # bisect needs them sorted
             ):
                 raise CacheError("search index")
         except (CacheError, ValueError, KeyError, TypeError):
@@ -524,12 +538,13 @@ class CachedCatalog:
                 offset, length, crc = spans[j]
                 if offset + length > size:
                     raise CacheError("postings")
-                p = json.loads(self._read([at + offset, length, crc]))
+                p = _loads(self._read([at + offset, length, crc]))
                 if (
                     p.__class__ is not list
                     or len(p) % 3
                     or not all(v.__class__ is int and v >= 0 for v in p)
                     or any(v >= n for v in p[0::3])
+                    or any(v >= len(FIELDS) for v in p[1::3])
                 ):
                     raise CacheError("postings")
                 return p
@@ -905,8 +920,10 @@ def save(
 
 def _appended(path, old, head, cards, agencies, agency_stamps, reread):
     """The catalogue as ``old``'s file with the new parts after it: appended to the
-    file when ``path`` is it (locked, ``_locked``), else held in memory. None if the
-    file should be made anew instead (most of it unused, or it cannot be locked)."""
+    file when ``path`` is it (locked, ``_locked``), else held in memory, as it is when
+    another process made the file anew meanwhile (eight processes each made a file of
+    5,000 cards anew, 100 MB, after one had). None if the file should be made anew
+    instead (most of it unused, or locked beyond ``LOCK_WAIT``, or gone)."""
     mine = os.fstat(old._fh.fileno())
     fd = None
     if path is not None:
@@ -914,7 +931,9 @@ def _appended(path, old, head, cards, agencies, agency_stamps, reread):
             return None
         fd = _locked(path, (mine.st_ino, mine.st_dev))
         if fd is None:
-            return None
+            if not _replaced(path, mine):
+                return None
+            path = None
     try:
         base = (os.fstat(fd).st_size if fd is not None else mine.st_size) - HEAD
         out = _Out(base)
@@ -931,6 +950,15 @@ def _appended(path, old, head, cards, agencies, agency_stamps, reread):
             os.close(fd)
     memory = (whole, old.detach(), base, b"".join(out.chunks))
     return CachedCatalog(path, None, old.catalog_dir, reread=reread, memory=memory)
+
+
+def _replaced(path: Path, mine: os.stat_result) -> bool:
+    """Another regular file than ``mine`` at ``path``: made anew by another process."""
+    try:
+        st = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_dev) != (mine.st_ino, mine.st_dev)
 
 
 def _append(fd: int, out: _Out, head: dict) -> None:

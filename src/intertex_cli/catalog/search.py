@@ -226,7 +226,7 @@ def search(catalog, query: str) -> list[Hit]:
             score *= 0.5
         texts_of = _passing(s)
         snippets = [
-            (label, _snippet(FIELDS[fi][2](texts_of, catalog)[ti], matched))
+            (label, _snippet((FIELDS[fi][2](texts_of, catalog)[ti : ti + 1] or [""])[0], matched))
             for label, fi, ti, matched in places
         ]
         hits.append(Hit(s, score, terms, snippets))
