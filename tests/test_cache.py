@@ -540,7 +540,8 @@ def test_editing_adding_removing_one_card_validates_that_card(tmp_path, home, mo
     (d / "vie-bf.yaml").unlink()
     with pytest.raises(CatalogError) as e:  # a card names the one removed: found, on links
         cat_mod.load(d)
-    assert seen == []
+    # then confirmed from the files of the cards it is found on, and those alone
+    assert seen and set(seen) == {Path(p.file).name for p in e.value.problems}
     assert any("unknown scheme 'vie-bf'" in p.message and p.line for p in e.value.problems)
 
 

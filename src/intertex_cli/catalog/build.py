@@ -372,6 +372,23 @@ def links_of_model(s) -> dict:
 # --------------------------------------------------------------------------- the cache
 
 
+def _assemble(scheme_files: list, s_stamps: list, reuse: dict, agencies: dict):
+    """(cards, problems): each card taken from ``reuse`` (stamp -> Card) or read from
+    its file, in the files' order, one per id, then the checks across cards."""
+    problems: list[Problem] = []
+    fresh = [(p, s) for (p, _), s in zip(scheme_files, s_stamps) if s not in reuse]
+    new = {c.path: c for c in read_cards(fresh, problems)}
+    cards = []
+    for (path, _), stamp in zip(scheme_files, s_stamps):
+        c = reuse.get(stamp) or new.get(path)
+        if c is not None:
+            c.path = path
+            cards.append(c)
+    cards = unique(cards, problems)
+    problems.extend(cross_check(cards, agencies))
+    return cards, problems
+
+
 def update(
     d: Path,
     scheme_files: list,
@@ -409,16 +426,15 @@ def update(
         agencies = {old_agencies[s]["id"]: old_agencies[s] for s in a_stamps}
     else:
         agencies = read_agencies([Path(p) for p, _ in agency_files], problems)
-    fresh = [(p, s) for (p, _), s in zip(scheme_files, s_stamps) if s not in reuse]
-    new = {c.path: c for c in read_cards(fresh, problems)}
-    cards = []
-    for (path, _), stamp in zip(scheme_files, s_stamps):
-        c = reuse.get(stamp) or new.get(path)
-        if c is not None:
-            c.path = path
-            cards.append(c)
-    cards = unique(cards, problems)
-    problems.extend(cross_check(cards, agencies))
+    cards, found = _assemble(scheme_files, s_stamps, reuse, agencies)
+    cached = {c.path for c in cards if c.record is None}
+    if reuse and any(p.file in cached for p in found):
+        # A problem found on a card taken from the cache: its file says, not the cache
+        # (a cache file whose links were forged would make a valid catalogue fail,
+        # on every run). Those cards are read from their files, and all checked again.
+        keep = {k: c for k, c in reuse.items() if c.path not in {p.file for p in found}}
+        cards, found = _assemble(scheme_files, s_stamps, keep, agencies)
+    problems.extend(found)
     if not scheme_files and not problems:
         problems.append(Problem(str(d), "no scheme file (*.yaml, *.yml) in this directory"))
     if problems:
