@@ -913,3 +913,48 @@ def test_a_file_made_anew_meanwhile_is_left_as_it_is(tmp_path, home, monkeypatch
     assert not _cached(d)  # the next run appends the edit to that file
     assert _cached(d)
     assert "zorglub" in cat_mod.load(d).schemes["vie-bf"].keywords
+
+
+def test_a_writer_killed_midway_leaves_nothing_for_long(tmp_path, home):
+    """A temporary file of a writer that no longer runs (killed while writing) goes at
+    the next write; one of a writer still running stays."""
+    import subprocess
+    import sys
+
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead = home / f".tmp-{gone.stdout.strip()}-abc{cache.SUFFIX}"
+    live = home / f".tmp-{os.getpid()}-abc{cache.SUFFIX}"
+    for f in (dead, live):
+        f.write_bytes(b"x" * 1000)
+    for f in _cache_files(home):
+        f.unlink()
+    cat_mod.load(d)  # a file made anew: the folder pruned
+    assert not dead.exists() and live.exists()
+
+
+def test_an_edit_on_a_full_disk_reads_over_the_old_file(tmp_path, home, monkeypatch):
+    """Nothing can be written (no lock, and no room for a file made anew): the edited
+    catalogue is the old file and the new parts in memory, not a copy of the file."""
+    d = tmp_path / "cat"
+    shutil.copytree(BUILTIN, d)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+
+    def full(path, chunks):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cache, "_locked", lambda path, ino: None)
+    monkeypatch.setattr(cache, "_atomic_write", full)
+    _tick()
+    with open(d / "vie-bf.yaml", "a", encoding="utf-8") as g:
+        g.write("# an edit\n")
+    cat = cat_mod.load(d)
+    assert cat.source.path is None and cat.source._fh is not None  # over the old file
+    assert len(cat.source._tail) < os.stat(f).st_size // 4
+    fresh = cat_mod.load(d, use_cache=False)
+    expected = {sid: scheme_json(s, fresh) for sid, s in fresh.schemes.items()}
+    assert {sid: scheme_json(s, cat) for sid, s in cat.schemes.items()} == expected

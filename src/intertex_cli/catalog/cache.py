@@ -914,6 +914,10 @@ def save(
                 return CachedCatalog(path, key, catalog_dir, reread=reread)
             except (CacheError, OSError):
                 pass  # replaced meanwhile by another process: this one's, from memory
+    if old is not None and old._fh is not None:  # over the old file, not a copy of it
+        made = _appended(None, old, head, cards, agencies, agency_stamps, reread)
+        if made is not None:
+            return made
     tail = b"".join(out.pieces())
     return CachedCatalog(None, None, catalog_dir, reread=reread, memory=(whole, None, 0, tail))
 
@@ -1015,7 +1019,9 @@ def _locked(path: Path, ino: tuple):
 def _atomic_write(path: Path, chunks) -> None:
     import tempfile
 
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=SUFFIX)
+    # the writer's pid in the name: one killed while writing leaves a file removed at
+    # once by the next (``_prune``), not after an hour
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".tmp-{os.getpid()}-", suffix=SUFFIX)
     try:
         with os.fdopen(fd, "wb") as f:
             for c in chunks:
@@ -1030,6 +1036,21 @@ def _atomic_write(path: Path, chunks) -> None:
         raise
 
 
+def _alive(tmp_name: str) -> bool:
+    """Whether the process that names a temporary file (``.tmp-PID-…``) still runs
+    (True when it cannot be told: an older name, another user's process)."""
+    pid = tmp_name.split("-")[1]
+    if not pid.isdigit() or os.name != "posix":  # (Windows' kill would end it)
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError, ValueError):
+        return True
+    return True
+
+
 def _prune(folder: Path, keep: Path) -> None:
     """Remove older intertex caches: pickles, stale temporaries, the least recent files."""
     now = time.time()
@@ -1042,7 +1063,9 @@ def _prune(folder: Path, keep: Path) -> None:
         try:
             if e.name.startswith(PREFIX) and e.name.endswith(".pickle"):
                 os.unlink(e.path)  # format 1: a pickle
-            elif e.name.startswith(".tmp-") and now - e.stat().st_mtime > 3600:
+            elif e.name.startswith(".tmp-") and (
+                not _alive(e.name) or now - e.stat().st_mtime > 3600
+            ):
                 os.unlink(e.path)
             elif e.name.startswith(PREFIX) and e.name.endswith(SUFFIX) and e.path != str(keep):
                 mine.append((e.stat().st_mtime, e.path))
