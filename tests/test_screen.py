@@ -642,6 +642,30 @@ def test_sirene_parquet_and_zip_as_insee_publishes_them(tmp_path):
     }
 
 
+def test_parquet_read_a_run_of_row_groups_at_a_time(tmp_path, monkeypatch):
+    """Each run of row groups has a reader of its own (a reader over the whole file keeps
+    memory for every group read): every row once, in order, small groups gathered."""
+    import pyarrow.parquet as pq
+
+    from intertex_cli.screen import readers
+
+    monkeypatch.setattr(readers, "BATCH_ROWS", 10)
+    monkeypatch.setattr(readers, "PARQUET_SPAN_ROWS", 25)
+    f = tmp_path / "p.parquet"
+    with pq.ParquetWriter(f, pa.schema([("siren", pa.int64()), ("name", pa.string())])) as w:
+        for start, n in ((0, 7), (7, 7), (14, 7), (21, 7), (28, 40), (68, 3)):
+            w.write_table(
+                pa.table({"siren": range(start, start + n), "name": [f"n{i}" for i in range(n)]})
+            )
+    pf = readers.ParquetInput(f)
+    assert pf.spans() == [[0, 1, 2, 3], [4], [5]]
+    seen = []
+    got = list(pf.batches(["siren"], seen.append))
+    assert [str(x) for b in got for x in b.column(0).to_pylist()] == [str(i) for i in range(71)]
+    assert [b.num_rows for b in got] == [10, 10, 8, 10, 10, 10, 10, 3]
+    assert seen[-1] == 1.0
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 def test_a_progress_bar_on_a_terminal_and_none_when_piped(tmp_path):
     import pexpect
