@@ -70,6 +70,12 @@ def _cache_files(home: Path) -> list[Path]:
     return sorted(home.glob("catalog-*"))
 
 
+def _add_keyword(card: Path) -> None:
+    """An edit of a card that shows: the keyword "zorglub" added."""
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("keywords: [", "keywords: [zorglub, ", 1), encoding="utf-8")
+
+
 def _tick() -> None:
     time.sleep(0.05)  # past the file system's clock tick: a new ctime
 
@@ -781,10 +787,7 @@ def test_an_edit_just_now_is_read_from_the_file_and_memory(tmp_path, home, monke
     before = f.read_bytes()
     monkeypatch.setattr(cache, "RACY_SECONDS", 3600)
     f2 = d / "vie-bf.yaml"
-    f2.write_text(
-        f2.read_text(encoding="utf-8").replace("keywords: [", "keywords: [zorglub, ", 1),
-        encoding="utf-8",
-    )
+    _add_keyword(f2)
     cat = cat_mod.load(d)
     assert "zorglub" in cat.schemes["vie-bf"].keywords
     assert "V.I.E." in cat.schemes["vie-occ"].title
@@ -901,10 +904,7 @@ def test_a_file_made_anew_meanwhile_is_left_as_it_is(tmp_path, home, monkeypatch
     monkeypatch.setattr(cache, "open_previous", previous)
     _tick()
     g = d / "vie-bf.yaml"
-    g.write_text(
-        g.read_text(encoding="utf-8").replace("keywords: [", "keywords: [zorglub, ", 1),
-        encoding="utf-8",
-    )
+    _add_keyword(g)
     cat = cat_mod.load(d)
     assert "zorglub" in cat.schemes["vie-bf"].keywords
     assert cat.source.path is None  # in memory: the other process's file as it made it
