@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intertex_cli.catalog import loader as cat_mod
 from intertex_cli.errors import CatalogError
@@ -200,6 +202,42 @@ def test_control_sequences_in_a_card_are_read_as_plain_text(tmp_catalog, careful
     title = cat.schemes["pass-export-occ"].title
     assert "Pass" in title and "Export" in title
     assert not any(ord(ch) < 32 or ord(ch) == 127 for ch in title), repr(title)
+
+
+@pytest.mark.parametrize("written", ["\u202e", "\u2066", "\u202a\u2069", "\x1b[2J", "\x7f", "\r\n"])
+def test_a_control_character_written_as_it_is_is_cleaned_by_both_readers(written):
+    """A control character typed into a card as it is (no YAML escape): the fast
+    reader, which looks for them in the file's bytes, cleans the text as the careful
+    one does, and both give the same data, on every shipped card; those YAML refuses
+    (ESC, DEL) are left to the careful reader, which says so."""
+    from intertex_cli.catalog.yamlio import _Slow, load_plain, load_text, safe_tree
+
+    for f in sorted(Path(cat_mod.builtin_dir()).glob("*.yaml")):
+        text = f.read_text(encoding="utf-8")
+        if written == "\r\n":  # line ends of another system
+            changed = text.replace("\n", "\r\n")
+        else:
+            changed = text.replace("title: ", f"title: A{written}B ", 1)
+        for t in (text, changed):
+            careful, problems = load_text(t, str(f))
+            if problems:
+                assert "control characters are not allowed" in problems[0].message
+                with pytest.raises(_Slow):
+                    load_plain(t.encode("utf-8"))
+                continue
+            safe_tree(careful.data)
+            fast = load_plain(t.encode("utf-8"))
+            assert fast == careful.data, f.name
+            if t is not text and written != "\r\n":
+                assert "AB" in fast["title"] or "A B" in fast["title"], fast["title"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(blacklist_categories=("Cs",))))
+def test_the_bytes_tell_a_control_character_as_the_text_does(s):
+    from intertex_cli.text.sanitize import _patterns, has_control_utf8
+
+    assert has_control_utf8(s.encode("utf-8")) == (_patterns()[0].search(s) is not None)
 
 
 def test_bad_yaml_names_the_line(tmp_catalog):

@@ -128,7 +128,7 @@ def read_one(path: Path, model, problems: list[Problem]):
         return None
     where = None
     try:
-        data = load_plain(text)
+        data = load_plain(raw)  # (checked as UTF-8 above)
     except _Slow:
         where, probs = load_text(text, str(path))
         if probs:

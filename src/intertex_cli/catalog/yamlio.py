@@ -21,7 +21,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.resolver import BaseResolver, Resolver
 
 from intertex_cli.errors import Problem
-from intertex_cli.text.sanitize import clean
+from intertex_cli.text.sanitize import clean, has_control_utf8
 
 try:  # the C parser is several times faster
     from yaml.cyaml import CParser as _Parser
@@ -83,22 +83,20 @@ class _CatalogResolver(Resolver):
     """YAML 1.1's resolver (PyYAML's), quicker: a scalar quoted, or whose first
     character starts no implicit type (most text), is text without a regex tried; the
     others are tried once per distinct value (keys, words of a vocabulary, numbers
-    repeat); there are no path resolvers to descend into. Called for every node."""
-
-    _first = frozenset(Resolver.yaml_implicit_resolvers)
-    _known: dict = {}  # plain scalar -> its tag (bounded)
+    repeat); a mapping or a list has its default tag (there are no path resolvers) and
+    nothing to descend into. Called for every node."""
 
     def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            if not implicit[0] or (value and value[0] not in self._first):
-                return self.DEFAULT_SCALAR_TAG
-            tag = self._known.get(value)
-            if tag is None:
-                tag = Resolver.resolve(self, kind, value, implicit)
-                if len(self._known) < 50_000:
-                    self._known[value] = tag
-            return tag
-        return Resolver.resolve(self, kind, value, implicit)
+        if kind is not _SCALAR:
+            return _MAPPING_TAG if kind is _MAPPING else _SEQUENCE_TAG
+        if not implicit[0] or (value and value[0] not in _FIRST):
+            return _TEXT_TAG
+        tag = _KNOWN.get(value)
+        if tag is None:
+            tag = Resolver.resolve(self, kind, value, implicit)
+            if len(_KNOWN) < 50_000:
+                _KNOWN[value] = tag
+        return tag
 
     def descend_resolver(self, current_node, current_index):
         return None
@@ -107,6 +105,14 @@ class _CatalogResolver(Resolver):
         return None
 
 
+_SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
+_TEXT_TAG, _MAPPING_TAG, _SEQUENCE_TAG = (
+    Resolver.DEFAULT_SCALAR_TAG,
+    Resolver.DEFAULT_MAPPING_TAG,
+    Resolver.DEFAULT_SEQUENCE_TAG,
+)
+_FIRST = frozenset(Resolver.yaml_implicit_resolvers)  # the characters a type starts with
+_KNOWN: dict = {}  # plain scalar -> its tag (bounded)
 assert None not in Resolver.yaml_implicit_resolvers and not Resolver.yaml_path_resolvers
 CatalogLoader = _loader(_CatalogResolver, "CatalogLoader")
 
@@ -373,15 +379,15 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-def load_plain(text: str) -> Any:
-    """The data of a catalogue file, fast: no line numbers kept. Raises ``_Slow`` for
+def load_plain(raw: bytes) -> Any:
+    """The data of a catalogue file (its bytes, UTF-8), fast: no line numbers kept. Raises ``_Slow`` for
     anything the careful reader (``load_text``) must look at: an alias or a merge key,
     a duplicate key, a key that is not a word, a value Python refuses, a number too
     large, invalid YAML. What it returns is what ``load_text`` would (the same
     constructors), made safe as ``safe_tree`` makes it."""
-    if "<<" in text:
+    if b"<<" in raw:
         raise _Slow
-    loader = CatalogLoader(text)
+    loader = CatalogLoader(raw)
     try:
         try:
             root = loader.get_single_node()
@@ -389,7 +395,10 @@ def load_plain(text: str) -> Any:
             raise _Slow from None
         if root is None:
             return None
-        return _plain(root, loader, shared="*" in text)
+        # Only a control character in the file, or an escape in a double-quoted
+        # scalar (``"\e"``), can put one in a text: most files need no cleaning.
+        dirty = b"\\" in raw or has_control_utf8(raw)
+        return _plain(root, loader, shared=b"*" in raw, dirty=dirty)
     except (ConstructorError, RecursionError):
         raise _Slow from None
     finally:
@@ -400,21 +409,34 @@ class _Slow(Exception):
     """The file needs the careful reader."""
 
 
-def _plain(root, loader, shared: bool) -> Any:
+# (tag, text) -> the value of a scalar that is not text: the constructors depend on
+# nothing else, and the same numbers, booleans and dates recur from card to card
+_SCALARS: dict = {}
+_SCALARS_MAX, _SCALAR_TEXT_MAX = 50_000, 40
+_MISSING = object()
+
+
+def _plain(root, loader, shared: bool, dirty: bool = True) -> Any:
     """Plain data from composed nodes: mappings, lists and text built here, other
     scalars by the checked constructors. Iterative: no recursion limit. ``shared``:
     the text may hold an alias: a list or mapping met twice goes to the careful reader
-    (which counts what aliases expand to)."""
+    (which counts what aliases expand to). ``dirty``: texts may need cleaning."""
     scalar, mapping = yaml.ScalarNode, yaml.MappingNode
+    known = _SCALARS
     seen: set[int] = set()
 
     def value(node):
         if node.__class__ is scalar:
-            if node.tag == _STR:  # every text made safe (safe_tree), as it is read
-                return clean(node.value)
-            v = loader.construct_object(node)
-            if too_large(v):
-                raise _Slow  # the careful reader names its line
+            tag, text = node.tag, node.value
+            if tag == _STR:  # every text made safe (safe_tree), as it is read
+                return clean(text) if dirty else text
+            v = known.get((tag, text), _MISSING)
+            if v is _MISSING:
+                v = loader.construct_object(node)
+                if too_large(v):
+                    raise _Slow  # the careful reader names its line
+                if len(text) <= _SCALAR_TEXT_MAX and len(known) < _SCALARS_MAX:
+                    known[tag, text] = v
             return v
         if node.tag != (_MAP if node.__class__ is mapping else _SEQ):
             raise _Slow  # !!set, !!omap, a tag the careful reader refuses

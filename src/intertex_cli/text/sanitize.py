@@ -37,6 +37,26 @@ def _patterns():
 SHOWN_MAX = 60  # characters of a value echoed in a message
 
 
+def has_control_utf8(raw: bytes) -> bool:
+    """Whether UTF-8 text holds a character ``clean`` would remove, read on its bytes
+    (several times faster than a search of the text): the C0 controls and DEL are
+    bytes of their own, a C1 control is ``C2 80``-``C2 9F``, a bidirectional override
+    ``E2 80 AA``-``AE`` or ``E2 81 A6``-``A9``; a lone surrogate is no valid UTF-8."""
+    if not _utf8:
+        _utf8.extend(
+            (
+                bytes(b for b in range(256) if not (b < 9 or 11 <= b < 32 or b == 0x7F)),
+                re.compile(rb"\xc2[\x80-\x9f]"),
+                re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])"),
+            )
+        )
+    others, c1, bidi = _utf8
+    return bool(raw.translate(None, others)) or bool(c1.search(raw) or bidi.search(raw))
+
+
+_utf8: list = []
+
+
 def clean(text: str) -> str:
     """``text`` without terminal control sequences (newlines and tabs are kept)."""
     any_control, sequences = _patterns()
