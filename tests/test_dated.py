@@ -131,7 +131,7 @@ def card(tmp_path):
     return d / "pass-export-occ.yaml"
 
 
-def _problem(card, old: str, new: str) -> str:
+def _problem(card, old: str, new: str) -> tuple[str, int | None]:
     from intertex_cli.catalog import loader
     from intertex_cli.errors import CatalogError
 
@@ -141,7 +141,11 @@ def _problem(card, old: str, new: str) -> str:
     with pytest.raises(CatalogError) as e:
         loader.load(card.parent, use_cache=False)
     (p,) = e.value.problems
-    return p.message
+    return p.message, p.line
+
+
+def _line_of(card, words: str) -> int:
+    return next(n for n, ln in enumerate(card.read_text("utf-8").splitlines(), 1) if words in ln)
 
 
 @pytest.mark.parametrize(
@@ -166,7 +170,10 @@ def _problem(card, old: str, new: str) -> str:
     ],
 )  # fmt: skip
 def test_a_dated_change_is_checked_as_data(card, old, new, words):
-    assert words in _problem(card, old, new)
+    message, line = _problem(card, old, new)
+    assert words in message
+    # located at the change (its date, or its `set:`), not at the card's first line
+    assert _line_of(card, "  changes:") < line <= _line_of(card, "impact-score:") + 1, message
 
 
 def test_a_cached_card_at_a_day_is_read_whole_only_for_what_check_does_not_keep(

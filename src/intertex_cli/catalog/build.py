@@ -84,6 +84,17 @@ def _strip_tags(loc: tuple) -> tuple:
     return tuple(out)
 
 
+def _place(message: str) -> tuple:
+    """The place a check across fields names first in its message (``criteria[2].page:
+    required``, ``status.changes[0].set (label): …``), as a location; () if none."""
+    import re
+
+    m = re.match(r"([a-z_]+(?:\[\d+\]|\.[a-z_]+)*)(?: \(.*?\))?: ", message)
+    if m is None:
+        return ()
+    return tuple(int(p) if p.isdigit() else p for p in re.findall(r"[a-z_]+|\d+", m[1]))
+
+
 def pydantic_problems(err, located) -> list[Problem]:
     found: dict[tuple, Problem] = {}
     for e in err.errors():
@@ -95,6 +106,8 @@ def pydantic_problems(err, located) -> list[Problem]:
         msg = {"extra_forbidden": "unknown key", "missing": "required key missing"}.get(
             e["type"], e["msg"].removeprefix("Value error, ")
         )
+        if e["type"] == "value_error":  # a check across fields: its message says where
+            line = located.find(loc + _place(msg))[0]
         # one problem per place: "int or float" unions report each branch
         found[(line, field)] = Problem(located.path, msg, line, field)
     return list(found.values())

@@ -685,6 +685,7 @@ class Scheme(Strict):
         if not changes:
             return
         limit = day_of(self.source.as_of)
+        index = {id(c): i for i, c in enumerate(self.status.changes)}  # (for the messages)
         for i, c in enumerate(self.status.changes):
             if c.set_ and day_of(c.date) <= limit:
                 raise ValueError(
@@ -697,10 +698,11 @@ class Scheme(Strict):
         tops = sorted({path.split(".", 1)[0] for c in changes for path in c.set_})
         for name in tops:
             if name not in TOP_LEVEL:
-                label = next(c.label for c in changes if any(
+                c = next(c for c in changes if any(
                     path.split(".", 1)[0] == name for path in c.set_))  # fmt: skip
                 raise ValueError(
-                    f"status.changes ({label}): set: {shown(name)} is not a part of the card "
+                    f"status.changes[{index[id(c)]}].set ({c.label}): {shown(name)} is not a "
+                    "part of the card "
                     f"a change may set ({', '.join(TOP_LEVEL)})"
                 )
         card = self.model_dump(mode="json", by_alias=True, include=set(tops))
@@ -717,8 +719,12 @@ class Scheme(Strict):
             try:
                 data = applied(card, ordered[:n])
             except PathError as e:
-                raise ValueError(f"status.changes ({ordered[n - 1].label}): set: {e}") from None
+                last = ordered[n - 1]
+                raise ValueError(
+                    f"status.changes[{index[id(last)]}].set ({last.label}): {e}"
+                ) from None
             labels = ", ".join(c.label for c in ordered[start:n])
+            at = f"status.changes[{index[id(ordered[n - 1])]}].set"
             parts, then = {}, {}
             for name in tops:
                 adapter = _part(name)
@@ -728,7 +734,7 @@ class Scheme(Strict):
                     first = e.errors()[0]
                     where = _dotted(data, (name, *first["loc"]))
                     raise ValueError(
-                        f"status.changes ({labels}): the card from "
+                        f"{at} ({labels}): the card from "
                         f"{ordered[n - 1].date} is not valid at {where}: "
                         f"{first['msg'].removeprefix('Value error, ')}"
                     ) from None
@@ -739,8 +745,7 @@ class Scheme(Strict):
                 Scheme._check(self.model_copy(update=parts), _DATED)
             except ValueError as e:
                 raise ValueError(
-                    f"status.changes ({labels}): the card from {ordered[n - 1].date} is "
-                    f"not valid: {e}"
+                    f"{at} ({labels}): the card from {ordered[n - 1].date} is not valid: {e}"
                 ) from None
             for change in ordered[start:n]:
                 object.__setattr__(
