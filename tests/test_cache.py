@@ -573,6 +573,24 @@ def test_a_fifo_in_place_of_the_cache_file_never_blocks(tmp_path, home):
     assert list(cat_mod.load(d).schemes) == ["vie-bf", "vie-occ"]  # no writer: would hang
 
 
+def test_an_empty_folder_in_place_of_the_cache_file_is_replaced(tmp_path, home):
+    """A folder made where the cache file goes: an empty one is removed and the file
+    written (else every command would validate every card again); one holding a file
+    is kept, and the catalogue is read all the same."""
+    d = _catalogue(tmp_path)
+    cat_mod.load(d)
+    (f,) = _cache_files(home)
+    f.unlink()
+    f.mkdir()
+    assert list(cat_mod.load(d).schemes) == ["vie-bf", "vie-occ"]
+    assert f.is_file() and _cached(d)
+    f.unlink()
+    f.mkdir()
+    (f / "keep.txt").write_text("mine", encoding="utf-8")
+    assert list(cat_mod.load(d).schemes) == ["vie-bf", "vie-occ"]
+    assert (f / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
 def test_eight_processes_building_at_once_never_corrupt_the_cache(tmp_path, home):
     import subprocess
     import sys

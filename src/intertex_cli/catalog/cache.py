@@ -904,6 +904,7 @@ def save(
     sections, _ = body(cards, agencies, agency_stamps, out, old, copy=old is not None)
     whole = {**head, "size": out.at, "sections": sections}
     if path is not None:
+        _clear(path)
         try:
             _atomic_write(path, [header(whole), *out.pieces()])
         except OSError:
@@ -1014,6 +1015,18 @@ def _locked(path: Path, ino: tuple):
     except OSError:
         os.close(fd)
         return None
+
+
+def _clear(path: Path) -> None:
+    """An empty folder in the file's place (made by hand) is removed: else no file
+    could replace it, and every command would validate every card again. Anything
+    else stays (a file replaces a link or a FIFO; a folder with files in it is kept,
+    and the catalogue is held in memory)."""
+    try:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            os.rmdir(path)
+    except OSError:
+        pass
 
 
 def _atomic_write(path: Path, chunks) -> None:
