@@ -482,7 +482,7 @@ def test_the_first_question_kept_in_the_cache_is_the_computed_one(tmp_path, home
     assert next_question(schemes, p) == compute_next_question(schemes, p)
 
 
-@pytest.mark.parametrize("value", ["not-a-question", '["headcount"]', "{}"])
+@pytest.mark.parametrize("value", ["not-a-question", '["headcount"]', "{}", "huge"])
 def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, value):
     from intertex_cli.engine.planner import compute_next_question, next_question
     from intertex_cli.engine.rules import Profile
@@ -497,7 +497,11 @@ def test_a_planner_section_that_does_not_validate_is_ignored(tmp_path, home, val
     digests = json.loads(_section(raw, head, "planner"))
     if value == "not-a-question":  # the same set of schemes, an unknown key
         value = json.dumps({k: "x" for k in digests}, separators=(",", ":"))
-    f.write_bytes(_replace_section(raw, head, "planner", value.encode()))
+    if value == "huge":  # well formed, but of a size that reading would multiply
+        value = json.dumps({**digests, **{f"{i:08d}": None for i in range(10_000)}})
+        f.write_bytes(_moved_section(raw, head, "planner", value.encode()))
+    else:
+        f.write_bytes(_replace_section(raw, head, "planner", value.encode()))
     cat = cat_mod.load(d)
     schemes = tuple(cat.schemes.values())
     assert cat.source.first_question(schemes) == (False, None)

@@ -426,7 +426,10 @@ class CachedCatalog:
         return data
 
     def _section(self, name: str):
-        return _loads(self._read(self._sections[name]))
+        span = self._sections[name]
+        if name == "planner" and span[1] > PLANNER_MAX:
+            raise CacheError("planner")  # (a forged one would take its size many times)
+        return _loads(self._read(span))
 
     def _many(self, spans: list) -> list:
         """The parts at these spans (flat), each checked, those that follow one another
@@ -979,6 +982,7 @@ def _append(fd: int, out: _Out, head: dict) -> None:
         raise OSError("short write")
 
 
+PLANNER_MAX = 1 << 16  # bytes of the planner section: two digests and their questions
 LOCK_WAIT = 2.0  # seconds a rebuild waits for another process writing the same file
 
 
