@@ -156,6 +156,8 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
             if INTERRUPTED:
                 raise KeyboardInterrupt
             dropped += screener.check_sizes(b, drop=drop, strict=strict)
+            if strict:  # a register's bad cell too (a portfolio's stopped in to_batch)
+                b.raise_first()
             if b.errors:
                 bad[0] += len(b.errors)
                 for i in sorted(b.errors)[: ERRORS_SHOWN - len(bad[1])]:
