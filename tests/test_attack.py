@@ -286,6 +286,8 @@ def test_interactive(entry, tmp_path, pipe, schemes, monkeypatch):
     verify(entry, r.exit_code, r.stdout, r.stderr)
     if "unsaved" in entry:  # nothing written there
         assert not list(tmp_path.glob(entry["unsaved"])), r.output[-2000:]
+    for name in entry.get("written", []):  # files that must be there after the run
+        assert (tmp_path / name).is_file(), r.output[-2000:]
     if "saved" in entry:
         found = list(tmp_path.glob(entry["saved"]["glob"]))
         assert len(found) == 1, (found, r.output[-2000:])

@@ -171,6 +171,14 @@ _FR = [
         "donnez un autre nom",
     ),
     (
+        r"--report (?P<o>.+?): the extension says the format: \.md or \.html",
+        "--report {o} : l'extension dit le format : .md ou .html",
+    ),
+    (
+        r"cannot write the report to (?P<f>.+?): (?P<r>.+)",
+        "impossible d'écrire le plan dans {f} : {r}",
+    ),
+    (
         r"--report (?P<o>.+?) is a symbolic link: give the file itself; nothing was written",
         "--report {o} est un lien symbolique : donnez le fichier lui-même ; rien n'a été écrit",
     ),
