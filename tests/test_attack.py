@@ -248,6 +248,8 @@ def test_environment(entry, tmp_path):
         assert err_s == "", err_s
     if entry.get("json"):
         json.loads(out_s)
+    for name in entry.get("unmade", []):
+        assert not os.path.lexists(tmp_path / name), f"{name} was made"
     for name, content in before.items():
         assert (tmp_path / name).read_bytes() == content, f"{name} was changed"
 

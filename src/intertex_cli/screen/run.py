@@ -141,6 +141,8 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
     try:
         source = iter(batches)
         first = next(source, None)  # a file that cannot be read: nothing written yet
+        if first is None and not sirene:  # (not even the "[" of a JSON on stdout)
+            raise input_error(files[0], "no company in the file (only a header)")
         if output is not None:
             _remove_stale(output.parent)
             with _signals_held():  # made and recorded at once: never left unknown to _abort
