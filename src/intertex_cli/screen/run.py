@@ -352,7 +352,10 @@ def _print_bad_rows(bad, lang: str) -> None:
 
 def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=(), strict: bool = False):
     """(batch, shown columns, drop contradicting size classes?) for a portfolio file."""
-    from .portfolio import ID_COLUMNS, check_columns, to_batch
+    import numpy as np
+    import pyarrow as pa
+
+    from .portfolio import ID_COLUMNS, check_columns, filled_rows, to_batch
 
     suffix = path.suffix.lower()
     if path.is_dir():
@@ -384,11 +387,18 @@ def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=(), stric
     if not [c for c in used if c not in ID_COLUMNS]:
         hint = " (INSEE's SIRENE file? add --sirene)" if sirene_cols & set(names) else ""
         raise input_error(path, f"no column named as an answers key{hint}")
-    row = 2
+    row, empty = 2, 0
     for raw in source:
-        b = to_batch(raw, row, strict=strict)
-        row += b.n
-        yield b, {}, False
+        rows = np.arange(row, row + raw.num_rows, dtype=np.int64)
+        row += raw.num_rows
+        filled = filled_rows(raw)
+        if not filled.all():  # a spreadsheet's blank rows are no companies
+            empty += int((~filled).sum())
+            raw, rows = raw.filter(pa.array(filled)), rows[filled]
+        if raw.num_rows:
+            yield to_batch(raw, rows, strict=strict), {}, False
+    if empty:
+        warnings.append(f"{empty} empty row(s) skipped")
 
 
 def _progress(files):

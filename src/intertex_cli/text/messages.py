@@ -345,6 +345,7 @@ _FR = [
         r"it is JSON \(a portfolio is CSV, \.xlsx or Parquet\)",
         "c'est du JSON (un portefeuille est en CSV, .xlsx ou Parquet)",
     ),
+    (r"(?P<n>\d+) empty row\(s\) skipped", "{n} ligne(s) vide(s) ignorée(s)"),
     (
         r"no company in the file \(only a header\)",
         "aucune entreprise dans le fichier (un en-tête seul)",
