@@ -146,7 +146,14 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
         if output is not None:
             _remove_stale(output.parent)
             with _signals_held():  # made and recorded at once: never left unknown to _abort
-                sinks.append(AtomicFile(output))
+                try:
+                    sinks.append(AtomicFile(output))
+                except OSError as e:  # not the name of the temporary file never made
+                    from intertex_cli.files.safeio import reason
+
+                    raise UsageError(
+                        f"cannot write {output}: {reason(e)}; nothing was written"
+                    ) from None
             writers.append(
                 Writer(sinks[0].path, target_fmt, screener, catalog, lang, detail, summary)
             )

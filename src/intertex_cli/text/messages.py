@@ -253,6 +253,10 @@ _FR = [
     ),
     (r"no such folder for the output: (?P<f>.+)", "dossier de sortie introuvable : {f}"),
     (
+        r"cannot write (?P<f>.+?): (?P<r>.+); nothing was written",
+        "impossible d'écrire {f} : {r} ; rien n'a été écrit",
+    ),
+    (
         r"--naf and --region filter INSEE's SIRENE files: add --sirene",
         "--naf et --region filtrent les fichiers SIRENE de l'INSEE : ajoutez --sirene",
     ),
