@@ -248,6 +248,8 @@ def test_environment(entry, tmp_path):
         assert err_s == "", err_s
     if entry.get("json"):
         json.loads(out_s)
+    for name in entry.get("unmade", []):
+        assert not os.path.lexists(tmp_path / name), f"{name} was made"
     for name, content in before.items():
         assert (tmp_path / name).read_bytes() == content, f"{name} was changed"
 
@@ -286,6 +288,8 @@ def test_interactive(entry, tmp_path, pipe, schemes, monkeypatch):
     verify(entry, r.exit_code, r.stdout, r.stderr)
     if "unsaved" in entry:  # nothing written there
         assert not list(tmp_path.glob(entry["unsaved"])), r.output[-2000:]
+    for name in entry.get("written", []):  # files that must be there after the run
+        assert (tmp_path / name).is_file(), r.output[-2000:]
     if "saved" in entry:
         found = list(tmp_path.glob(entry["saved"]["glob"]))
         assert len(found) == 1, (found, r.output[-2000:])

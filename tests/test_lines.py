@@ -48,6 +48,8 @@ def test_the_width_is_columns_else_80_in_a_pipe(monkeypatch):
     assert lines.width() == 40  # never narrower than 40
     monkeypatch.setenv("COLUMNS", "wide")
     assert lines.width() == 80
+    monkeypatch.setenv("COLUMNS", "50000000")  # a box of 50 M dashes took 360 MB
+    assert lines.width() == lines.MAX_WIDTH
 
 
 def test_a_styled_line_keeps_its_text_and_has_no_code_in_a_pipe():

@@ -616,7 +616,9 @@ def _existing(path: Path) -> str | None:
     try:
         target = check_target(path)
     except FileProblem as e:
-        raise AnswersError(f"cannot write the answers to {shown_path(path)}: {e.reason}") from None
+        raise AnswersError(
+            f"cannot write the answers to {shown_path(path)}: {e.reason}; nothing was written"
+        ) from None
     if not target.exists():
         return None
     try:

@@ -134,12 +134,48 @@ def _default_path(kind: str, ext: str) -> Path:
     return path
 
 
-def check_report_target(report: Path, answers_files) -> None:
-    """A report never replaces the answers it was made from (``--answers a.md --report
-    a.md``), and never writes through a symbolic link."""
+REPORT_SUFFIXES = (".md", ".markdown", ".html", ".htm")
+
+
+def report_problem(raw: str, keep, lang: str) -> str | None:
+    """Why a report cannot be written to ``raw`` (None: it can): its extension, its
+    folder (there and writable), what is there already (a regular file, never an
+    answers file of this session, ``keep``: even one not written yet)."""
+    import os
+
+    from .text.i18n import t
+    from .text.sanitize import shown_path
+
+    raw = raw.strip()
+    if Path(raw).suffix.lower() not in REPORT_SUFFIXES:
+        return t("report_ext", lang)
+    path = Path(raw).expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
+        return t("report_folder", lang, folder=shown_path(folder))
+    if os.path.lexists(path) and (path.is_symlink() or not path.is_file()):
+        return t("report_not_file", lang, file=shown_path(path))
+    for other in keep:
+        if other is not None and _same_place(path, other):
+            return t("report_is_answers", lang, file=shown_path(path))
+    return None
+
+
+def _same_place(a, b) -> bool:
+    """The same file, or the same path where neither exists yet (``--save x.md
+    --report x.md``: the report would replace the answers just saved)."""
     import os
 
     from .files.safeio import same_file
+
+    return same_file(a, b) or os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_report_target(report: Path, answers_files, lang: str = "en") -> None:
+    """A report never replaces the answers it was made from (``--answers a.md --report
+    a.md``, ``--save x.md --report x.md``), and never writes through a symbolic link;
+    its extension and folder are checked before anything is asked or printed."""
+    import os
 
     if os.path.islink(report):
         raise UsageError(
@@ -148,11 +184,16 @@ def check_report_target(report: Path, answers_files) -> None:
     for a in answers_files:
         if a is None:
             continue
-        if same_file(report, a):
+        if _same_place(report, a):
             raise UsageError(
                 f"--report {report} is the answers file {a}: it would be replaced by the "
                 "report; give another name"
             )
+    if report.suffix.lower() not in REPORT_SUFFIXES:
+        raise UsageError(f"--report {report}: the extension says the format: .md or .html")
+    why = report_problem(str(report), (), lang)
+    if why is not None:
+        raise UsageError(f"--report {report}: {why}")
 
 
 def run_check(
@@ -165,7 +206,7 @@ def run_check(
     schemes = tuple(catalog.schemes.values())
     warnings: list[str] = []
     if report is not None:  # before anything is asked or printed
-        check_report_target(Path(report), [answers, save])
+        check_report_target(Path(report), [answers, save], lang)
     if answers is not None:
         from .answers import read_file
 
@@ -274,7 +315,7 @@ def run_check(
     if report is not None:
         from .views.report import write_report
 
-        check_report_target(Path(report), [answers, saved_to])
+        check_report_target(Path(report), [answers, saved_to], lang)
         write_report(Path(report), assessment, catalog, lang)
         if fmt == "table":
             from .views.lines import Out

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import questionary
 from rich.console import Console
 
 from .answers import check_range, check_value, contradictions
 from .catalog.search import fold
+from .check import report_problem
 from .engine import geo
 from .engine.assess import question_schemes
 from .engine.planner import _with, next_question, progress
@@ -80,35 +82,6 @@ def layout(message: str, hint: str, width: int, text: bool) -> tuple[str, str, i
     tail = flow(hint, width, used, 2)
     last = used + len(tail[0]) if len(tail) == 1 else 2 + len(tail[-1])
     return "\n  ".join(head), "\n  ".join(tail), width - last
-
-
-def report_problem(raw: str, keep, lang: str) -> str | None:
-    """Why a report cannot be written to ``raw`` (None: it can): its extension, its
-    folder (there and writable), what is there already (a regular file, never an
-    answers file of this session)."""
-    import os
-    from pathlib import Path
-
-    from .text.sanitize import shown_path
-
-    raw = raw.strip()
-    ext = raw.lower().rsplit(".", 1)[-1] if "." in raw else ""
-    if ext not in ("md", "html", "htm", "markdown"):
-        return t("report_ext", lang)
-    path = Path(raw).expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
-        return t("report_folder", lang, folder=shown_path(folder))
-    if os.path.lexists(path):
-        if path.is_symlink() or not path.is_file():
-            return t("report_not_file", lang, file=shown_path(path))
-        for other in keep:
-            try:
-                if os.path.samefile(path, other):
-                    return t("report_is_answers", lang, file=shown_path(path))
-            except OSError:
-                continue
-    return None
 
 
 NAME_MAX = 200  # an answers file's company_name is kept to this length too
@@ -361,7 +334,7 @@ class Wizard:
             name = self.prompt(questionary.text, t("company_name", lang), default=name, blank="")
             value, why = company_name(name, lang)
             if why is None:
-                return raw.strip(), value
+                return str(Path(raw.strip()).expanduser()), value
             self.say("✘ " + why, "yellow")
 
     # ------------------------------------------------------------------ asking

@@ -76,9 +76,15 @@ class CacheError(ValueError):
     """A cache file that does not validate."""
 
 
-def directory() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "intertex"
+def directory() -> Path | None:
+    """``$XDG_CACHE_HOME/intertex``, else ``~/.cache/intertex``; None without an absolute
+    path for either: a relative one (the XDG spec says to ignore it), or no home (no
+    HOME and no passwd entry, a container's arbitrary uid: ``~`` stays ``~``) made a
+    cache of megabytes in every folder intertex ran in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "intertex" if os.path.isabs(base) else None
 
 
 def _uid() -> int:
@@ -90,6 +96,8 @@ def _uid() -> int:
 def private_directory(create: bool) -> Path | None:
     """The cache folder if it is the user's alone (made so if it is ours), else None."""
     d = directory()
+    if d is None:
+        return None
     if create:
         try:
             d.parent.mkdir(parents=True, exist_ok=True)

@@ -127,7 +127,7 @@ def check_target(path: str | os.PathLike) -> Path:
         raise FileProblem(reason(e)) from None
     kind = _kind(st.st_mode)
     if kind:
-        raise FileProblem(f"it is {kind}; nothing was written")
+        raise FileProblem(f"it is {kind}")
     return target
 
 

@@ -285,13 +285,25 @@ def _projects(col: pa.Array, fail) -> list:
     return [parsed[i] for i in idx]
 
 
-def to_batch(table: pa.RecordBatch | pa.Table, first_row: int, strict: bool = False) -> Batch:
-    """Check and convert one block of a portfolio; ``first_row`` numbers its first row.
+def filled_rows(table: pa.RecordBatch | pa.Table) -> np.ndarray:
+    """Which rows have a cell that is not empty (blank rows of a sheet are none)."""
+    filled = np.zeros(table.num_rows, dtype=bool)
+    for col in table.columns:
+        filled |= pc.not_equal(_text(col), "").to_numpy(zero_copy_only=False)
+    return filled
+
+
+def to_batch(table: pa.RecordBatch | pa.Table, first_row, strict: bool = False) -> Batch:
+    """Check and convert one block of a portfolio; ``first_row`` numbers its first row
+    (or is the row number of each, when rows were left out).
 
     Every row is checked alike. A bad cell is left unknown and recorded in ``b.errors``
     (``strict``: ``RowError`` for the first bad row instead)."""
     n = table.num_rows
-    rows = np.arange(first_row, first_row + n, dtype=np.int64)
+    if isinstance(first_row, np.ndarray):
+        rows = first_row
+    else:
+        rows = np.arange(first_row, first_row + n, dtype=np.int64)
     b = Batch(n, rows)
     fail = b.fail
     names = set(table.column_names)

@@ -141,10 +141,19 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
     try:
         source = iter(batches)
         first = next(source, None)  # a file that cannot be read: nothing written yet
+        if first is None and not sirene:  # (not even the "[" of a JSON on stdout)
+            raise input_error(files[0], "no company in the file (only a header)")
         if output is not None:
             _remove_stale(output.parent)
             with _signals_held():  # made and recorded at once: never left unknown to _abort
-                sinks.append(AtomicFile(output))
+                try:
+                    sinks.append(AtomicFile(output))
+                except OSError as e:  # not the name of the temporary file never made
+                    from intertex_cli.files.safeio import reason
+
+                    raise UsageError(
+                        f"cannot write {output}: {reason(e)}; nothing was written"
+                    ) from None
             writers.append(
                 Writer(sinks[0].path, target_fmt, screener, catalog, lang, detail, summary)
             )
@@ -156,6 +165,8 @@ def _screen(batches, screener, files, output, target_fmt, fmt, sirene, strict, p
             if INTERRUPTED:
                 raise KeyboardInterrupt
             dropped += screener.check_sizes(b, drop=drop, strict=strict)
+            if strict:  # a register's bad cell too (a portfolio's stopped in to_batch)
+                b.raise_first()
             if b.errors:
                 bad[0] += len(b.errors)
                 for i in sorted(b.errors)[: ERRORS_SHOWN - len(bad[1])]:
@@ -348,7 +359,10 @@ def _print_bad_rows(bad, lang: str) -> None:
 
 def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=(), strict: bool = False):
     """(batch, shown columns, drop contradicting size classes?) for a portfolio file."""
-    from .portfolio import ID_COLUMNS, check_columns, to_batch
+    import numpy as np
+    import pyarrow as pa
+
+    from .portfolio import ID_COLUMNS, check_columns, filled_rows, to_batch
 
     suffix = path.suffix.lower()
     if path.is_dir():
@@ -380,11 +394,18 @@ def portfolio_batches(path: Path, warnings: list, progress, scheme_ids=(), stric
     if not [c for c in used if c not in ID_COLUMNS]:
         hint = " (INSEE's SIRENE file? add --sirene)" if sirene_cols & set(names) else ""
         raise input_error(path, f"no column named as an answers key{hint}")
-    row = 2
+    row, empty = 2, 0
     for raw in source:
-        b = to_batch(raw, row, strict=strict)
-        row += b.n
-        yield b, {}, False
+        rows = np.arange(row, row + raw.num_rows, dtype=np.int64)
+        row += raw.num_rows
+        filled = filled_rows(raw)
+        if not filled.all():  # a spreadsheet's blank rows are no companies
+            empty += int((~filled).sum())
+            raw, rows = raw.filter(pa.array(filled)), rows[filled]
+        if raw.num_rows:
+            yield to_batch(raw, rows, strict=strict), {}, False
+    if empty:
+        warnings.append(f"{empty} empty row(s) skipped")
 
 
 def _progress(files):

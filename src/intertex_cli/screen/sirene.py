@@ -452,13 +452,23 @@ def _units_batch(raw, rows, dep, names, on: date, no_activity: list):
         b.cat["legal_form"] = _map(col, lambda v: _code(forms, legal_form_of(v)), np.int16, ABSENT)
         shown[cols["legal_category"]] = _shown(col)
     if cols["created"] in names:
+        from intertex_cli.answers import check_value
+
         col = raw.column(cols["created"])
+        refused: dict[str, str] = {}  # creation date -> why its months are no answer
 
         def months(v):
             x = months_between(v, on)
-            return (ABSENT, math.nan, math.nan) if x is None else (EXACT, x, x)
+            why = None if x is None else check_value("months_of_activity", x)[1]
+            if why:  # a date of the year 999, or --date 9999-12-31: that row's error
+                refused[v] = why
+            return (ABSENT, math.nan, math.nan) if x is None or why else (EXACT, x, x)
 
         b.num["months_of_activity"] = _triples(col, months)
+        if refused:
+            text = _text(col).to_numpy(zero_copy_only=False)
+            for v, why in refused.items():
+                b.fail(np.nonzero(text == v)[0], "months_of_activity", v, why)
         shown[cols["created"]] = _shown(col)
     if cols["category"] in names:
         col = raw.column(cols["category"])

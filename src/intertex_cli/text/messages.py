@@ -171,6 +171,14 @@ _FR = [
         "donnez un autre nom",
     ),
     (
+        r"--report (?P<o>.+?): the extension says the format: \.md or \.html",
+        "--report {o} : l'extension dit le format : .md ou .html",
+    ),
+    (
+        r"cannot write the report to (?P<f>.+?): (?P<r>.+)",
+        "impossible d'écrire le plan dans {f} : {r}",
+    ),
+    (
         r"--report (?P<o>.+?) is a symbolic link: give the file itself; nothing was written",
         "--report {o} est un lien symbolique : donnez le fichier lui-même ; rien n'a été écrit",
     ),
@@ -244,6 +252,10 @@ _FR = [
         "format de sortie inconnu {v} : choisissez {l}",
     ),
     (r"no such folder for the output: (?P<f>.+)", "dossier de sortie introuvable : {f}"),
+    (
+        r"cannot write (?P<f>.+?): (?P<r>.+); nothing was written",
+        "impossible d'écrire {f} : {r} ; rien n'a été écrit",
+    ),
     (
         r"--naf and --region filter INSEE's SIRENE files: add --sirene",
         "--naf et --region filtrent les fichiers SIRENE de l'INSEE : ajoutez --sirene",
@@ -337,6 +349,7 @@ _FR = [
         r"it is JSON \(a portfolio is CSV, \.xlsx or Parquet\)",
         "c'est du JSON (un portefeuille est en CSV, .xlsx ou Parquet)",
     ),
+    (r"(?P<n>\d+) empty row\(s\) skipped", "{n} ligne(s) vide(s) ignorée(s)"),
     (
         r"no company in the file \(only a header\)",
         "aucune entreprise dans le fichier (un en-tête seul)",

@@ -36,15 +36,18 @@ def _isatty(stream) -> bool:
         return False
 
 
+MAX_WIDTH = 1000  # COLUMNS=10^20 overflowed "─" * width; 5 * 10^7 took 360 MB
+
+
 def width(stream=None) -> int:
-    """``COLUMNS``; else the terminal's width; else 80. At least 40."""
+    """``COLUMNS``; else the terminal's width; else 80. At least 40, at most MAX_WIDTH."""
     try:
-        return max(40, int(os.environ.get("COLUMNS", "")))
+        return min(max(40, int(os.environ.get("COLUMNS", ""))), MAX_WIDTH)
     except ValueError:
         pass
     if stream is not None and _isatty(stream):
         try:
-            return max(40, os.get_terminal_size(stream.fileno()).columns)
+            return min(max(40, os.get_terminal_size(stream.fileno()).columns), MAX_WIDTH)
         except (AttributeError, ValueError, OSError):
             pass
     return 80

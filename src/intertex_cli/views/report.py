@@ -760,10 +760,11 @@ def markdown_report(assessment, catalog, lang: str) -> str:
 
 def write_report(path: Path, assessment, catalog, lang: str) -> None:
     """Markdown or HTML by the extension, written atomically (temp file, then rename)."""
+    from intertex_cli.check import REPORT_SUFFIXES
     from intertex_cli.errors import UsageError
 
     ext = path.suffix.lower()
-    if ext not in (".md", ".markdown", ".html", ".htm"):
+    if ext not in REPORT_SUFFIXES:
         raise UsageError(f"--report {path}: the extension says the format: .md or .html")
     doc = build(assessment, catalog, lang)
     text = to_html(doc, lang) if ext in (".html", ".htm") else to_markdown(doc)
