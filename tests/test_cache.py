@@ -890,12 +890,13 @@ def test_a_search_index_that_does_not_validate_is_not_used(tmp_path, home, damag
         p[2::3] = [999] * (len(p) // 3)
     else:
         index["tokens"].reverse()
-        index["spans"].reverse()
+        spans = index["spans"]  # flat: offset, length, CRC, offset…
+        index["spans"] = [n for i in range(len(spans) - 3, -1, -3) for n in spans[i : i + 3]]
     lines[j] = _dumps(p)
     if damage != "tokens-unsorted":  # the postings' spans made right again
         at, index["spans"] = 0, []
         for line in lines:
-            index["spans"].append([at, len(line), zlib.crc32(line) & 0xFFFFFFFF])
+            index["spans"] += (at, len(line), zlib.crc32(line) & 0xFFFFFFFF)
             at += len(line) + 1
     raw = _moved_section(raw, head, "postings", b"\n".join(lines))
     f.write_bytes(_moved_section(raw, head, "search", _dumps(index)))

@@ -126,10 +126,10 @@ def test_wrap_gives_textwraps_lines_without_breaking_amounts(words, spaces, widt
     (with amounts and phone numbers glued), however the text is spaced."""
     import textwrap
 
-    from intertex_cli.views.words import _AMOUNT, _GLUE, _PHONE, wrap
+    from intertex_cli.views.words import _GLUE, unbreakable, wrap
 
     text = "".join(w + s for w, s in zip(words, spaces)).strip()
-    glued = _AMOUNT.sub(_GLUE, _PHONE.sub(lambda m: m.group(0).replace(" ", _GLUE), text))
+    glued = unbreakable(text, _GLUE)
     expected = textwrap.wrap(glued, width=width, break_long_words=True, break_on_hyphens=False)
     assert wrap(text, width) == "\n".join(expected).replace(_GLUE, " ")
 

@@ -424,7 +424,7 @@ def _first_long_number(text: str) -> int | None:
     return text.count("\n", 0, m.start()) + 1 if m else None
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|\n')
+_JSON_TOKEN = r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|\n'  # compiled when a JSON file is read
 
 
 def _json_lines(text: str, file: str) -> tuple[dict, list[Problem]]:
@@ -438,7 +438,7 @@ def _json_lines(text: str, file: str) -> tuple[dict, list[Problem]]:
     # each open container: [path, is_object, seen keys, next index, pending key]
     stack: list[list] = []
     last_string: str | None = None
-    for m in _JSON_TOKEN.finditer(text):
+    for m in re.finditer(_JSON_TOKEN, text):
         tok = m.group()
         if tok == "\n":
             line += 1

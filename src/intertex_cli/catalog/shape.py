@@ -41,25 +41,30 @@ LINKS = [
     },
 ]
 
-_SHAPES: dict | None = None
+_RAW: dict | None = None  # kind -> its shape, as data (shape.json, read once)
+_DEFS: dict = {}
+_DONE: dict = {}  # a model's name -> its check, compiled (shared by the kinds)
+_SHAPES: dict = {}  # kind -> its check, compiled when a value of that kind is first read
 
 
-def _shapes() -> dict:
-    global _SHAPES
-    if _SHAPES is None:
-        data = json.loads(FILE.read_text(encoding="utf-8"))
-        defs = data["defs"]
-        scheme = defs["Scheme"]
-        raw = {
-            "scheme": scheme,
-            "agency": defs["Agency"],
-            "summary": ["obj", {"id": "str", **_pruned(scheme, SUMMARY, defs)[1]}],
-            "check": ["obj", {"id": "str", **_pruned(scheme, CHECK, defs)[1]}],
-            "links": LINKS,
-        }
-        done: dict = {}
-        _SHAPES = {k: _compiled(v, defs, done) for k, v in raw.items()}
-    return _SHAPES
+def _shapes(kind: str):
+    """The check of a kind, compiled the first time it is needed: ``list`` reads
+    summaries and agencies, never a whole record, and compiles only their shapes."""
+    global _RAW
+    ok = _SHAPES.get(kind)
+    if ok is None:
+        if _RAW is None:
+            _DEFS.update(json.loads(FILE.read_text(encoding="utf-8"))["defs"])
+            scheme = _DEFS["Scheme"]
+            _RAW = {
+                "scheme": scheme,
+                "agency": _DEFS["Agency"],
+                "summary": ["obj", {"id": "str", **_pruned(scheme, SUMMARY, _DEFS)[1]}],
+                "check": ["obj", {"id": "str", **_pruned(scheme, CHECK, _DEFS)[1]}],
+                "links": LINKS,
+            }
+        ok = _SHAPES[kind] = _compiled(_RAW[kind], _DEFS, _DONE)
+    return ok
 
 
 def _pruned(shape, spec, defs):
@@ -86,12 +91,38 @@ _NONE = type(None)
 
 
 def _classes(shape) -> tuple | None:
-    """The classes a plain shape admits (None: not plain)."""
+    """The classes a plain shape admits (None: not plain): a leaf, an optional one, a
+    union of leaves (an ``eq`` of a rule: a word, a number or a yes/no)."""
     if shape.__class__ is str:
         return _LEAVES.get(shape)
-    if shape[0] == "opt" and shape[1].__class__ is str and shape[1] in _LEAVES:
-        return (*_LEAVES[shape[1]], _NONE)
+    kind, arg = shape
+    if kind == "opt":
+        inner = _classes(arg)
+        return None if inner is None else (*inner, _NONE)
+    if kind == "union":
+        options = [_classes(s) for s in arg]
+        return None if None in options else tuple({c for o in options for c in o})
     return None
+
+
+def _tags(options: list, defs: dict) -> list | None:
+    """For a union of models, a key of each that none of the others has (a rule's
+    ``all``, ``any``, ``not`` or ``fact``), or None if one lacks such a key."""
+    keys = []
+    for s in options:
+        while s.__class__ is list and s[0] == "ref":
+            s = defs[s[1]]
+        if s.__class__ is not list or s[0] != "obj":
+            return None
+        keys.append(list(s[1]))
+    tags = []
+    for i, own in enumerate(keys):
+        others = {k for j, ks in enumerate(keys) if j != i for k in ks}
+        tag = next((k for k in own if k not in others), None)
+        if tag is None:
+            return None
+        tags.append(tag)
+    return tags
 
 
 def _compiled(shape, defs: dict, done: dict):  # noqa: C901 - one branch per kind of shape
@@ -115,19 +146,34 @@ def _compiled(shape, defs: dict, done: dict):  # noqa: C901 - one branch per kin
         return lambda v: v.__class__ in types and v in values
     if kind == "union":
         options = [_compiled(s, defs, done) for s in arg]
-        return lambda v: any(ok(v) for ok in options)
+        tags = _tags(arg, defs)
+        if tags is None:
+            return lambda v: any(ok(v) for ok in options)
+        by_tag = list(zip(tags, options))
+
+        def one_of(v) -> bool:  # the one model whose own key it holds: that one alone
+            if v.__class__ is dict:
+                for tag, ok in by_tag:
+                    if tag in v:
+                        return ok(v)
+            return False
+
+        return one_of
     sub = _classes(arg)
     inner = _compiled(arg, defs, done)
     if kind == "opt":
         return lambda v: v is None or inner(v)
     if kind == "list":
+        if inner is _plain:
+            return lambda v: v.__class__ is list
         if sub is not None:
-            return lambda v: v.__class__ is list and all(x.__class__ in sub for x in v)
+            allowed = frozenset(sub)
+            return lambda v: v.__class__ is list and {*map(type, v)} <= allowed
         return lambda v: v.__class__ is list and all(map(inner, v))
-    if kind == "dict":
-        return lambda v: (
-            v.__class__ is dict and all(k.__class__ is str and inner(x) for k, x in v.items())
-        )
+    if kind == "dict":  # (JSON's keys are words)
+        if inner is _plain:
+            return lambda v: v.__class__ is dict
+        return lambda v: v.__class__ is dict and all(map(inner, v.values()))
     raise ValueError(f"no shape kind {kind!r}")
 
 
@@ -164,21 +210,16 @@ def _object(fields: dict, partial: bool, defs: dict, done: dict):
 def valid(kind: str, value) -> bool:
     """Whether ``value`` has the shape of a ``kind``: scheme, agency, summary, check, links."""
     try:
-        return _shapes()[kind](value)
+        return _shapes(kind)(value)
     except RecursionError:
         return False
 
 
 def _plain(v) -> bool:
-    """Plain JSON (what "any" holds: a dated change's values, checked when it was read)."""
-    c = v.__class__
-    if c in (str, int, float, bool) or v is None:
-        return True
-    if c is list:
-        return all(_plain(x) for x in v)
-    if c is dict:
-        return all(k.__class__ is str and _plain(x) for k, x in v.items())
-    return False
+    """Plain JSON ("any": a dated change's values, checked when its card was read):
+    every value the cache gives is made by ``json.loads``, which makes nothing else
+    (a nesting too deep to parse is refused there, ``cache._loads``)."""
+    return True
 
 
 # --------------------------------------------------------------------------- generating

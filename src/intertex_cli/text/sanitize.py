@@ -59,6 +59,8 @@ _utf8: list = []
 
 def clean(text: str) -> str:
     """``text`` without terminal control sequences (newlines and tabs are kept)."""
+    if text.isprintable():  # no control of any kind, told at C speed: no pattern compiled
+        return text
     any_control, sequences = _patterns()
     if any_control.search(text) is None:
         return text

@@ -535,25 +535,40 @@ def today_text(scheme, lang: str) -> str:
 # ----------------------------------------------------------------------------- wrapping
 
 _GLUE = "\x00"  # a space that must not break a line: inside an amount or a phone number
-_AMOUNT = re.compile(
-    r"(?<=\d) (?=\d{3}\b)|(?<=\d) (?=[kM]?€)|(?<=€) (?=\d)|(?<=\d) (?=%)"
-    r"|(?<=«) | (?=»)|(?<=\bp\.) (?=\d)|(?<=\bpp\.) (?=\d)"
-    r"|(?<=\S) (?=[:;?!](?:\s|$))"  # French spacing: "Contact :", "passer : ?]"
+# Each pattern starts with the one character its every match starts with (a space; a
+# digit or "+"), what precedes it looked behind: the regular expression engine then
+# skips to that character, where a look-behind first was tried at every place of the
+# text (a sixth of the time for the amounts, a third for the phones).
+_AMOUNT = (
+    r" (?:(?<=\d )(?=\d{3}\b|[kM]?€|%)|(?<=€ )(?=\d)|(?<=« )|(?=»)"
+    r"|(?<=\bp\. )(?=\d)|(?<=\bpp\. )(?=\d)"
+    r"|(?<=\S )(?=[:;?!](?:\s|$)))"  # French spacing: "Contact :", "passer : ?]"
 )
-_PHONE = re.compile(r"\b\d{2}(?: \d{2}){4}\b|\b0 ?8\d{2}(?: \d{3}){2}\b|\+33 \(0\)\d(?: \d{2}){4}")
+_PHONE = (  # 05 61 11 52 00, 0 800 123 456, +33 (0)5 61 11 52 00
+    r"[\d+](?:(?<=\b\d)\d(?: \d{2}){4}\b|(?<=\b0) ?8\d{2}(?: \d{3}){2}\b"
+    r"|(?<=\+)33 \(0\)\d(?: \d{2}){4})"
+)
+_GLUE_NEEDED = "[0-9«»]| [:;?!]"  # else nothing to glue
+_compiled: list = []
 
 
-_GLUE_NEEDED = re.compile(r"[0-9«»]| [:;?!]")  # else nothing to glue
+def glue_patterns() -> list:
+    """(glue needed, phone, amount), compiled on first use (3 million instructions: a
+    command that wraps no text compiles none)."""
+    if not _compiled:
+        _compiled.extend(re.compile(p) for p in (_GLUE_NEEDED, _PHONE, _AMOUNT))
+    return _compiled
 
 
 def unbreakable(text: str, glue: str = "\u00a0") -> str:
     """``text`` with ``glue`` (a no-break space) for each space that must not break a
     line: inside an amount ("20 000 €"), a percentage, a page ("p. 6"), a phone number,
     after « and before »."""
-    if not _GLUE_NEEDED.search(text):
+    needed, phone, amount = glue_patterns()
+    if not needed.search(text):
         return text
-    glued = _PHONE.sub(lambda m: m.group(0).replace(" ", glue), text)
-    return _AMOUNT.sub(glue, glued)
+    glued = phone.sub(lambda m: m.group(0).replace(" ", glue), text)
+    return amount.sub(glue, glued)
 
 
 def wrap(text: str, width: int) -> str:
