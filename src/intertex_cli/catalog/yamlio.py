@@ -380,10 +380,10 @@ _SEQ = "tag:yaml.org,2002:seq"
 
 
 def load_plain(raw: bytes) -> Any:
-    """The data of a catalogue file (its bytes, UTF-8), fast: no line numbers kept. Raises ``_Slow`` for
-    anything the careful reader (``load_text``) must look at: an alias or a merge key,
-    a duplicate key, a key that is not a word, a value Python refuses, a number too
-    large, invalid YAML. What it returns is what ``load_text`` would (the same
+    """The data of a catalogue file (its bytes, UTF-8), fast: no line numbers kept.
+    Raises ``_Slow`` for anything the careful reader (``load_text``) must look at: an
+    alias or a merge key, a duplicate key, a key that is not a word, a value Python
+    refuses, a number too large, invalid YAML. What it returns is what ``load_text`` would (the same
     constructors), made safe as ``safe_tree`` makes it."""
     if b"<<" in raw:
         raise _Slow
